@@ -1,0 +1,1 @@
+"""Everything depgate knows about DEP documents: reading, linting, numbering, indexing."""

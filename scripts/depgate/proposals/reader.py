@@ -1,0 +1,239 @@
+"""Read DEP documents leniently: any bytes in, a `ProposalDocument` out, never an exception.
+
+The header looks like YAML but is not (`Author: @handle` is a YAML syntax error, and YAML would
+retype `0010` and dates), so it is read as the text people wrote: one `Key: value` per line, with
+indented continuation lines. `DepHeaderHandler` plugs that reading into python-frontmatter.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from frontmatter.default_handlers import BaseHandler
+
+from depgate.diagnostics import Location
+from depgate.proposals import rules as R
+from depgate.proposals.model import (
+    HeaderField,
+    Heading,
+    Proposal,
+    ProposalDocument,
+    parse_authors,
+    parse_date,
+    parse_number,
+)
+
+if TYPE_CHECKING:
+    from depgate.diagnostics import Diagnostic
+    from depgate.tree import Tree
+
+#: Files larger than this are not read (a 50 MB "proposal" is a mistake or an attack).
+MAX_BYTES = 1024 * 1024
+
+_DELIMITER = re.compile(r"^-{3}[ \t]*$")
+_FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(?P<value>.*?)|)[ \t]*$")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(```+|~~~+)")
+STANDARD_KEYS = ("DEP", "Title", "Author", "Status", "Type", "Created")
+
+
+def _unquote(value: str) -> str:
+    # YAML habits: a value wrapped in one pair of matching quotes means the text inside.
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def parse_header_lines(lines: list[str], first_line: int) -> tuple[list[HeaderField], list[tuple[int, str]]]:
+    """Parse header lines into fields, keeping duplicates and line numbers.
+
+    Args:
+        lines: The lines between the delimiters.
+        first_line: The 1-based file line of `lines[0]`.
+
+    Returns:
+        The fields, and `(line, text)` of each line that is not `Key: value`.
+    """
+    fields: list[HeaderField] = []
+    bad: list[tuple[int, str]] = []
+    for offset, raw in enumerate(lines):
+        line_no = first_line + offset
+        if not raw.strip():
+            continue
+        if raw[0] in " \t" and fields:
+            last = fields[-1]
+            joined = f"{last.value} {raw.strip()}".strip()
+            fields[-1] = HeaderField(last.key, _unquote(joined), last.line)
+            continue
+        match = _FIELD.match(raw)
+        if match is None:
+            bad.append((line_no, raw))
+            continue
+        fields.append(HeaderField(match["key"], _unquote((match["value"] or "").strip()), line_no))
+    return fields, bad
+
+
+class DepHeaderHandler(BaseHandler):
+    """python-frontmatter handler for DEP headers: values stay the strings people wrote.
+
+    Example:
+        >>> import frontmatter
+        >>> post = frontmatter.loads("---\\nDEP: 0010\\nAuthor: @me\\n---\\nbody", handler=DepHeaderHandler())
+        >>> post["DEP"], post["Author"]
+        ('0010', '@me')
+    """
+
+    FM_BOUNDARY = re.compile(r"^-{3}[ \t]*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "---"
+
+    def load(self, fm: str, **kwargs: Any) -> dict[str, str]:
+        """Parse header text into a dict (first occurrence of a key wins)."""
+        fields, _ = parse_header_lines(fm.split("\n"), 1)
+        data: dict[str, str] = {}
+        for fld in fields:
+            data.setdefault(fld.key, fld.value)
+        return data
+
+    def export(self, metadata: dict[str, object], **kwargs: Any) -> str:
+        """Write metadata back as `Key: value` lines."""
+        return "\n".join(f"{key}: {value}" for key, value in metadata.items())
+
+
+def _headings(lines: list[str], first_line: int) -> tuple[Heading, ...]:
+    found: list[Heading] = []
+    fence: str | None = None
+    for offset, raw in enumerate(lines):
+        fence_match = _FENCE.match(raw)
+        if fence_match:
+            marker = fence_match.group(1)
+            if fence is None:
+                fence = marker[0] * 3
+            elif marker.startswith(fence):
+                fence = None
+            continue
+        if fence is not None:
+            continue
+        match = _HEADING.match(raw)
+        if match:
+            found.append(Heading(len(match["hashes"]), (match["text"] or "").strip(), first_line + offset))
+    return tuple(found)
+
+
+def read_document(path: str, data: bytes) -> ProposalDocument:
+    """Read a DEP document from its bytes. Never raises.
+
+    Args:
+        path: Repository-relative path, for findings.
+        data: The file's bytes.
+
+    Returns:
+        The document, with every reading problem as a finding in `problems`.
+    """
+    problems: list[Diagnostic] = []
+    at = Location(path, 1)
+    if len(data) > MAX_BYTES:
+        problems.append(R.TOO_LARGE.diagnostic(
+            f"document is {len(data):,} bytes, over the {MAX_BYTES:,}-byte limit; it was not read", at))
+        return ProposalDocument(path, None, problems=tuple(problems))
+    if not data.strip():
+        problems.append(R.EMPTY.diagnostic("document is empty; fill it from the template or delete it", at))
+        return ProposalDocument(path, "" if not data else data.decode("utf-8", "replace"), problems=tuple(problems))
+    if b"\0" in data:
+        problems.append(R.UNREADABLE.diagnostic("document is binary (it contains NUL bytes); it must be UTF-8 text", at))
+        return ProposalDocument(path, None, problems=tuple(problems))
+    has_bom = data.startswith(b"\xef\xbb\xbf")
+    if has_bom:
+        data = data[3:]
+        problems.append(R.BOM.diagnostic("document starts with a UTF-8 byte-order mark; save it without one", at))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(R.UNREADABLE.diagnostic(
+            f"document is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
+            Location(path, line)))
+        return ProposalDocument(path, None, problems=tuple(problems), has_bom=has_bom)
+    has_crlf = "\r\n" in text
+    if has_crlf:
+        problems.append(R.CRLF.diagnostic("document uses CRLF line endings; use LF", at))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if not _DELIMITER.match(lines[0]):
+        problems.append(R.NO_HEADER.diagnostic(
+            "document has no front-matter header; its first line must be `---`", at))
+        return ProposalDocument(path, text, headings=_headings(lines, 1), problems=tuple(problems),
+                                has_bom=has_bom, has_crlf=has_crlf)
+    end = next((i for i in range(1, len(lines)) if _DELIMITER.match(lines[i])), None)
+    if end is None:
+        problems.append(R.UNCLOSED_HEADER.diagnostic(
+            "front-matter header opened on line 1 is never closed; add a `---` line after the last header", at))
+        header_lines = lines[1:]
+    else:
+        header_lines = lines[1:end]
+    fields, bad = parse_header_lines(header_lines, 2)
+    for line_no, raw in bad:
+        problems.append(R.MALFORMED_LINE.diagnostic(
+            f"header line {raw.strip()[:80]!r} is not `Key: value`", Location(path, line_no)))
+    for offset, raw in enumerate(header_lines):
+        if "\t" in raw:
+            problems.append(R.TAB_IN_HEADER.diagnostic("header line contains a tab; use spaces",
+                                                       Location(path, offset + 2)))
+    body_first = (end + 1) if end is not None else len(lines)
+    headings = _headings(lines[body_first:], body_first + 1) if end is not None else ()
+    return ProposalDocument(
+        path=path, text=text, fields=tuple(fields), header_start=1,
+        header_end=(end + 1) if end is not None else None, headings=headings,
+        problems=tuple(problems), has_bom=has_bom, has_crlf=has_crlf,
+    )
+
+
+def read_from_tree(tree: Tree, path: str, kind: str = "file") -> ProposalDocument:
+    """Read one document from a `Tree`, refusing folders, links and oversized files without reading them."""
+    at = Location(path, None)
+    if kind != "file":
+        what = {"dir": "a folder", "link": "a symbolic link"}.get(kind, "not a regular file")
+        return ProposalDocument(path, None, problems=(R.NOT_A_FILE.diagnostic(
+            f"{path} is {what}, not a document; depgate does not follow it", at),))
+    size = tree.size(path)
+    if size is None:
+        return ProposalDocument(path, None, problems=(R.NOT_A_FILE.diagnostic(
+            f"{path} is not a regular file", at),))
+    if size > MAX_BYTES:
+        return ProposalDocument(path, None, problems=(R.TOO_LARGE.diagnostic(
+            f"document is {size:,} bytes, over the {MAX_BYTES:,}-byte limit; it was not read", Location(path, 1)),))
+    try:
+        data = tree.read(path)
+    except OSError as exc:
+        return ProposalDocument(path, None, problems=(R.UNREADABLE.diagnostic(f"cannot read: {exc.strerror}", at),))
+    if data is None:
+        return ProposalDocument(path, None, problems=(R.NOT_A_FILE.diagnostic(f"{path} is not a regular file", at),))
+    return read_document(path, data)
+
+
+def to_proposal(doc: ProposalDocument) -> Proposal:
+    """Build the typed proposal from a document, best effort: what cannot be understood is None."""
+    values: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for fld in doc.fields:
+        values.setdefault(fld.key, fld.value)
+        lines.setdefault(fld.key, fld.line)
+    number = parse_number(values["DEP"]) if "DEP" in values else None
+    authors = parse_authors(values["Author"]) if values.get("Author") else None
+    created = parse_date(values["Created"]) if "Created" in values else None
+    sections = tuple(h.text for h in doc.headings if h.level == 2)
+    problems = tuple(d.message for d in doc.problems if d.severity.name == "ERROR")
+    return Proposal(
+        path=doc.path,
+        number=number,
+        title=values.get("Title") or None,
+        authors=authors or (),
+        status=values.get("Status") or None,
+        type=values.get("Type") or None,
+        created=created,
+        extra={k: v for k, v in values.items() if k not in STANDARD_KEYS},
+        header_lines=lines,
+        sections=sections,
+        headings=doc.headings,
+        problems=problems,
+    )
