@@ -1,0 +1,70 @@
+"""Find and read the DEP documents of a folder."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from depgate.proposals.reader import read_from_tree, to_proposal
+
+if TYPE_CHECKING:
+    from depgate.config import ProposalsConfig
+    from depgate.proposals.model import Proposal, ProposalDocument
+    from depgate.tree import Tree
+
+#: Names in the folder that are never proposals, besides the configured template and index.
+NOT_PROPOSALS = frozenset({"README.md", "readme.md", "CONTRIBUTING.md"})
+_LOOKS_NUMBERED = re.compile(r"^\d+-")
+
+
+@dataclass(frozen=True)
+class FolderDocument:
+    """One candidate document of the folder with its lenient reading and typed view."""
+
+    document: ProposalDocument
+    proposal: Proposal
+
+    @property
+    def path(self) -> str:
+        """Repository-relative path."""
+        return self.document.path
+
+
+def is_candidate(name: str, kind: str, config: ProposalsConfig) -> bool:
+    """Tell whether a folder entry should be read as a DEP document.
+
+    Markdown files other than the template, the index and README-like files are candidates; so is
+    anything (a folder, a link) whose name looks like a numbered DEP, so it can be reported.
+    """
+    if name in (config.template, config.index) or name in NOT_PROPOSALS:
+        return False
+    if kind == "file":
+        return name.lower().endswith(".md")
+    return bool(_LOOKS_NUMBERED.match(name)) or name.lower().endswith(".md")
+
+
+def candidate_entries(tree: Tree, config: ProposalsConfig) -> list[tuple[str, str]]:
+    """List `(path, kind)` of the folder's candidate documents, sorted by path."""
+    folder = config.directory.strip("/")
+    return [(path, kind) for path, kind in tree.entries(folder)
+            if is_candidate(path.rsplit("/", 1)[-1], kind, config)]
+
+
+def load_folder(tree: Tree, config: ProposalsConfig) -> list[FolderDocument]:
+    """Read every candidate document of the folder. Never raises for a bad document."""
+    out = []
+    for path, kind in candidate_entries(tree, config):
+        doc = read_from_tree(tree, path, kind)
+        out.append(FolderDocument(doc, to_proposal(doc)))
+    return out
+
+
+def template_path(config: ProposalsConfig) -> str:
+    """Repository-relative path of the template."""
+    return f"{config.directory.strip('/')}/{config.template}"
+
+
+def index_path(config: ProposalsConfig) -> str:
+    """Repository-relative path of the generated index."""
+    return f"{config.directory.strip('/')}/{config.index}"
