@@ -227,7 +227,12 @@ class Git:
         return out
 
     def read(self, rev: str, path: str) -> bytes | None:
-        """Return a file's bytes at a revision, or None when it does not exist there as a regular file."""
+        """Return a file's bytes at a revision, or None when there is no blob at that path.
+
+        NOTE: at a revision, a symbolic link is a blob holding its target's name; callers that must
+        skip links learn the kind from `list_files` or `list_entries` first. In the work tree, links
+        and files outside the repository are never read.
+        """
         key = (rev, path)
         if key in self._blob_cache:
             return self._blob_cache[key]

@@ -11,7 +11,10 @@ import re
 
 # Characters with a meaning in GitHub-flavoured Markdown inline text. Escaping all of them with a
 # backslash is always safe: CommonMark treats a backslash before any ASCII punctuation as literal.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:@=$\"'^])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:=$\"'^])")
+# GitHub turns `@name` into a mention (and `a@b.c` into a mail link) after Markdown rendering, so a
+# backslash does not stop it; an invisible zero-width space after the `@` does.
+_MENTION_BREAK = "@\u200b"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 _WS = re.compile(r"\s+")
 
@@ -20,18 +23,18 @@ def md_inline(text: object, *, max_length: int = 300) -> str:
     """Escape text for one line of Markdown (a table cell, a list item, a heading).
 
     Newlines become spaces, control characters are dropped, every Markdown or HTML special character
-    is backslash-escaped (so no link, image, emphasis, HTML tag or table pipe survives) and `@` is
-    escaped so nobody is mentioned. Long text is cut with an ellipsis.
+    is backslash-escaped (so no link, image, emphasis, HTML tag or table pipe survives) and a zero-width
+    space follows every `@` so nobody is mentioned and no mail link forms. Long text is cut with an ellipsis.
 
     Examples:
-        >>> md_inline("a | b @team <img src=x>")
-        'a \\\\| b \\\\@team \\\\<img src\\\\=x\\\\>'
+        >>> md_inline("a | b <img src=x>")
+        'a \\\\| b \\\\<img src\\\\=x\\\\>'
     """
     value = _CONTROL.sub("", str(text))
     value = _WS.sub(" ", value).strip()
     if len(value) > max_length:
         value = value[: max_length - 1].rstrip() + "…"
-    return _MD_SPECIAL.sub(r"\\\1", value)
+    return _MD_SPECIAL.sub(r"\\\1", value).replace("@", _MENTION_BREAK)
 
 
 def md_code(text: object, *, max_length: int = 200) -> str:
