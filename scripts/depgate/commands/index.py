@@ -1,17 +1,211 @@
-"""`depgate index`: placeholder until implemented."""
+"""`depgate index`: render the index of DEP documents (`deps/INDEX.md`), write it, or check it is current."""
 
 from __future__ import annotations
 
+import difflib
+import posixpath
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from depgate.config import load_config
+from depgate.errors import ConfigError, UsageError
+from depgate.fsutil import atomic_write_text
+from depgate.git import Git
+from depgate.proposals.folder import index_path, load_folder
+from depgate.proposals.index import build_context, default_file, render_region, splice
+from depgate.proposals.numbering import used_numbers
+from depgate.tree import DiskTree
+
+if TYPE_CHECKING:
+    import argparse
+
+    from depgate.config import Config
+    from depgate.console import Console
+    from depgate.proposals.folder import FolderDocument
+
 NAME = "index"
-HELP = "(not implemented yet)"
-DESCRIPTION = HELP
+HELP = "Render the DEP index (deps/INDEX.md); --write updates it, --check fails when it is stale."
+DESCRIPTION = """\
+Render the index of the DEP documents: a table by number (linked to each file), the documents
+grouped by status, the missing numbers and the next free number. The output depends only on the
+documents: no timestamps, a stable order, so it can be committed and checked in CI.
+
+Without options the index file is printed as `--write` would leave it. `--write` replaces only the
+text between the lines `<!-- depgate:index:begin -->` and `<!-- depgate:index:end -->`, keeping
+what people wrote around them; a missing file is created whole, an existing file without the
+markers is refused. `--check` writes nothing: it prints a unified diff and exits 1 when the file is
+stale.
+
+Documents that cannot be read are still listed, with their problem, and reported on stderr; they do
+not change the exit code (that is `depgate lint`'s job). Exit codes: 0 index current (or written),
+1 index stale (`--check` only), 2 usage or environment error.
+
+examples:
+  depgate index                 # print the index
+  depgate index --write         # update deps/INDEX.md
+  depgate index --check         # in CI: fail when deps/INDEX.md is stale
+"""
 
 
-def add_arguments(parser):
+def add_location_options(parser: argparse.ArgumentParser) -> None:
+    """Declare `--repo` and `--config`, shared by the commands that work on a repository's DEP folder."""
+    group = parser.add_argument_group("inputs")
+    group.add_argument("--repo", metavar="PATH", default=None,
+                       help="repository to work on (default: the git repository of the current directory)")
+    group.add_argument("--config", metavar="FILE", default=None,
+                       help="configuration file, relative to the repository root (default: .github/depgate.yml, "
+                       "then [tool.depgate] in pyproject.toml)")
+
+
+def open_repository(args: argparse.Namespace, console: Console) -> tuple[Path, Config]:
+    """Find the repository root and load its configuration, printing configuration notes.
+
+    Raises:
+        GitError: the path is not inside a git repository.
+        ConfigError: the configuration is invalid.
+    """
+    root = Git(Path(args.repo) if args.repo else Path.cwd()).toplevel()
+    config = load_config(root, args.config)
+    for note in config.notes:
+        console.note(f"depgate: note: {note}")
+    return root, config
+
+
+def require_folder(root: Path, directory: str) -> None:
+    """Raise a clear error when the DEP folder does not exist.
+
+    Raises:
+        UsageError: the folder is missing or not a directory.
+    """
+    folder = root / directory.strip("/")
+    if not _inside(root, folder):
+        raise ConfigError("`proposals.directory` must be a folder inside the repository", path=directory)
+    if folder.is_symlink() or not folder.is_dir():
+        raise UsageError("the DEP folder does not exist (or is not a directory)", path=directory,
+                         hint="create it with a TEMPLATE.md, or point `proposals.directory` at the right folder")
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
+    add_location_options(parser)
+    mode = parser.add_argument_group("mode (default: print the index to stdout)")
+    exclusive = mode.add_mutually_exclusive_group()
+    exclusive.add_argument("--write", action="store_true",
+                           help="update the index file in place (only its generated region), atomically")
+    exclusive.add_argument("--check", action="store_true",
+                           help="write nothing; print a diff and exit 1 when the index file is stale")
 
 
-def run(args, console) -> int:
+def _report_problems(documents: list[FolderDocument], console: Console) -> None:
+    """Tell on stderr which documents could not be read fully; they are still in the index."""
+    count = 0
+    for doc in documents:
+        for problem in doc.document.problems:
+            if problem.severity.name == "ERROR":
+                count += 1
+                console.note(f"depgate: warning: {problem.location}: {problem.code} {problem.message}")
+        if doc.proposal.number is None and doc.proposal.filename_number is None:
+            count += 1
+            console.note(f"depgate: warning: {doc.path}: has no number (neither the DEP header nor the file "
+                         "name gives one)")
+    if count:
+        console.note(f"depgate: {count} problem(s) in the DEP documents; they are listed in the index "
+                     "(run `depgate lint` for details and fixes)")
+
+
+def _load_template(root: Path, rel: str | None) -> str | None:
+    """Read the project's own index template, never following links or leaving the repository."""
+    if rel is None:
+        return None
+    data = DiskTree(root).read(rel)
+    if data is None:
+        raise ConfigError("index template not found (it must be a regular file inside the repository)", path=rel,
+                          hint="fix `proposals.index-template` (a path from the repository root) or remove it")
+    try:
+        return data.decode("utf-8").lstrip("\ufeff")
+    except UnicodeDecodeError:
+        raise ConfigError("index template is not UTF-8 text", path=rel) from None
+
+
+def _read_index(root: Path, path: Path, rel: str) -> str | None:
+    if not _inside(root, path.parent) or path.name in ("", ".", ".."):
+        raise ConfigError("`proposals.index` must name a file inside the DEP folder", path=rel)
+    if path.is_symlink():
+        raise UsageError("the index is a symbolic link; depgate does not write through links", path=rel,
+                         hint="replace the link by a regular file")
+    if not path.exists():
+        return None
+    if not path.is_file():
+        raise UsageError("the index path exists but is not a file", path=rel)
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError("the index is not UTF-8 text", path=rel, hint="delete it and run `depgate index --write`"
+                         ) from None
+
+
+def _diff(current: str | None, expected: str, rel: str) -> str:
+    lines = difflib.unified_diff(
+        (current or "").splitlines(keepends=True),
+        expected.splitlines(keepends=True),
+        fromfile=f"a/{rel}" if current is not None else "/dev/null",
+        tofile=f"b/{rel}",
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
     """Run the command."""
-    console.note("depgate index: not implemented yet")
-    return 2
+    root, config = open_repository(args, console)
+    pconf = config.proposals
+    require_folder(root, pconf.directory)
+    tree = DiskTree(root)
+    documents = load_folder(tree, pconf)
+    _report_problems(documents, console)
+    rel = index_path(pconf)
+    names = [path.rsplit("/", 1)[-1] for path, _ in tree.entries(pconf.directory.strip("/"))]
+    proposals = [doc.proposal for doc in documents]
+    context = build_context(proposals, pconf, index_path=rel, taken=used_numbers(proposals, names))
+    region = render_region(context, _load_template(root, pconf.index_template), template_name=pconf.index_template)
+
+    target = root / rel
+    current = _read_index(root, target, rel)
+    if current is None:
+        expected = default_file(region, pconf.prefix)
+    elif args.write or args.check:
+        expected = splice(current, region, rel)
+    else:
+        try:
+            expected = splice(current, region, rel)
+        except UsageError as exc:
+            console.note(f"depgate: warning: {exc.describe()}\ndepgate: printing a whole new index instead")
+            expected = default_file(region, pconf.prefix)
+
+    if args.check:
+        if current == expected:
+            console.note(f"depgate: {rel} is up to date")
+            return 0
+        console.out.write(_diff(current, expected, rel))
+        console.note(f"depgate: {rel} is {'missing' if current is None else 'stale'}; "
+                     "run `depgate index --write` and commit the result")
+        return 1
+    if args.write:
+        if current == expected:
+            console.note(f"depgate: {rel} is up to date")
+            return 0
+        try:
+            atomic_write_text(target, expected)
+        except OSError as exc:
+            raise UsageError(f"cannot write the index: {exc.strerror or exc}", path=rel) from None
+        console.note(f"depgate: wrote {posixpath.normpath(rel)}")
+        return 0
+    console.out.write(expected)
+    return 0
