@@ -1,17 +1,197 @@
-"""`depgate lint`: placeholder until implemented."""
+"""`depgate lint`: check DEP documents against the rules `D0xx`-`D3xx`."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import os
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from depgate.config import load_config
+from depgate.errors import GitError, UsageError
+from depgate.git import Git
+from depgate.proposals.folder import is_candidate, template_path
+from depgate.proposals.lint import lint_tree
+from depgate.proposals.reader import MAX_BYTES
+from depgate.report.diagnostics import FailOn, OutputFormat, render_github, render_json, render_text
+from depgate.tree import DiskTree
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
+
+    from depgate.config import Config
+    from depgate.console import Console
+    from depgate.diagnostics import Diagnostic
+
 NAME = "lint"
-HELP = "(not implemented yet)"
-DESCRIPTION = HELP
+HELP = "Check DEP documents: header, sections, placeholders, unique numbers (rules D0xx-D3xx)."
+DESCRIPTION = """\
+Check the DEP documents of the repository: the front-matter header (required keys in order, valid
+number, status, type, dates, authors), the body (first heading, the sections of the template, no
+template placeholders left) and the folder as a whole (unique numbers, existing successors). The
+template itself is exempt. Every finding has a code; `depgate rules CODE` explains it.
+
+PATHS may be DEP files or folders; without them the configured folder (`proposals.directory`,
+default `deps`) is linted. Folder rules always see the whole folder, but only findings on the given
+files are shown. Ignores, per-file ignores, exclusions and severities come from the `[lint]`
+configuration.
+
+The repository root is --repo, else the git repository of the current directory. Linting needs no
+git history, so outside a git repository the current directory is used as the root (with a note).
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or environment error.
+
+examples:
+  depgate lint                                  # lint deps/
+  depgate lint deps/0008-offload.md             # one document (the folder rules still apply)
+  depgate lint --format github --fail-on warning   # in CI, as annotations
+"""
 
 
-def add_arguments(parser):
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
+    inputs = parser.add_argument_group("inputs")
+    inputs.add_argument("paths", nargs="*", metavar="PATH",
+                        help="DEP files or folders to lint (default: the configured DEP folder)")
+    inputs.add_argument("--repo", metavar="PATH", default=None,
+                        help="repository root (default: the git repository of the current directory)")
+    inputs.add_argument("--config", metavar="FILE", default=None,
+                        help="configuration file, relative to the repository root (default: .github/depgate.yml, "
+                        "then [tool.depgate] in pyproject.toml)")
+    output = parser.add_argument_group("output")
+    output.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TEXT.value,
+                        help="text for people (with the offending line), json for tools, github for annotations "
+                        "(default: text)")
+    output.add_argument("--fail-on", choices=[f.value for f in FailOn], default=FailOn.ERROR.value,
+                        help="exit 1 when a finding has at least this severity; `never` always exits 0 "
+                        "(default: error)")
 
 
-def run(args, console) -> int:
-    """Run the command."""
-    console.note("depgate lint: not implemented yet")
-    return 2
+def find_root(repo: str | None, console: Console) -> Path:
+    """Return the repository root: `--repo`, else the git toplevel of the current directory, else the cwd.
+
+    Raises:
+        UsageError: `--repo` is not a directory.
+    """
+    if repo is not None:
+        path = Path(repo)
+        if not path.is_dir():
+            raise UsageError("the repository path is not a directory", path=repo, hint="pass --repo with a folder")
+        try:
+            return Git(path).toplevel()
+        except GitError:
+            return path.resolve()  # explicit: lint reads files only, so a plain folder is fine
+    try:
+        return Git(Path.cwd()).toplevel()
+    except GitError:
+        console.note("depgate: note: not inside a git repository; using the current directory as the root")
+        return Path.cwd()
+
+
+def _relative(root: Path, raw: str) -> tuple[str, str]:
+    """Turn a command-line path into `(repo-relative path, kind)`, refusing paths outside the root.
+
+    Raises:
+        UsageError: the path does not exist or lies outside the repository.
+    """
+    path = Path(raw)
+    absolute = Path(os.path.abspath(path if path.is_absolute() else Path.cwd() / path))
+    if not os.path.lexists(absolute):
+        raise UsageError("no such file or folder", path=raw, hint="pass DEP files or folders that exist")
+    try:
+        rel = absolute.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        try:
+            rel = absolute.relative_to(root).as_posix()
+        except ValueError:
+            raise UsageError("path is outside the repository", path=raw,
+                             hint=f"the repository root is {root}") from None
+    kind = "link" if absolute.is_symlink() else "dir" if absolute.is_dir() else "file"
+    return ("" if rel == "." else rel), kind
+
+
+def _plan(root: Path, config: Config, paths: list[str], console: Console) -> list[tuple[str, list[str] | None]]:
+    """Decide which folders to lint and which files' findings to show: `[(folder, files or None)]`.
+
+    Raises:
+        UsageError: a path is missing or outside the repository, or the default folder does not exist.
+    """
+    default = config.proposals.directory.strip("/")
+    if not paths:
+        folder = root / default
+        if folder.is_symlink() or not folder.is_dir():
+            raise UsageError("the DEP folder does not exist (or is not a directory)", path=default,
+                             hint="create it, set `proposals.directory` in the configuration, or pass paths")
+        return [(default, None)]
+    folders: dict[str, list[str] | None] = {}
+    files: dict[str, list[str]] = defaultdict(list)
+    for raw in paths:
+        rel, kind = _relative(root, raw)
+        if kind == "dir":
+            # A folder that holds the configured DEP folder (`.`, the root) means that folder.
+            inside = rel == "" or default == rel or default.startswith(rel + "/")
+            folders[default if inside else rel] = None
+            continue
+        parent, _, name = rel.rpartition("/")
+        cfg = dataclasses.replace(config.proposals, directory=parent)
+        if not is_candidate(name, kind, cfg):
+            console.note(f"depgate: note: {rel} is not linted (it is the template, the index or not Markdown)")
+            continue
+        files[parent].append(rel)
+    plan: list[tuple[str, list[str] | None]] = sorted(folders.items())
+    plan += [(folder, names) for folder, names in sorted(files.items()) if folder not in folders]
+    return plan
+
+
+def collect(root: Path, config: Config, paths: list[str], console: Console, today: dt.date) -> list[Diagnostic]:
+    """Lint what the paths designate and return the findings, without duplicates."""
+    tree = DiskTree(root)
+    seen: dict[tuple, Diagnostic] = {}
+    for folder, files in _plan(root, config, paths, console):
+        folder_config = dataclasses.replace(config, proposals=dataclasses.replace(config.proposals, directory=folder))
+        wanted = None if files is None else [*files, template_path(folder_config.proposals)]
+        result = lint_tree(tree, folder_config, today=today, paths=wanted)
+        if files is None and not result.documents:
+            console.note(f"depgate: note: no DEP documents found in {folder or '.'}")
+        for diag in result.diagnostics:
+            seen.setdefault((diag.code, diag.location, diag.message), diag)
+    return list(seen.values())
+
+
+def _line_reader(root: Path) -> Callable[[str], list[str] | None]:
+    """Read a file's lines for the text snippets, the way the reader sees them (no BOM, LF endings)."""
+    tree = DiskTree(root)
+
+    def read_lines(path: str) -> list[str] | None:
+        try:
+            size = tree.size(path)
+            if size is None or size > MAX_BYTES:
+                return None
+            data = tree.read(path) or b""
+        except OSError:
+            return None  # the finding itself says the file is unreadable; the snippet is optional
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+        return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+    return read_lines
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    """Lint the DEP documents and print the findings; return 1 when one is at or above `--fail-on`."""
+    root = find_root(args.repo, console)
+    config = load_config(root, args.config)
+    for note in config.notes:
+        console.note(f"depgate: note: {note}")
+    # Today's date is taken here, once, so the rules themselves stay deterministic.
+    diagnostics = collect(root, config, list(args.paths), console, dt.date.today())
+    fmt = OutputFormat(args.format)
+    if fmt is OutputFormat.JSON:
+        console.out.write(render_json(diagnostics, command=NAME))
+    elif fmt is OutputFormat.GITHUB:
+        console.out.write(render_github(diagnostics))
+    else:
+        console.out.write(render_text(diagnostics, _line_reader(root), color=console.color))
+    return 1 if FailOn(args.fail_on).fails(diagnostics) else 0

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from depgate.diagnostics import Diagnostic
 
 _HANDLE = re.compile(r"@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))")
-_NUMBER = re.compile(r"^\d{1,9}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(r"^[0-9]{1,9}$")  # ASCII only: `\d` would accept "٣"
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,495 @@
+"""Lint DEP documents: every problem of every document as a `Diagnostic`, never an exception.
+
+The reader (`proposals.reader`) already reports what it met while reading (`D0xx`). This module adds
+the header rules (`D1xx`, one small validator per field), the body rules (`D2xx`, driven by the
+template) and the folder rules (`D3xx`, which need every document at once), then applies the `[lint]`
+configuration: exclusions, ignores, per-file ignores and severity overrides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import fnmatch
+import itertools
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from depgate.diagnostics import Diagnostic, Location, Severity, sort_diagnostics
+from depgate.errors import ConfigError
+from depgate.proposals import rules as R
+from depgate.proposals.folder import FolderDocument, load_folder, template_path
+from depgate.proposals.model import parse_authors, parse_date, parse_number
+from depgate.proposals.template import Template, body_lines, find_placeholders, load_template
+from depgate.rules import all_rules, get_rule, matches_selector
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+    from depgate.config import Config, LintConfig, ProposalsConfig
+    from depgate.proposals.model import HeaderField, ProposalDocument
+    from depgate.tree import Tree
+
+#: Headers holding a date, checked with the same validator.
+DATE_HEADERS = frozenset({"Created", "Updated"})
+#: A `Created` date this many days after "today" is still accepted: authors write their local date,
+#: CI runs in UTC.
+FUTURE_SLACK = dt.timedelta(days=1)
+#: The status that requires a `Superseded-By` header, and that header.
+SUPERSEDED = "Superseded"
+SUPERSEDED_BY = "Superseded-By"
+_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """What linting a DEP folder found.
+
+    Attributes:
+        documents: Every candidate document of the folder (excluded ones too), as read.
+        diagnostics: The findings, sorted, with the `[lint]` configuration applied.
+    """
+
+    documents: tuple[FolderDocument, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a validator needs besides the field itself."""
+
+    path: str
+    config: ProposalsConfig
+    template: Template | None
+    today: dt.date
+    filename_number: int | None
+
+    def at(self, line: int | None, column: int | None = None) -> Location:
+        return Location(self.path, line, column)
+
+
+def _show(value: str, limit: int = 60) -> str:
+    """Quote a value from a document for a message, cut when long."""
+    value = value if len(value) <= limit else value[: limit - 1] + "…"
+    return f"`{value}`"
+
+
+def _one_of(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
+
+# -- header field validators -----------------------------------------------------------------------
+
+
+def _validate_dep(fld: HeaderField, ctx: _Context) -> Iterator[Diagnostic]:
+    """`DEP` must be digits, equal to the file name's number, and padded to the configured width."""
+    number = parse_number(fld.value)
+    if number is None:
+        yield R.INVALID_NUMBER.diagnostic(f"DEP must be a number made of digits, not {_show(fld.value)}",
+                                          ctx.at(fld.line))
+        return
+    width = ctx.config.number_width
+    if ctx.filename_number is not None and number != ctx.filename_number:
+        yield R.NUMBER_MISMATCH.diagnostic(
+            f"DEP must equal the file name's number {ctx.filename_number:0{width}d}, not {_show(fld.value)}",
+            ctx.at(fld.line))
+    elif fld.value != f"{number:0{width}d}":
+        yield R.NUMBER_PADDING.diagnostic(f"DEP should be written `{number:0{width}d}`, not {_show(fld.value)}",
+                                          ctx.at(fld.line))
+
+
+def _validate_status(fld: HeaderField, ctx: _Context) -> Iterator[Diagnostic]:
+    """`Status` must be one of `proposals.statuses`."""
+    if fld.value not in ctx.config.statuses:
+        hint = _case_hint(fld.value, ctx.config.statuses)
+        yield R.INVALID_STATUS.diagnostic(
+            f"Status must be one of {_one_of(ctx.config.statuses)}, not {_show(fld.value)}{hint}", ctx.at(fld.line))
+
+
+def _validate_type(fld: HeaderField, ctx: _Context) -> Iterator[Diagnostic]:
+    """`Type` must be one of `proposals.types`."""
+    if fld.value not in ctx.config.types:
+        hint = _case_hint(fld.value, ctx.config.types)
+        yield R.INVALID_TYPE.diagnostic(
+            f"Type must be one of {_one_of(ctx.config.types)}, not {_show(fld.value)}{hint}", ctx.at(fld.line))
+
+
+def _validate_date(fld: HeaderField, ctx: _Context) -> Iterator[Diagnostic]:
+    """Dates must be real `YYYY-MM-DD` dates; `Created` must not be in the future."""
+    date = parse_date(fld.value)
+    if date is None:
+        yield R.INVALID_DATE.diagnostic(f"{fld.key} must be a real date written YYYY-MM-DD, not {_show(fld.value)}",
+                                        ctx.at(fld.line))
+    elif fld.key == "Created" and date > ctx.today + FUTURE_SLACK:
+        yield R.FUTURE_DATE.diagnostic(f"Created must not be in the future, not {fld.value} (today is {ctx.today})",
+                                       ctx.at(fld.line))
+
+
+def _validate_author(fld: HeaderField, ctx: _Context) -> Iterator[Diagnostic]:
+    """`Author` must be `Name @handle`, `@handle` or `Name`, several joined with ` & `."""
+    if parse_authors(fld.value) is None:
+        yield R.INVALID_AUTHOR.diagnostic(
+            f"Author must list `Name @handle`, `@handle` or `Name` joined with ` & `, not {_show(fld.value)}",
+            ctx.at(fld.line))
+
+
+#: Header key to its validator; keys without one only need a non-empty value.
+_VALIDATORS: dict[str, Callable[[HeaderField, _Context], Iterator[Diagnostic]]] = {
+    "DEP": _validate_dep,
+    "Author": _validate_author,
+    "Status": _validate_status,
+    "Type": _validate_type,
+    **dict.fromkeys(DATE_HEADERS, _validate_date),
+}
+
+
+def _case_hint(value: str, allowed: Iterable[str]) -> str:
+    for candidate in allowed:
+        if candidate.lower() == value.lower():
+            return f" (did you mean `{candidate}`? values are case-sensitive)"
+    return ""
+
+
+def _did_you_mean(key: str, known: list[str]) -> str:
+    for candidate in known:
+        if candidate.lower() == key.lower():
+            return f"; did you mean `{candidate}`? (header keys are case-sensitive)"
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+    if close:
+        return f"; did you mean `{close[0]}`?"
+    return f"; allowed headers are {_one_of(known)}"
+
+
+def _header_diagnostics(doc: ProposalDocument, ctx: _Context) -> Iterator[Diagnostic]:
+    """Run every header rule: presence, order, unknown and duplicate keys, then each value."""
+    cfg = ctx.config
+    known = [*cfg.required_headers, *(h for h in cfg.optional_headers if h not in cfg.required_headers)]
+    first: dict[str, HeaderField] = {}
+    for fld in doc.fields:
+        if fld.key not in known:
+            yield R.UNKNOWN_HEADER.diagnostic(f"unknown header `{fld.key}`{_did_you_mean(fld.key, known)}",
+                                              ctx.at(fld.line))
+        elif fld.key in first:
+            yield R.DUPLICATE_HEADER.diagnostic(
+                f"header `{fld.key}` must appear only once; it is already on line {first[fld.key].line}",
+                ctx.at(fld.line))
+        else:
+            first[fld.key] = fld
+    closing = doc.header_end or doc.header_start
+    for key in cfg.required_headers:
+        if key not in first:
+            yield R.MISSING_HEADER.diagnostic(f"required header `{key}` is missing", ctx.at(closing))
+    yield from _order_diagnostics(list(first.values()), known, ctx)
+    for fld in first.values():
+        yield from _value_diagnostics(fld, ctx)
+    yield from _superseded_diagnostics(first, ctx)
+
+
+def _order_diagnostics(fields: list[HeaderField], known: list[str], ctx: _Context) -> Iterator[Diagnostic]:
+    """Required headers come in the configured order, optional ones after them (in any order)."""
+    n_required = len(ctx.config.required_headers)
+
+    def rank(key: str) -> int:
+        index = known.index(key)
+        return index if index < n_required else n_required
+
+    for before, after in itertools.pairwise(fields):
+        if rank(after.key) < rank(before.key):
+            yield R.HEADER_ORDER.diagnostic(
+                f"header `{after.key}` must come before `{before.key}`; required order is "
+                f"{_one_of(ctx.config.required_headers)}, then optional headers", ctx.at(after.line))
+            return  # one finding is enough: fixing the order fixes the rest
+
+
+def _value_diagnostics(fld: HeaderField, ctx: _Context) -> Iterator[Diagnostic]:
+    """Check one value: present, not a placeholder, then its own validator."""
+    if not fld.value:
+        yield R.EMPTY_VALUE.diagnostic(f"header `{fld.key}` must have a value", ctx.at(fld.line))
+        return
+    known = ctx.template.placeholders if ctx.template else frozenset()
+    found = list(find_placeholders(fld.value, known))
+    if fld.key == "DEP" and (found or "<" in fld.value):
+        yield R.NUMBER_PLACEHOLDER.diagnostic(
+            f"DEP must hold the assigned number, not the template placeholder {_show(fld.value)}",
+            ctx.at(fld.line))
+        return
+    if found:
+        yield R.HEADER_PLACEHOLDER.diagnostic(
+            f"header `{fld.key}` must not keep the template placeholder {_show(found[0][1])}", ctx.at(fld.line))
+        return
+    validator = _VALIDATORS.get(fld.key)
+    if validator is not None:
+        yield from validator(fld, ctx)
+
+
+def _superseded_diagnostics(first: dict[str, HeaderField], ctx: _Context) -> Iterator[Diagnostic]:
+    """`Superseded` needs a `Superseded-By`; a `Superseded-By` needs `Superseded`."""
+    status = first.get("Status")
+    successor = first.get(SUPERSEDED_BY)
+    if status is not None and status.value == SUPERSEDED and (successor is None or not successor.value):
+        yield R.MISSING_SUPERSEDED_BY.diagnostic(
+            f"a Superseded DEP must name its successor in a `{SUPERSEDED_BY}: NNNN` header", ctx.at(status.line))
+    elif successor is not None and status is not None and status.value != SUPERSEDED and successor.value:
+        yield R.UNEXPECTED_SUPERSEDED_BY.diagnostic(
+            f"`{SUPERSEDED_BY}` should only appear on a DEP whose Status is Superseded, not {_show(status.value)}",
+            ctx.at(successor.line))
+
+
+def _filename_diagnostics(path: str, cfg: ProposalsConfig) -> Iterator[Diagnostic]:
+    """The file name must be `NNNN-<slug>.md` with `number_width` digits."""
+    name = path.rsplit("/", 1)[-1]
+    if not re.fullmatch(rf"[0-9]{{{cfg.number_width}}}-{_SLUG}\.md", name):
+        example = f"{8:0{cfg.number_width}d}-short-title.md"
+        yield R.INVALID_FILENAME.diagnostic(
+            f"file name {_show(name)} must be NNNN-<slug>.md with {cfg.number_width} digits and a lower-case "
+            f"slug, e.g. `{example}`", Location(path, None))
+
+
+# -- body ------------------------------------------------------------------------------------------
+
+
+def _title_diagnostics(doc: ProposalDocument, ctx: _Context, number: int | None, title: str | None
+                       ) -> Iterator[Diagnostic]:
+    """The first heading must be `# DEP-NNNN: Title`, agreeing with the header."""
+    cfg = ctx.config
+    shown_number = f"{number:0{cfg.number_width}d}" if number is not None else "NNNN"
+    expected = f"# {cfg.prefix}-{shown_number}: {title or '<Title>'}"
+    if not doc.headings:
+        yield R.MISSING_TITLE_HEADING.diagnostic(f"the body must start with the heading {_show(expected, 90)}",
+                                                 ctx.at(doc.body_start))
+        return
+    heading = doc.headings[0]
+    match = re.fullmatch(rf"{re.escape(cfg.prefix)}-(?P<number>[0-9]+):[ \t]+(?P<title>\S.*)", heading.text)
+    if heading.level != 1 or match is None:
+        yield R.MISSING_TITLE_HEADING.diagnostic(
+            f"the first heading must read {_show(expected, 90)}, not {_show('#' * heading.level + ' ' + heading.text)}",
+            ctx.at(heading.line))
+        return
+    wrong_number = number is not None and int(match["number"]) != number
+    wrong_title = title is not None and match["title"].strip() != title
+    if wrong_number or wrong_title:
+        what = " and ".join(w for w, bad in (("number", wrong_number), ("title", wrong_title)) if bad)
+        yield R.TITLE_HEADING_MISMATCH.diagnostic(
+            f"the first heading's {what} must match the header: expected {_show(expected, 90)}",
+            ctx.at(heading.line))
+
+
+def _placeholder_diagnostics(doc: ProposalDocument, ctx: _Context) -> Iterator[Diagnostic]:
+    """The body must not keep the template's placeholders."""
+    if doc.text is None or doc.header_end is None:
+        return
+    known = ctx.template.placeholders if ctx.template else frozenset()
+    body = "\n".join(doc.lines[doc.header_end:])
+    for line_no, line in body_lines(body, doc.header_end + 1):
+        for column, text in find_placeholders(line, known):
+            yield R.TEMPLATE_PLACEHOLDER.diagnostic(
+                f"replace the template placeholder {_show(text)} with real text", ctx.at(line_no, column))
+
+
+def _normalise(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _section_diagnostics(doc: ProposalDocument, ctx: _Context) -> Iterator[Diagnostic]:
+    """Every `##` section of the template must be present (compared without case)."""
+    if ctx.template is None:
+        return
+    present = {_normalise(h.text): h.line for h in doc.headings if h.level == 2}
+    sections = ctx.template.sections
+    for index, section in enumerate(sections):
+        if _normalise(section) in present:
+            continue
+        # Point where the section belongs: at the next template section present, else the end.
+        later = [present[_normalise(s)] for s in sections[index + 1:] if _normalise(s) in present]
+        line = later[0] if later else max(len(doc.lines) - (1 if doc.lines and doc.lines[-1] == "" else 0), 1)
+        yield R.MISSING_SECTION.diagnostic(f"section `## {section}` required by the template is missing",
+                                           ctx.at(line))
+
+
+# -- documents and folder --------------------------------------------------------------------------
+
+
+def lint_document(document: FolderDocument, config: Config, *, template: Template | None, today: dt.date
+                  ) -> list[Diagnostic]:
+    """Lint one document on its own (every rule but the folder rules).
+
+    Args:
+        document: The document as read by `proposals.folder`.
+        config: The configuration (only `proposals` is used; `[lint]` is applied by `lint_tree`).
+        template: The template, or None when missing (then sections are not checked).
+        today: The date against which `Created` is checked.
+
+    Returns:
+        The findings, unsorted and unfiltered.
+    """
+    doc, proposal = document.document, document.proposal
+    found = list(doc.problems)
+    if doc.text is None:
+        return found  # unreadable, a folder, a link, too large: the reader said why
+    found.extend(_filename_diagnostics(doc.path, config.proposals))
+    if doc.header_start is None or doc.header_end is None:
+        return found  # no header or an unclosed one: header and body rules would only repeat that
+    ctx = _Context(doc.path, config.proposals, template, today, proposal.filename_number)
+    found.extend(_header_diagnostics(doc, ctx))
+    # A placeholder title is reported once (D117), not again as a heading mismatch.
+    title = proposal.title
+    if title and any(find_placeholders(title, template.placeholders if template else frozenset())):
+        title = None
+    found.extend(_title_diagnostics(doc, ctx, proposal.number, title))
+    found.extend(_placeholder_diagnostics(doc, ctx))
+    found.extend(_section_diagnostics(doc, ctx))
+    return found
+
+
+def _claimed_number(document: FolderDocument) -> int | None:
+    """The number a document claims: its header's, else its file name's (readable documents only)."""
+    if document.document.text is None:
+        return None
+    proposal = document.proposal
+    return proposal.number if proposal.number is not None else proposal.filename_number
+
+
+def _successor_number(value: str, prefix: str) -> int | None:
+    value = value.strip()
+    if value.upper().startswith(prefix.upper() + "-"):
+        value = value[len(prefix) + 1:]
+    return parse_number(value)
+
+
+def lint_folder(documents: Iterable[FolderDocument], config: Config) -> list[Diagnostic]:
+    """Run the rules that need the whole folder: unique numbers, existing successors."""
+    cfg = config.proposals
+    documents = list(documents)
+    by_number: dict[int, list[FolderDocument]] = defaultdict(list)
+    for document in documents:
+        number = _claimed_number(document)
+        if number is not None:
+            by_number[number].append(document)
+    found: list[Diagnostic] = []
+    for number, same in by_number.items():
+        if len(same) < 2:
+            continue
+        for document in same:
+            others = ", ".join(d.path for d in same if d is not document)
+            line = document.proposal.header_lines.get("DEP", 1)
+            found.append(R.DUPLICATE_NUMBER.diagnostic(
+                f"{cfg.prefix}-{number:0{cfg.number_width}d} must be unique, but {others} uses it too",
+                Location(document.path, line)))
+    for document in documents:
+        fld = document.document.get(SUPERSEDED_BY)
+        if fld is None or not fld.value:
+            continue
+        target = _successor_number(fld.value, cfg.prefix)
+        if target is None or target not in by_number or target == _claimed_number(document):
+            found.append(R.UNKNOWN_SUCCESSOR.diagnostic(
+                f"`{SUPERSEDED_BY}` must be the number of another existing DEP, not {_show(fld.value)}",
+                Location(document.path, fld.line)))
+    return found
+
+
+# -- configuration ---------------------------------------------------------------------------------
+
+
+def _check_selectors(selectors: Iterable[str], key: str, source: str) -> None:
+    codes = [rule.code for rule in all_rules()]
+    for selector in selectors:
+        if not selector or not any(matches_selector(code, [selector]) for code in codes):
+            raise ConfigError(f"`{key}` names no known rule: {selector!r}", path=source,
+                              hint="use a rule code (`D203`), a code prefix (`D2`) or a rule name; "
+                                   "`depgate rules` lists them")
+
+
+def check_lint_config(config: Config) -> dict[str, Severity]:
+    """Validate the `[lint]` selectors and severities against the rule registry.
+
+    Returns:
+        The severity overrides by rule code.
+
+    Raises:
+        ConfigError: a selector or severity key that names no rule, or an unknown severity.
+    """
+    lint = config.lint
+    _check_selectors(lint.ignore, "lint.ignore", config.source)
+    for glob, selectors in lint.per_file_ignores.items():
+        _check_selectors(selectors, f"lint.per-file-ignores.{glob}", config.source)
+    overrides: dict[str, Severity] = {}
+    for key, name in lint.severity.items():
+        try:
+            rule = get_rule(key)
+        except KeyError:
+            raise ConfigError(f"`lint.severity.{key}` names no known rule", path=config.source,
+                              hint="use a rule code such as `D102`; `depgate rules` lists them") from None
+        try:
+            overrides[rule.code] = Severity.parse(name)
+        except ValueError as exc:
+            raise ConfigError(f"`lint.severity.{key}`: {exc}", path=config.source) from None
+    return overrides
+
+
+def _excluded(path: str, lint: LintConfig) -> bool:
+    return any(fnmatch.fnmatchcase(path, glob) for glob in lint.exclude)
+
+
+def apply_lint_config(diagnostics: Iterable[Diagnostic], config: Config) -> list[Diagnostic]:
+    """Drop ignored findings and apply severity overrides (see `check_lint_config`)."""
+    overrides = check_lint_config(config)
+    lint = config.lint
+    kept = []
+    for diag in diagnostics:
+        if matches_selector(diag.code, lint.ignore):
+            continue
+        if any(fnmatch.fnmatchcase(diag.location.path, glob) and matches_selector(diag.code, selectors)
+               for glob, selectors in lint.per_file_ignores.items()):
+            continue
+        if diag.code in overrides:
+            diag = dataclasses.replace(diag, severity=overrides[diag.code])
+        kept.append(diag)
+    return kept
+
+
+def _normalise_path(path: str) -> str:
+    path = path.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def lint_tree(tree: Tree, config: Config, *, today: dt.date, paths: Iterable[str] | None = None) -> LintResult:
+    """Lint the configured DEP folder of `tree`.
+
+    Folder rules (unique numbers, Superseded-By exists) see every document, excluded ones included;
+    when `paths` is given only findings on those paths are returned.
+
+    Args:
+        tree: The files to read (the work tree or a revision).
+        config: The configuration; `proposals` says where the folder is, `lint` what to report.
+        today: The date against which `Created` is checked (injected so results are reproducible).
+        paths: Repository-relative paths whose findings are wanted; None for all.
+
+    Returns:
+        The documents read and the findings.
+
+    Raises:
+        ConfigError: the `[lint]` configuration names an unknown rule or severity.
+    """
+    check_lint_config(config)
+    cfg = config.proposals
+    documents = load_folder(tree, cfg)
+    template = load_template(tree, cfg)
+    found: list[Diagnostic] = []
+    if template is None:
+        found.append(R.MISSING_TEMPLATE.diagnostic(
+            f"template {template_path(cfg)} is missing or unreadable; required sections are not checked",
+            Location(template_path(cfg), None)))
+    for document in documents:
+        if not _excluded(document.path, config.lint):
+            found.extend(lint_document(document, config, template=template, today=today))
+    found.extend(d for d in lint_folder(documents, config) if not _excluded(d.location.path, config.lint))
+    kept = apply_lint_config(found, config)
+    if paths is not None:
+        wanted = {_normalise_path(p) for p in paths}
+        kept = [d for d in kept if d.location.path in wanted]
+    return LintResult(documents=tuple(documents), diagnostics=tuple(sort_diagnostics(kept)))

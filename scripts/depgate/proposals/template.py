@@ -1,0 +1,154 @@
+"""What the DEP template prescribes: the required `##` sections and the placeholder texts.
+
+The template (`deps/TEMPLATE.md` by default) is the single source of truth: the sections a proposal
+must have are the template's second-level headings, and the angle-bracket texts in it
+(`<Short, descriptive title>`) are placeholders that must not survive in a real proposal. Nothing
+here is hard-coded to d9d's template.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from depgate.proposals.folder import template_path
+from depgate.proposals.reader import read_from_tree
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from depgate.config import ProposalsConfig
+    from depgate.tree import Tree
+
+#: HTML elements people write in Markdown; `<details>` or `<a href=...>` is markup, not a placeholder.
+#: NOTE: `title` is left out on purpose: `<Title>` is a typical template placeholder and never markup in a body.
+HTML_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "center", "cite", "code", "col", "colgroup", "dd", "del",
+    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "font", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp",
+    "small", "source", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "tt", "u", "ul", "var", "video", "wbr", "input", "label", "button", "section", "article",
+    "aside", "nav", "header", "footer", "main", "iframe", "svg", "time", "audio", "address", "dialog",
+})
+
+_ANGLED = re.compile(r"<(?P<inner>[A-Za-z/!][^<>\n]*)>")
+_TAG = re.compile(
+    r"^/?(?P<name>[A-Za-z][A-Za-z0-9-]*)"
+    r"(?:\s+[^\s=<>\"'/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?$"
+)
+_AUTOLINK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*$")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_FENCE = re.compile(r"^ {0,3}(```+|~~~+)")
+
+
+def _is_markup(inner: str) -> bool:
+    """Tell whether the text between `<` and `>` is an HTML tag, a comment, an autolink or an email address."""
+    if inner.startswith("!") or _AUTOLINK.match(inner) or _EMAIL.match(inner):
+        return True
+    match = _TAG.match(inner)
+    if match is None:
+        return False
+    name = match["name"].lower()
+    # Prose such as `<A short summary of the proposal.>` parses as a tag with bare attributes; real markup
+    # has at most one bare (boolean) attribute unless it also has `name=value` ones.
+    rest = inner[match.end("name"):]
+    if "=" not in rest and len(rest.split()) >= 2:
+        return False
+    # A lower-case tag with `name=value` attributes is markup even when the element is unusual;
+    # custom elements always have a dash in their name (`<my-widget>`), a placeholder rarely does.
+    written_lower = name == match["name"]
+    return name in HTML_TAGS or (written_lower and ("=" in rest or "-" in name))
+
+
+def _mask_code_spans(line: str) -> str:
+    # Inline code (`List<int>`, `<T>`) is shown literally, never a placeholder; keep columns intact.
+    return _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def find_placeholders(line: str, known: frozenset[str] = frozenset()) -> Iterator[tuple[int, str]]:
+    """Find angle-bracket placeholders in one line of Markdown.
+
+    A `<...>` text is a placeholder when it is one of `known` (taken from the template), or when it
+    is not markup (tag, comment, autolink, email) and reads like words (it holds a space).
+
+    Args:
+        line: One line of text (a header value or a body line).
+        known: Placeholders found in the template, with their brackets.
+
+    Yields:
+        `(column, placeholder)` with a 1-based column.
+
+    Examples:
+        >>> list(find_placeholders("Title: <Short, descriptive title>"))
+        [(8, '<Short, descriptive title>')]
+        >>> list(find_placeholders("See <https://example.org> and <details> and `Map<K, V>`"))
+        []
+    """
+    masked = _mask_code_spans(line)
+    for match in _ANGLED.finditer(masked):
+        text = match.group(0)
+        inner = match["inner"].strip()
+        if text in known or (not _is_markup(inner) and " " in inner):
+            yield match.start() + 1, text
+
+
+@dataclass(frozen=True)
+class Template:
+    """What the template prescribes.
+
+    Attributes:
+        path: Repository-relative path of the template.
+        sections: The template's `##` section titles, in order.
+        placeholders: Every placeholder text found in the template (with brackets).
+    """
+
+    path: str
+    sections: tuple[str, ...] = ()
+    placeholders: frozenset[str] = frozenset()
+
+
+def body_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
+    """Yield `(line number, line)` of Markdown text outside fenced code blocks."""
+    fence: str | None = None
+    for offset, line in enumerate(text.split("\n")):
+        match = _FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if fence is None:
+                fence = marker[0] * 3
+            elif marker.startswith(fence):
+                fence = None
+            continue
+        if fence is None:
+            yield first_line + offset, line
+
+
+def parse_template(path: str, text: str) -> Template:
+    """Read the sections and placeholders of a template's text."""
+    # Placeholders without a space (`<Title>`, `<YYYY-MM-DD>`) are only recognisable here, in the template.
+    placeholders: set[str] = set()
+    for _, line in body_lines(text):
+        for match in _ANGLED.finditer(_mask_code_spans(line)):
+            if not _is_markup(match["inner"].strip()):
+                placeholders.add(match.group(0))
+    sections = []
+    for _, line in body_lines(text):
+        match = re.match(r"^##[ \t]+(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$", line)
+        if match and match["title"]:
+            sections.append(match["title"])
+    return Template(path=path, sections=tuple(sections), placeholders=frozenset(placeholders))
+
+
+def load_template(tree: Tree, config: ProposalsConfig) -> Template | None:
+    """Read the configured template from a tree.
+
+    Returns:
+        The template, or None when it is missing or unreadable (the lint reports that once).
+    """
+    path = template_path(config)
+    doc = read_from_tree(tree, path, "file")
+    if doc.text is None or any(p.severity.name == "ERROR" and p.code in ("D001", "D002", "D003") for p in doc.problems):
+        return None
+    return parse_template(path, doc.text)
