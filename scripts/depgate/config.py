@@ -94,12 +94,12 @@ class ApiConfig:
     exclude: list[str] = _opt(["tests", "tests.*", "test", "test.*", "docs", "docs.*", "examples", "examples.*"],
                               "Module globs never analysed.")
     strategy_bases: list[str] = _opt(
-        ["*.ModelParallelStrategy", "*.ParallelStrategy", "*.PipelineSchedule", "*.ShardingSpec",
-         "*.ShardingStrategy", "torch.distributed.pipelining.schedules.*"],
+        ["*.ModelParallelStrategy", "*.ParallelStrategy", "*.PipelineSchedule", "*.PipelineProgramBuilder",
+         "*.ShardingSpec", "*.ShardingStrategy", "torch.distributed.pipelining.schedules.*"],
         "Globs of base classes whose new public subclasses are new distributed strategies.",
     )
     strategy_paths: list[str] = _opt(
-        ["*.module.parallelism.*", "*.pipelining.*", "*.core.sharding.*"],
+        ["*.module.parallelism.*", "*.pipelining.infra.schedule.program.*", "*.core.sharding.*"],
         "Module globs under which a new public module or class is a new distributed strategy.",
     )
 
@@ -119,6 +119,9 @@ class VerdictConfig:
     override_labels: list[str] = _opt(["dep-not-needed"], "Pull-request labels that record an override.")
     conventional_commits: bool = _opt(True, "Report breaking changes in a change whose title lacks `!` or a `BREAKING CHANGE:` footer.")
     review_on_additions: bool = _opt(True, "Public additions alone give the verdict `review` (else `not-required`).")
+    summary_template: str | None = _opt(
+        None, "A jinja2 template replacing the built-in Markdown report of `depgate check` (path from the repository "
+        "root, read from the base revision like the configuration).")
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,356 @@
-"""`depgate check`: placeholder until implemented."""
+"""`depgate check`: classify a change by its public-API impact and check its DEP link."""
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from depgate.config import load_config, load_config_from
+from depgate.errors import ConfigError, GitError, UsageError
+from depgate.fsutil import atomic_write_text
+from depgate.git import WORKTREE, Git
+from depgate.proposals.folder import load_folder
+from depgate.report import github as github_report
+from depgate.report import json as json_report
+from depgate.report import markdown as markdown_report
+from depgate.report import text as text_report
+from depgate.report.model import FailOn, Revision
+from depgate.tree import DiskTree, GitTree
+from depgate.verdict import Facts, decide
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
+    from depgate.api import ApiDiff
+    from depgate.api.kinds import ApiChange
+    from depgate.config import Config
+    from depgate.console import Console
+    from depgate.diagnostics import Diagnostic
+    from depgate.git import ChangedFile
+    from depgate.report.model import Report
+    from depgate.tree import Tree
+
+log = logging.getLogger(__name__)
+
 NAME = "check"
-HELP = "(not implemented yet)"
-DESCRIPTION = HELP
+HELP = "Classify a change by its public-API impact and check that it links the DEP it needs."
+DESCRIPTION = """\
+Compare two revisions statically (nothing is imported or run) and decide what the change needs:
+
+  required      it breaks the public API, or adds an abstraction or a distributed strategy: a DEP is required
+  review        public additions only, or a changed file that does not parse
+  not-required  no public-API impact
+  proposal      the change only adds or edits DEP documents
+
+A required DEP is satisfied when the change adds or edits a DEP document, or when its title, body or
+commit messages reference one (DEP-0008, DEP 8, deps/0008-slug.md), and that DEP exists at head with
+an accepted status (Accepted, Implemented, Active; any status when the change adds it). A reference
+to a missing, Rejected, Withdrawn or Superseded DEP is an error; to a Draft one, a warning. A body
+line `DEP: none — <reason>` (or the `dep-not-needed` label) overrides the requirement; the override
+is always reported.
+
+Defaults: --head is HEAD, --base is the merge-base of --head with the default branch (origin/HEAD,
+else main, else master); an explicit --base is also reduced to the merge-base, as GitHub's "Files
+changed" tab does. The title and body default to the head commit's message. The configuration is
+read from the BASE revision (a pull request cannot change its own check); --config FILE (on disk)
+replaces it. Works in a bare repository (revisions only). In a shallow clone, depgate refuses to guess
+a merge-base and says what to fetch (`fetch-depth: 0` in actions/checkout).
+
+Exit codes: 0 the check passes; 1 a required DEP is missing (no override) or a linked DEP is an
+error (see --fail-on); 2 usage or environment error.
+
+examples:
+  depgate check                                   # this branch against its merge-base with main
+  depgate check --base origin/main --format markdown > summary.md
+  depgate check --head WORKTREE                   # uncommitted work, before committing
+  depgate check --base "$BASE_SHA" --head "$HEAD_SHA" --title "$TITLE" --body-file body.txt \\
+      --labels "$LABELS" --format json --link-base https://github.com/OWNER/REPO
+"""
 
 
-def add_arguments(parser):
+class OutputFormat(str, enum.Enum):
+    """Renderings of the report."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    GITHUB = "github"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
+    inputs = parser.add_argument_group("revisions")
+    inputs.add_argument("--repo", metavar="PATH", default=".",
+                        help="the git repository (a work tree or a bare repository; default: the current directory)")
+    inputs.add_argument("--base", metavar="REV", default=None,
+                        help="the revision the change starts from; its merge-base with --head is used "
+                        "(default: the default branch: origin/HEAD, else main, else master)")
+    inputs.add_argument("--head", metavar="REV", default="HEAD",
+                        help=f"the revision to check, or {WORKTREE} for the files as they are now (default: HEAD)")
+    text = parser.add_argument_group("pull request")
+    text.add_argument("--title", metavar="T", default=None,
+                      help="the pull-request title (default: the subject of the head commit)")
+    text.add_argument("--body-file", metavar="F", default=None,
+                      help="file holding the pull-request body, `-` for stdin (default: the head commit's body)")
+    text.add_argument("--labels", metavar="A,B", action="append", default=[],
+                      help="pull-request labels, comma-separated (repeatable); an override label "
+                      "(`verdict.override-labels`, default dep-not-needed) lets a missing DEP pass, on record")
+    policy = parser.add_argument_group("policy")
+    policy.add_argument("--config", metavar="FILE", default=None,
+                        help="configuration file on disk (relative to the current directory), replacing the one "
+                        "read from the base revision")
+    policy.add_argument("--fail-on", choices=[f.value for f in FailOn], default=FailOn.REQUIRED.value,
+                        help="exit 1 when: `required` a required DEP is missing or a linked DEP is an error; "
+                        "`review` also for the verdict review; `never` never (default: required)")
+    output = parser.add_argument_group("output")
+    output.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TEXT.value,
+                        help="text for a terminal, json for tools (schema in docs/report.md), markdown for a job "
+                        "summary or comment, github for annotations (default: text)")
+    output.add_argument("--template", metavar="FILE", default=None,
+                        help="jinja2 template replacing the built-in Markdown report (default: "
+                        "`verdict.summary-template` of the configuration, else the built-in one)")
+    output.add_argument("--link-base", metavar="URL", default=None,
+                        help="https://github.com/OWNER/REPO: in Markdown, link file:line to the compared commits "
+                        "(default: no links)")
+    output.add_argument("--json-file", metavar="FILE", default=None,
+                        help="also write the JSON report to FILE (one analysis, several outputs)")
+    output.add_argument("--markdown-file", metavar="FILE", default=None,
+                        help="also write the Markdown report to FILE")
 
 
-def run(args, console) -> int:
+# -- gathering the facts ------------------------------------------------------------------------------------------
+
+def open_repository(path: str) -> Git:
+    """Open the repository at `path` (a work tree, a subfolder of one, or a bare repository).
+
+    Raises:
+        GitError: it is not a git repository.
+    """
+    git = Git(Path(path))
+    return Git(git.toplevel())
+
+
+def resolve_range(git: Git, base: str | None, head: str) -> tuple[Revision, Revision]:
+    """Resolve the compared revisions: head as given, base as the merge-base of base (or the default branch) and head.
+
+    Raises:
+        UsageError: `WORKTREE` in a bare repository.
+        GitError: a revision is unknown, the histories are unrelated, or the clone is too shallow to tell.
+    """
+    if head == WORKTREE:
+        if git.is_bare():
+            raise UsageError(f"--head {WORKTREE} needs a work tree, and this repository is bare",
+                             hint="pass a revision to --head")
+        head_sha = None
+        head_commit = git.resolve("HEAD")
+    else:
+        head_commit = head_sha = git.resolve(head)
+    shallow = git.is_shallow()
+    if base is None:
+        if shallow:
+            raise GitError(
+                "this is a shallow clone, so the merge-base with the default branch cannot be computed",
+                path=git.repo,
+                hint="fetch the full history: `fetch-depth: 0` in actions/checkout (or `git fetch --unshallow`), "
+                "or pass --base with a revision present in the clone")
+        base = git.default_branch()
+    base_commit = git.resolve(base)
+    merge_base = git.merge_base(base_commit, head_commit)
+    return Revision(base, merge_base), Revision(head, head_sha)
+
+
+def _decode(data: bytes | None) -> str | None:
+    return None if data is None else data.decode("utf-8", "replace")
+
+
+def load_check_config(git: Git, base_sha: str, explicit: str | None) -> Config:
+    """Read the configuration from the base revision (trusted), or from `explicit` on disk."""
+    if explicit is not None:
+        return load_config(Path.cwd(), explicit)
+    return load_config_from(lambda rel: _decode(git.read(base_sha, rel)))
+
+
+def _split_message(message: str) -> tuple[str, str]:
+    subject, _, body = message.partition("\n")
+    return subject.strip(), body.strip("\n")
+
+
+def commit_messages(git: Git, base_sha: str, head: str) -> list[tuple[str, str]]:
+    """Return `(source, message)` for every commit in `base..head`, oldest first."""
+    head_rev = "HEAD" if head == WORKTREE else head
+    out = git.run("log", "--reverse", "--format=%H%x00%B%x00", f"{base_sha}..{head_rev}", "--")
+    parts = out.decode("utf-8", "replace").split("\0")
+    messages = []
+    for sha, message in zip(parts[0::2], parts[1::2], strict=False):
+        sha = sha.strip()
+        if sha:
+            messages.append((f"commit {sha[:7]}", message.strip("\n")))
+    return messages
+
+
+def _python_changed(changed: Sequence[ChangedFile]) -> bool:
+    return any(p.endswith((".py", ".pyi")) for c in changed for p in (c.path, c.old_path or ""))
+
+
+def _analyze(git: Git, base_sha: str, head: str, changed: Sequence[ChangedFile], config: Config) -> ApiDiff:
+    # Imported here: `depgate.api` pulls in griffe, which a proposal-only check never needs.
+    from depgate.api import analyze
+
+    return analyze(git, base_sha, head, changed, config.api)
+
+
+def _lint_touched(tree: Tree, config: Config, changed: Sequence[ChangedFile]) -> tuple[Diagnostic, ...]:
+    """Lint the DEP files the change touches (the folder rules still see the whole folder)."""
+    folder = config.proposals.directory.strip("/") + "/"
+    touched = [c.path for c in changed if c.status != "D" and c.path.startswith(folder)]
+    if not touched:
+        return ()
+    from depgate.proposals.lint import lint_tree
+
+    today = dt.datetime.now(dt.timezone.utc).date()
+    return tuple(lint_tree(tree, config, today=today, paths=touched).diagnostics)
+
+
+def build_report(
+    git: Git,
+    base: Revision,
+    head: Revision,
+    *,
+    config: Config,
+    title: str | None = None,
+    body: str | None = None,
+    labels: Sequence[str] = (),
+    messages: Sequence[tuple[str, str]] | None = None,
+    fail_on: FailOn = FailOn.REQUIRED,
+) -> Report:
+    """Gather the facts of a change between two resolved revisions and decide its verdict.
+
+    Args:
+        git: The repository.
+        base: The base revision (its `sha` is used).
+        head: The head revision (`sha` None for the work tree).
+        config: The configuration (read from the base by the caller).
+        title: The pull-request title (default: the head commit's subject).
+        body: The pull-request body (default: the head commit's message body).
+        labels: Pull-request labels.
+        messages: `(source, message)` of the change's commits (default: read from `base..head`).
+        fail_on: When the check fails.
+
+    Returns:
+        The report.
+    """
+    assert base.sha is not None  # noqa: S101 - resolve_range always resolves the base
+    head_ref = head.sha or WORKTREE
+    default_subject, default_body = _split_message(git.message(head_ref))
+    title = default_subject if title is None else title
+    body = default_body if body is None else body
+    if messages is None:
+        messages = commit_messages(git, base.sha, head_ref)
+    changed = git.changed_files(base.sha, head_ref)
+    tree = DiskTree(git.repo) if head.sha is None else GitTree(git, head.sha)
+    if head.sha is not None:
+        # One `git cat-file --batch` for the whole folder instead of one git process per document.
+        entries = tree.entries(config.proposals.directory.strip("/"))
+        git.read_many(head.sha, [path for path, kind in entries if kind == "file"])
+    docs = tuple(load_folder(tree, config.proposals))
+    folder = config.proposals.directory.strip("/") + "/"
+    proposal_only = bool(changed) and all(
+        c.path.startswith(folder) and (c.old_path or folder).startswith(folder) for c in changed)
+    changes: tuple[ApiChange, ...] = ()
+    problems: tuple[Diagnostic, ...] = ()
+    packages: tuple[str, ...] = ()
+    modules = 0
+    if not proposal_only and _python_changed(changed):
+        diff = _analyze(git, base.sha, head_ref, changed, config)
+        changes, problems = tuple(diff.changes), tuple(diff.problems)
+        packages, modules = tuple(diff.packages), diff.modules_analysed
+    log.info("compared %s..%s: %d file(s) changed, %d API change(s), %d module(s) read, %d DEP(s) at head",
+             base.sha[:12], (head.sha or WORKTREE)[:12], len(changed), len(changes), modules, len(docs))
+    facts = Facts(
+        base=base, head=head, changed=tuple(changed), changes=changes, problems=problems, deps=docs,
+        title=title, body=body, messages=tuple(messages), labels=tuple(labels), config=config,
+        findings=_lint_touched(tree, config, changed), packages=packages, modules_analysed=modules,
+        fail_on=fail_on,
+    )
+    return decide(facts)
+
+
+# -- rendering ----------------------------------------------------------------------------------------------------
+
+def summary_template(git: Git, base_sha: str | None, config: Config, explicit: str | None) -> str | None:
+    """Return the Markdown template's text: `--template` on disk, else the configured one at base, else None.
+
+    Raises:
+        ConfigError: the template file is missing.
+    """
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError("template file not found", path=explicit, hint="check the --template path")
+        return path.read_text(encoding="utf-8")
+    configured = config.verdict.summary_template
+    if configured is None:
+        return None
+    text = _decode(git.read(base_sha, configured)) if base_sha else None
+    if text is None:
+        raise ConfigError(f"`verdict.summary-template` names {configured!r}, which does not exist at the base revision",
+                          path=config.source)
+    return text
+
+
+def render(report: Report, fmt: str, *, color: bool = False, template: str | None = None,
+           link_base: str | None = None) -> str:
+    """Render a report in one of the `OutputFormat`s."""
+    if fmt == OutputFormat.JSON.value:
+        return json_report.render(report)
+    if fmt == OutputFormat.MARKDOWN.value:
+        return markdown_report.render(report, template=template, link_base=link_base)
+    if fmt == OutputFormat.GITHUB.value:
+        return github_report.render(report)
+    return text_report.render(report, color=color)
+
+
+def _labels(values: Sequence[str]) -> list[str]:
+    return [label.strip() for value in values for label in value.split(",") if label.strip()]
+
+
+def _read_body(path: str | None) -> str | None:
+    if path is None:
+        return None
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_bytes().decode("utf-8", "replace")
+    except OSError as exc:
+        raise UsageError(f"cannot read the body file: {exc.strerror}", path=path) from None
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
     """Run the command."""
-    console.note("depgate check: not implemented yet")
-    return 2
+    markdown_report.check_link_base(args.link_base)
+    git = open_repository(args.repo)
+    base, head = resolve_range(git, args.base, args.head)
+    if base.sha == head.sha:
+        console.note(f"depgate: note: the base ({base.rev}) and the head ({head.rev}) are the same commit, so there "
+                     "is nothing to check; pass --base (e.g. --base HEAD~1) or run it on a branch")
+    config = load_check_config(git, base.sha or "", args.config)
+    for note in config.notes:
+        console.note(f"depgate: note: {note}")
+    body = _read_body(args.body_file)
+    report = build_report(git, base, head, config=config, title=args.title, body=body, labels=_labels(args.labels),
+                          fail_on=FailOn(args.fail_on))
+    template = None
+    if args.format == OutputFormat.MARKDOWN.value or args.markdown_file:
+        template = summary_template(git, base.sha, config, args.template)
+    if args.json_file:
+        atomic_write_text(Path(args.json_file), json_report.render(report))
+    if args.markdown_file:
+        atomic_write_text(Path(args.markdown_file),
+                          markdown_report.render(report, template=template, link_base=args.link_base))
+    console.out.write(render(report, args.format, color=console.color, template=template, link_base=args.link_base))
+    return 1 if report.failed else 0

@@ -1,0 +1,5 @@
+"""The training loop."""
+
+from d9d.loop.trainer import Trainer, TrainerConfig
+
+__all__ = ["Trainer", "TrainerConfig"]

@@ -1,0 +1,3 @@
+"""Model building blocks."""
+
+__all__: list[str] = []

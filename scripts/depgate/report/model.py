@@ -1,0 +1,329 @@
+"""The typed result of `depgate check`: what every renderer (text, JSON, Markdown, annotations) shows.
+
+`Report.as_dict()` is the JSON document described in `docs/report.md`; its shape is versioned by
+`SCHEMA_VERSION`. Add fields freely; renaming or removing one, or changing its meaning, needs a new
+version.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from depgate import __version__
+
+if TYPE_CHECKING:
+    from depgate.api.kinds import ApiChange
+    from depgate.diagnostics import Diagnostic
+
+#: Version of the JSON report's shape (`schema_version`).
+SCHEMA_VERSION = 1
+
+
+class Verdict(str, enum.Enum):
+    """What a change needs. Values are the words of the JSON report and the action's output."""
+
+    REQUIRED = "required"
+    """It breaks the public API or adds an abstraction or a distributed strategy: a DEP is required."""
+    REVIEW = "review"
+    """Public additions only (or a file depgate could not parse): a maintainer should look."""
+    NOT_REQUIRED = "not-required"
+    """No public-API impact."""
+    PROPOSAL = "proposal"
+    """The change only adds or edits DEP documents."""
+
+
+class FailOn(str, enum.Enum):
+    """When the check fails (exit code 1)."""
+
+    REQUIRED = "required"
+    """A required DEP is missing (and not overridden), or a linked DEP is an error."""
+    REVIEW = "review"
+    """As `required`, and also for the verdict `review`."""
+    NEVER = "never"
+    """Never: report only."""
+
+
+class LinkKind(str, enum.Enum):
+    """How a DEP is tied to the change."""
+
+    ADDED = "added"
+    EDITED = "edited"
+    REFERENCED = "referenced"
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A revision as given and as resolved.
+
+    Attributes:
+        rev: What the user gave (or the default chosen), e.g. `main`, `HEAD`, `WORKTREE`.
+        sha: The full commit id; None for the work tree.
+    """
+
+    rev: str
+    sha: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and templates."""
+        return {"rev": self.rev, "sha": self.sha}
+
+
+@dataclass(frozen=True)
+class DepLink:
+    """One way a DEP is tied to the change.
+
+    Attributes:
+        kind: Added or edited by the change, or referenced in its text.
+        source: Where: `diff`, `title`, `body`, `label`, or `commit <short sha>`.
+        text: The reference as written (`DEP-8`, `deps/0008-x.md`), for references.
+    """
+
+    kind: LinkKind
+    source: str
+    text: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and templates."""
+        return {"kind": self.kind.value, "source": self.source, "text": self.text}
+
+
+@dataclass(frozen=True)
+class DepInfo:
+    """A DEP involved in the change.
+
+    Attributes:
+        number: The DEP's number (from its header, else its file name).
+        label: `DEP-0008`.
+        title: Its `Title` header at head (None when missing or the DEP does not exist).
+        status: Its `Status` header at head, as written.
+        path: Its file at head; None when no document has that number.
+        exists: Whether a document exists at head.
+        links: How it is tied to the change.
+        satisfies: Whether it satisfies a DEP requirement (existing, with an accepted status, or added by the change).
+        problem: The rule code of what is wrong with the link (`V102`...), or None.
+    """
+
+    number: int | None
+    label: str | None
+    title: str | None
+    status: str | None
+    path: str | None
+    exists: bool
+    links: tuple[DepLink, ...]
+    satisfies: bool
+    problem: str | None = None
+
+    @property
+    def how(self) -> list[str]:
+        """Distinct link kinds, in a stable order."""
+        return [k.value for k in LinkKind if any(link.kind is k for link in self.links)]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and templates."""
+        return {
+            "number": self.number,
+            "label": self.label,
+            "title": self.title,
+            "status": self.status,
+            "path": self.path,
+            "exists": self.exists,
+            "how": self.how,
+            "links": [link.as_dict() for link in self.links],
+            "satisfies": self.satisfies,
+            "problem": self.problem,
+        }
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A DEP that may be the one the change implements, because its text names changed symbols.
+
+    Attributes:
+        number, label, title, status, path: The DEP.
+        symbols: The changed public names its text mentions.
+        line: The first line of the DEP that mentions one.
+    """
+
+    number: int | None
+    label: str | None
+    title: str | None
+    status: str | None
+    path: str
+    symbols: tuple[str, ...]
+    line: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and templates."""
+        return {"number": self.number, "label": self.label, "title": self.title, "status": self.status,
+                "path": self.path, "symbols": list(self.symbols), "line": self.line}
+
+
+@dataclass(frozen=True)
+class Override:
+    """A recorded decision that the change needs no DEP.
+
+    Attributes:
+        source: `body` (the marker) or `label`.
+        reason: The reason written after the marker, or the label's name.
+        label: The label, for label overrides.
+        used: Whether it changed the outcome (a DEP was required and not satisfied).
+    """
+
+    source: str
+    reason: str
+    label: str | None
+    used: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and templates."""
+        return {"source": self.source, "reason": self.reason, "label": self.label, "used": self.used}
+
+
+@dataclass(frozen=True)
+class ChangedPath:
+    """A file the change touches."""
+
+    status: str
+    path: str
+    old_path: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and templates."""
+        return {"status": self.status, "path": self.path, "old_path": self.old_path}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything `depgate check` decided about one change.
+
+    Attributes:
+        verdict: What the change needs.
+        dep_required: The verdict is `required`.
+        satisfied: True when no DEP is required, or a linked DEP satisfies the requirement. An override
+            does not make this true; see `override`.
+        failed: Whether the check fails under `fail_on` (exit code 1).
+        fail_on: The failure policy used.
+        base, head: The compared revisions.
+        title: The change's title (pull-request title or commit subject).
+        deps: The DEPs involved, by number.
+        changes: Public-API changes (`depgate.api.kinds.ApiChange`), sorted by path and line.
+        reasons: Why the verdict: one diagnostic per API change that counts, plus verdict findings (V-codes).
+        findings: DEP lint results for the DEP files the change touches.
+        problems: Analysis problems (A9xx: files that do not parse).
+        suggestions: Likely DEPs when none is linked.
+        override: The override, when one is recorded.
+        files: The changed files.
+        packages: The packages analysed.
+        modules_analysed: How many modules the API analysis read.
+        next_steps: What to do next, as stable keywords (`write-dep`, `link-dep`, `override`, `accept-dep`,
+            `fix-references`, `mark-breaking`, `fix-syntax`).
+        config_source: Where the configuration came from.
+    """
+
+    verdict: Verdict
+    dep_required: bool
+    satisfied: bool
+    failed: bool
+    fail_on: FailOn
+    base: Revision
+    head: Revision
+    title: str
+    deps: tuple[DepInfo, ...] = ()
+    changes: tuple[ApiChange, ...] = ()
+    reasons: tuple[Diagnostic, ...] = ()
+    findings: tuple[Diagnostic, ...] = ()
+    problems: tuple[Diagnostic, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    override: Override | None = None
+    files: tuple[ChangedPath, ...] = ()
+    packages: tuple[str, ...] = ()
+    modules_analysed: int = 0
+    next_steps: tuple[str, ...] = ()
+    config_source: str = "<defaults>"
+    schema_version: int = field(default=SCHEMA_VERSION)
+    tool_version: str = field(default=__version__)
+
+    @property
+    def headline(self) -> str:
+        """The verdict in one plain sentence (renderers escape or decorate it)."""
+        linked = [d for d in self.deps if d.satisfies]
+        if self.verdict is Verdict.PROPOSAL:
+            return "This change only adds or edits DEP documents."
+        if self.verdict is Verdict.REQUIRED:
+            if self.satisfied:
+                names = ", ".join(f"{d.label} ({d.status or 'no status'})" for d in linked)
+                return f"A DEP is required, and {names} {'satisfies' if len(linked) == 1 else 'satisfy'} it."
+            if self.override is not None:
+                return f"A DEP is required; none is linked, and the requirement is overridden ({self.override.source})."
+            return "A DEP is required, and no DEP that satisfies it is linked."
+        if self.verdict is Verdict.REVIEW:
+            if any(d.code == "V107" for d in self.reasons):
+                return "A changed file could not be analysed; a maintainer should review the change."
+            return "No DEP is required, but the change adds public API; a maintainer should review it."
+        return "No DEP is required: no public-API impact found."
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Number of API changes per category, for summaries."""
+        out = {"breaking": 0, "abstraction": 0, "strategy": 0, "addition": 0}
+        for change in self.changes:
+            key = _category(change)
+            out[key] = out.get(key, 0) + 1
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON report (schema version `SCHEMA_VERSION`, documented in `docs/report.md`)."""
+        return {
+            "schema_version": self.schema_version,
+            "tool": {"name": "depgate", "version": self.tool_version},
+            "verdict": self.verdict.value,
+            "dep_required": self.dep_required,
+            "satisfied": self.satisfied,
+            "failed": self.failed,
+            "fail_on": self.fail_on.value,
+            "headline": self.headline,
+            "base": self.base.as_dict(),
+            "head": self.head.as_dict(),
+            "title": self.title,
+            "deps": [d.as_dict() for d in self.deps],
+            "changes": [change_dict(c) for c in self.changes],
+            "counts": self.counts,
+            "reasons": [d.as_dict() for d in self.reasons],
+            "findings": [d.as_dict() for d in self.findings],
+            "problems": [d.as_dict() for d in self.problems],
+            "suggestions": [s.as_dict() for s in self.suggestions],
+            "override": self.override.as_dict() if self.override else None,
+            "next_steps": list(self.next_steps),
+            "files": [f.as_dict() for f in self.files],
+            "analysis": {"packages": list(self.packages), "modules_analysed": self.modules_analysed},
+            "config": self.config_source,
+        }
+
+
+def _category(change: Any) -> str:
+    category = getattr(change, "category", "")
+    return str(getattr(category, "value", category))
+
+
+def change_dict(change: Any) -> dict[str, Any]:
+    """One API change as plain data with the report's required keys.
+
+    The API analysis's own `as_dict()` is used when it exists; the keys the report promises are
+    always present.
+    """
+    data: dict[str, Any] = dict(change.as_dict()) if hasattr(change, "as_dict") else {}
+    data.update({
+        "code": change.code,
+        "kind": str(getattr(change.kind, "value", change.kind)),
+        "category": _category(change),
+        "symbol": change.symbol,
+        "path": change.path,
+        "line": change.line,
+        "breaking": bool(getattr(change, "breaking", _category(change) == "breaking")),
+        "message": change.message,
+        "old": getattr(change, "old", None),
+        "new": getattr(change, "new", None),
+    })
+    return data

@@ -1,0 +1,144 @@
+"""The terminal rendering of a check report: verdict first, then why, then what to do."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from depgate.diagnostics import sort_diagnostics
+from depgate.report.model import Verdict
+
+if TYPE_CHECKING:
+    from depgate.diagnostics import Diagnostic
+    from depgate.report.model import Report, Revision
+
+#: Reason groups, in the order they are shown: (title, test on a reason's code and category).
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("Breaking changes", "breaking"),
+    ("New abstractions", "abstraction"),
+    ("New distributed strategies", "strategy"),
+    ("Public additions", "addition"),
+    ("Files that could not be analysed", "unparsable"),
+    ("DEP links and process", "process"),
+)
+
+#: Plain-language next steps, by the keywords of `Report.next_steps`.
+NEXT_STEPS = {
+    "write-dep": "write a DEP: `depgate new \"<title>\"` creates deps/NNNN-<slug>.md; add it to this change",
+    "link-dep": "or link an accepted DEP: write its number in the title or body, e.g. `DEP-0008`",
+    "override": "or, when no DEP is needed, say why in the body: `DEP: none — <reason>` (it is recorded)",
+    "accept-dep": "get the linked DEP accepted (update its `Status`) before merging",
+    "fix-references": "fix the DEP references listed above (missing, closed or ambiguous numbers)",
+    "mark-breaking": "mark the breaking change: `feat!: ...` in the title or a `BREAKING CHANGE:` footer",
+    "fix-syntax": "fix the files that do not parse so their API can be checked",
+}
+
+_VERDICT_WORDS = {
+    Verdict.REQUIRED: "required",
+    Verdict.REVIEW: "review",
+    Verdict.NOT_REQUIRED: "not-required",
+    Verdict.PROPOSAL: "proposal",
+}
+_COLORS = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "bold": "1", "dim": "2"}
+
+
+def group_of(diag: Diagnostic) -> str:
+    """Name the group a reason belongs to (see `GROUPS`)."""
+    if diag.code.startswith("V107"):
+        return "unparsable"
+    if diag.code.startswith("V"):
+        return "process"
+    return str(diag.details.get("category", "process"))
+
+
+#: Reasons shown in a section of their own (the suggestions), so not repeated in the groups.
+SHOWN_APART = frozenset({"V108"})
+
+
+def grouped(reasons: tuple[Diagnostic, ...] | list[Diagnostic]) -> list[tuple[str, list[Diagnostic]]]:
+    """Split reasons into the non-empty groups of `GROUPS`, keeping their order (`SHOWN_APART` left out)."""
+    out = []
+    for title, key in GROUPS:
+        items = [d for d in reasons if group_of(d) == key and d.code not in SHOWN_APART]
+        if items:
+            out.append((title, items))
+    return out
+
+
+def _rev(rev: Revision) -> str:
+    if rev.sha is None:
+        return rev.rev
+    return f"{rev.sha[:12]} ({rev.rev})" if rev.rev != rev.sha else rev.sha[:12]
+
+
+def _clean(text: object) -> str:
+    # Terminal safety: untrusted text must not carry escape sequences or fake new lines.
+    return "".join(ch if ch.isprintable() else " " for ch in str(text))
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    """Render the report for a terminal.
+
+    Args:
+        report: The report.
+        color: Use ANSI colours.
+    """
+
+    def paint(text: str, *styles: str) -> str:
+        if not color:
+            return text
+        codes = ";".join(_COLORS[s] for s in styles)
+        return f"\x1b[{codes}m{text}\x1b[0m"
+
+    state = ("red" if report.failed else "yellow" if report.verdict in (Verdict.REQUIRED, Verdict.REVIEW)
+             else "green")
+    lines = [
+        paint(f"[{_VERDICT_WORDS[report.verdict]}] {_clean(report.headline)}", "bold", state),
+        f"  {_clean(report.title)!s}" if report.title else "  (no title)",
+        paint(f"  base {_rev(report.base)} -> head {_rev(report.head)}; {len(report.files)} file(s) changed, "
+              f"{len(report.changes)} API change(s)", "dim"),
+    ]
+    if report.failed:
+        lines.append(paint(f"  the check fails (fail-on: {report.fail_on.value})", "red"))
+    for title, items in grouped(report.reasons):
+        lines += ["", paint(f"{title}:", "bold")]
+        for diag in items:
+            lines.append(f"  {_where(diag)}: {diag.code} [{diag.severity.label}] {_clean(diag.message)}")
+            if diag.old is not None or diag.new is not None:
+                lines.append(f"      old: {_clean(diag.old)}  new: {_clean(diag.new)}")
+    if report.deps:
+        lines += ["", paint("DEPs involved:", "bold")]
+        for dep in report.deps:
+            mark = paint("satisfies", "green") if dep.satisfies else paint("does not satisfy", "yellow")
+            how = ", ".join(_clean(f"{link.kind.value} ({link.source})") for link in dep.links)
+            lines.append(f"  {dep.label or '?'}  {_clean(dep.status or '-')}  {_clean(dep.title or '(missing)')}  "
+                         f"[{_clean(dep.path or 'no document')}]  linked: {how}; {mark}")
+    if report.suggestions:
+        lines += ["", paint("Suggested DEPs (their text names changed symbols):", "bold")]
+        for sug in report.suggestions:
+            lines.append(f"  {sug.label or '?'}  {_clean(sug.status or '-')}  {_clean(sug.title or '')}  "
+                         f"[{_clean(sug.path)}:{sug.line}] mentions {_clean(', '.join(sug.symbols))}")
+    if report.override is not None:
+        used = "used" if report.override.used else "present, not needed"
+        lines += ["", paint("Override:", "bold"),
+                  f"  {report.override.source}: {_clean(report.override.reason)} ({used})"]
+    if report.findings:
+        lines += ["", paint("DEP lint findings:", "bold")]
+        for diag in sort_diagnostics(report.findings):
+            lines.append(f"  {_where(diag)}: {diag.code} [{diag.severity.label}] {_clean(diag.message)}")
+    if report.next_steps:
+        lines += ["", paint("What to do next:", "bold")]
+        for step in report.next_steps:
+            line = NEXT_STEPS.get(step, step)
+            if step == "link-dep" and report.suggestions and report.suggestions[0].label:
+                line = line.replace("e.g. `DEP-0008`", f"e.g. `{report.suggestions[0].label}`, suggested above")
+            lines.append(f"  - {line}")
+    return "\n".join(lines) + "\n"
+
+
+def _where(diag: Diagnostic) -> str:
+    loc = diag.location
+    if not loc.path:
+        return "(pull request)"
+    text = _clean(str(loc))
+    return text + (" (base)" if diag.details.get("rev") == "base" else "")
+

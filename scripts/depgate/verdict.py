@@ -1,0 +1,596 @@
+"""Decide what a change needs, and whether a DEP satisfies it. Pure: facts in, a `Report` out.
+
+The facts (changed files, API changes, the DEPs at head, the title, body, commit messages and labels)
+are gathered by `depgate.commands.check`; nothing here reads git or prints. The rules:
+
+- `proposal` when every changed file is in the DEP folder; otherwise `required` when any change is
+  breaking, a new abstraction or a new strategy; `review` for public additions only (or a changed file
+  that does not parse); `not-required` otherwise.
+- A DEP is linked when the change adds or edits its file, or when the title, body or a commit message
+  references it (`DEP-0008`, `DEP 8`, `DEP8`, `deps/0008-slug.md`). It satisfies the requirement when
+  it exists at head with an accepted status, or (by default) when the change adds it, whatever its status.
+- An override (a marker with a reason in the body, or a label) lets an unsatisfied requirement pass and
+  is always reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from depgate import verdict_rules as V
+from depgate.diagnostics import Diagnostic, Location, Severity
+from depgate.errors import ConfigError
+from depgate.proposals.folder import is_candidate
+from depgate.report.model import (
+    ChangedPath,
+    DepInfo,
+    DepLink,
+    FailOn,
+    LinkKind,
+    Override,
+    Report,
+    Revision,
+    Suggestion,
+    Verdict,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from depgate.api.kinds import ApiChange
+    from depgate.config import Config, ProposalsConfig
+    from depgate.git import ChangedFile
+    from depgate.proposals.folder import FolderDocument
+
+#: Categories of API change that make a DEP required.
+REQUIRING = ("breaking", "abstraction", "strategy")
+#: Analysis problems that make the verdict at least `review` (a file that does not parse). Other problems
+#: (a name that cannot be read statically) are reported without changing the verdict.
+FORCES_REVIEW = frozenset({"A901"})
+#: Codes whose location is at the base revision (the symbol no longer exists at head).
+AT_BASE_CODES = frozenset({"A101", "A102", "A114"})
+_CATEGORY_ORDER = {"breaking": 0, "abstraction": 1, "strategy": 2, "addition": 3}
+_DEFAULT_SEVERITY = {"breaking": Severity.WARNING, "abstraction": Severity.WARNING,
+                     "strategy": Severity.WARNING, "addition": Severity.INFO}
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_BANG_TITLE = re.compile(r"^\s*[A-Za-z][\w-]*(?:\([^)]*\))?!:")
+_BREAKING_FOOTER = re.compile(r"(?m)^BREAKING[ -]CHANGE:")
+#: Symbols shorter than this are not searched in DEP texts (too many false hits).
+MIN_SUGGEST_NAME = 4
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A DEP reference found in the change's text.
+
+    Attributes:
+        number: The DEP number.
+        text: The reference as written.
+        source: `title`, `body` or `commit <short sha>`.
+    """
+
+    number: int
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the verdict is decided from.
+
+    Attributes:
+        base, head: The compared revisions.
+        changed: Files that differ between them.
+        changes: Public-API changes (`ApiChange`), empty when no Python file changed.
+        problems: Analysis problems (A9xx: files that do not parse).
+        deps: The DEP documents at head.
+        title: Pull-request title (or commit subject).
+        body: Pull-request body (or commit message body).
+        messages: `(source, message)` of the commits in the change, for references and footers.
+        labels: Pull-request labels.
+        config: The configuration (from the base revision).
+        findings: DEP lint results for the DEP files the change touches.
+        packages: Packages the API analysis read.
+        modules_analysed: Modules the API analysis read.
+        fail_on: When the check fails.
+    """
+
+    base: Revision
+    head: Revision
+    changed: tuple[ChangedFile, ...]
+    changes: tuple[ApiChange, ...]
+    problems: tuple[Diagnostic, ...]
+    deps: tuple[FolderDocument, ...]
+    title: str
+    body: str
+    messages: tuple[tuple[str, str], ...]
+    labels: tuple[str, ...]
+    config: Config
+    findings: tuple[Diagnostic, ...] = ()
+    packages: tuple[str, ...] = ()
+    modules_analysed: int = 0
+    fail_on: FailOn = FailOn.REQUIRED
+
+
+# -- references --------------------------------------------------------------------------------------------------
+
+def reference_pattern(config: ProposalsConfig) -> re.Pattern[str]:
+    """Build the regular expression that finds DEP references for a configuration.
+
+    It matches the prefix followed by a number (`DEP-0008`, `DEP 8`, `DEP8`, `DEP#8`, `dep-8`) and a path
+    into the DEP folder (`deps/0008-offload.md`, also inside a URL). `DEP: none` has no number, so the
+    override marker is never a reference.
+    """
+    prefix = re.escape(config.prefix)
+    folder = re.escape(config.directory.strip("/"))
+    digits = max(config.number_width, 4) + 2
+    path_form = rf"(?<![\w-]){folder}/(?P<path_number>\d{{1,{digits}}})-[\w.-]*"
+    label_form = rf"(?<![\w/.-]){prefix}[ \t]*[-_:#]?[ \t]*(?P<number>\d{{1,{digits}}})(?![\w])"
+    return re.compile(f"{path_form}|{label_form}", re.IGNORECASE)
+
+
+def strip_comments(text: str) -> str:
+    """Remove HTML comments, where pull-request templates keep their instructions (and example references)."""
+    return _HTML_COMMENT.sub("", text)
+
+
+def find_references(text: str, source: str, config: ProposalsConfig) -> list[Reference]:
+    """Find the DEP references of one text, in order, one per distinct number.
+
+    Examples:
+        >>> from depgate.config import ProposalsConfig
+        >>> [r.number for r in find_references("feat: offload (DEP-0008), see deps/0003-x.md", "title",
+        ...                                     ProposalsConfig())]
+        [8, 3]
+    """
+    found: list[Reference] = []
+    seen: set[int] = set()
+    for match in reference_pattern(config).finditer(strip_comments(text)):
+        number = int(match["number"] if match["number"] is not None else match["path_number"])
+        if number in seen:
+            continue
+        seen.add(number)
+        found.append(Reference(number, match.group(0), source))
+    return found
+
+
+def collect_references(facts: Facts) -> list[Reference]:
+    """Find references in the title, the body and every commit message."""
+    proposals = facts.config.proposals
+    refs = find_references(facts.title, "title", proposals) + find_references(facts.body, "body", proposals)
+    for source, message in facts.messages:
+        refs.extend(find_references(message, source, proposals))
+    return refs
+
+
+# -- override ----------------------------------------------------------------------------------------------------
+
+def find_override(facts: Facts) -> tuple[Override | None, bool]:
+    """Find an override marker in the body or an override label.
+
+    Returns:
+        The override (not yet marked used), and whether a marker without a reason was seen.
+
+    Raises:
+        ConfigError: the configured marker is not a valid regular expression.
+    """
+    settings = facts.config.verdict
+    try:
+        marker = re.compile(settings.override_marker)
+    except re.error as exc:
+        raise ConfigError(f"`verdict.override-marker` is not a valid regular expression: {exc}",
+                          path=facts.config.source) from None
+    body = strip_comments(facts.body)
+    match = marker.search(body)
+    if match is not None:
+        reason = match.groupdict().get("reason") or match.group(0)
+        reason = reason.strip()
+        if reason:
+            return Override("body", reason, None, False), False
+    wanted = {label.casefold(): label for label in settings.override_labels}
+    for label in facts.labels:
+        if label.casefold() in wanted:
+            return Override("label", f"label `{label}`", label, False), False
+    bare = re.compile(rf"(?im)^\s*{re.escape(facts.config.proposals.prefix)}\s*:\s*none\b")
+    return None, bare.search(body) is not None
+
+
+# -- DEP links ---------------------------------------------------------------------------------------------------
+
+def _in_folder(path: str, config: ProposalsConfig) -> bool:
+    return path.startswith(config.directory.strip("/") + "/")
+
+
+def _doc_number(doc: FolderDocument) -> int | None:
+    return doc.proposal.number if doc.proposal.number is not None else doc.proposal.filename_number
+
+
+def _label(number: int | None, config: ProposalsConfig) -> str | None:
+    return f"{config.prefix}-{number:0{config.number_width}d}" if number is not None else None
+
+
+def _status_in(status: str | None, statuses: Iterable[str]) -> bool:
+    return status is not None and status.strip().casefold() in {s.casefold() for s in statuses}
+
+
+def diff_links(changed: Sequence[ChangedFile], config: ProposalsConfig) -> dict[str, LinkKind]:
+    """Map each DEP document the change adds or edits (path at head) to how it is linked."""
+    links: dict[str, LinkKind] = {}
+    for item in changed:
+        if item.status == "D" or not _in_folder(item.path, config):
+            continue
+        name = item.path[len(config.directory.strip("/")) + 1:]
+        if "/" in name or not is_candidate(name, "file", config):
+            continue
+        renamed_within = item.old_path is not None and _in_folder(item.old_path, config)
+        if item.status == "A" or (item.status in "RC" and not renamed_within):
+            links[item.path] = LinkKind.ADDED
+        else:
+            links[item.path] = LinkKind.EDITED
+    return links
+
+
+def _dep_location(doc: FolderDocument | None, key: str = "Status") -> Location:
+    if doc is None:
+        return Location("")
+    return Location(doc.path, doc.proposal.header_lines.get(key))
+
+
+@dataclass
+class LinkedDep:
+    """A DEP number tied to the change, before it is judged.
+
+    Attributes:
+        number: The DEP number (None for a changed document whose number cannot be read).
+        docs: The documents at head with that number (more than one: a collision).
+        links: How the change ties to it.
+        added: Whether the change adds its document.
+    """
+
+    number: int | None
+    docs: list[FolderDocument] = field(default_factory=list)
+    links: list[DepLink] = field(default_factory=list)
+    added: bool = False
+
+
+def link_deps(facts: Facts, references: Sequence[Reference]) -> list[LinkedDep]:
+    """Gather the DEPs tied to the change, by number (documents without a number, by path)."""
+    config = facts.config.proposals
+    by_path = {doc.path: doc for doc in facts.deps}
+    by_number: dict[int, list[FolderDocument]] = defaultdict(list)
+    for doc in facts.deps:
+        number = _doc_number(doc)
+        if number is not None:
+            by_number[number].append(doc)
+    linked: dict[Any, LinkedDep] = {}
+    for path, kind in sorted(diff_links(facts.changed, config).items()):
+        doc = by_path.get(path)
+        number = _doc_number(doc) if doc is not None else None
+        key: Any = number if number is not None else path
+        entry = linked.setdefault(key, LinkedDep(number))
+        if doc is not None and doc not in entry.docs:
+            entry.docs.append(doc)
+        entry.links.append(DepLink(kind, "diff", path))
+        entry.added = entry.added or kind is LinkKind.ADDED
+    for ref in references:
+        entry = linked.setdefault(ref.number, LinkedDep(ref.number))
+        for doc in by_number.get(ref.number, []):
+            if doc not in entry.docs:
+                entry.docs.append(doc)
+        entry.links.append(DepLink(LinkKind.REFERENCED, ref.source, ref.text))
+    return sorted(linked.values(), key=lambda e: (e.number is None, e.number or 0, e.docs[0].path if e.docs else ""))
+
+
+def _ref_text(entry: LinkedDep) -> str:
+    refs = [link for link in entry.links if link.kind is LinkKind.REFERENCED]
+    if not refs:
+        return ""
+    return " (referenced as " + ", ".join(f"`{link.text}` in the {link.source}" for link in refs[:3]) + ")"
+
+
+def assess_deps(facts: Facts, entries: Sequence[LinkedDep], required: bool) -> tuple[list[DepInfo], list[Diagnostic]]:
+    """Judge each linked DEP: does it satisfy a requirement, is its link an error or a warning."""
+    config, settings = facts.config.proposals, facts.config.verdict
+    infos: list[DepInfo] = []
+    diags: list[Diagnostic] = []
+    for entry in entries:
+        doc = entry.docs[0] if entry.docs else None
+        label = _label(entry.number, config) or (doc.path if doc else "?")
+        status = doc.proposal.status if doc else None
+        referenced = any(link.kind is LinkKind.REFERENCED for link in entry.links)
+        problem: str | None = None
+        satisfies = doc is not None and (
+            (entry.added and settings.any_status_when_added) or _status_in(status, settings.accepted_statuses))
+        details = {"dep": label, "links": [link.as_dict() for link in entry.links]}
+        if doc is None and not referenced:
+            pass  # a changed file the folder reader does not list (never expected): nothing to judge
+        elif doc is None:
+            problem = V.MISSING_DEP.code
+            diags.append(V.MISSING_DEP.diagnostic(
+                f"{label} is referenced{_ref_text(entry)} but no DEP document with that number exists at head",
+                Location(""), details=details))
+        elif len(entry.docs) > 1:
+            problem = V.AMBIGUOUS_DEP.code
+            paths = ", ".join(d.path for d in entry.docs)
+            diags.append(V.AMBIGUOUS_DEP.diagnostic(
+                f"{label} names {len(entry.docs)} documents ({paths}); renumber one of them", _dep_location(doc, "DEP"),
+                details=details))
+            satisfies = False
+        elif referenced and not entry.added and _status_in(status, settings.error_statuses):
+            problem = V.CLOSED_DEP.code
+            successor = doc.proposal.extra.get("Superseded-By")
+            extra = f"; it was superseded by {successor}" if successor else ""
+            diags.append(V.CLOSED_DEP.diagnostic(
+                f"{label} ({doc.proposal.title or 'untitled'}) is referenced{_ref_text(entry)} but its status is "
+                f"{status}{extra}", _dep_location(doc), details=details))
+            satisfies = False
+        elif referenced and not entry.added and _status_in(status, settings.warning_statuses):
+            problem = V.DRAFT_DEP.code
+            diags.append(V.DRAFT_DEP.diagnostic(
+                f"{label} ({doc.proposal.title or 'untitled'}) is referenced{_ref_text(entry)} but its status is "
+                f"still {status}", _dep_location(doc), details=details))
+        elif required and not satisfies:
+            problem = V.NOT_ACCEPTED.code
+            accepted = ", ".join(settings.accepted_statuses)
+            diags.append(V.NOT_ACCEPTED.diagnostic(
+                f"{label} is linked ({', '.join(k.value for k in LinkKind if any(x.kind is k for x in entry.links))}) "
+                f"but its status {status or '(none)'} does not satisfy the requirement; accepted: {accepted}",
+                _dep_location(doc), details=details))
+        infos.append(DepInfo(
+            number=entry.number, label=_label(entry.number, config), title=doc.proposal.title if doc else None,
+            status=status, path=doc.path if doc else None, exists=doc is not None, links=tuple(entry.links),
+            satisfies=satisfies, problem=problem,
+        ))
+    return infos, diags
+
+
+# -- suggestions -------------------------------------------------------------------------------------------------
+
+def _search_names(changes: Iterable[Any]) -> dict[str, str]:
+    """Map a searchable name to the changed symbol it comes from (`OffloadStrategy`, `Trainer.offload`)."""
+    names: dict[str, str] = {}
+    for change in changes:
+        parts = change.symbol.split(".")
+        candidates = [parts[-1]]
+        if len(parts) >= 2 and parts[-2][:1].isupper():
+            candidates.append(".".join(parts[-2:]))
+        for name in candidates:
+            if len(name) >= MIN_SUGGEST_NAME and not name.startswith("_"):
+                names.setdefault(name, change.symbol)
+    return names
+
+
+def suggest_deps(facts: Facts, changes: Sequence[Any], exclude: set[str]) -> list[Suggestion]:
+    """Find DEPs whose text names changed symbols, best first (most distinct names, then number)."""
+    names = _search_names(changes)
+    if not names:
+        return []
+    config = facts.config.proposals
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                         + r")(?![\w])")
+    found: list[tuple[int, int, Suggestion]] = []
+    for doc in facts.deps:
+        text = doc.document.text
+        if not text or doc.path in exclude or _status_in(doc.proposal.status, facts.config.verdict.error_statuses):
+            continue
+        hits: list[str] = []
+        first_line: int | None = None
+        for line_no, line in enumerate(text.split("\n"), start=1):
+            for match in pattern.finditer(line):
+                if match.group(1) not in hits:
+                    hits.append(match.group(1))
+                    first_line = first_line or line_no
+        if hits:
+            number = _doc_number(doc)
+            found.append((-len(hits), number or 0, Suggestion(
+                number=number, label=_label(number, config), title=doc.proposal.title, status=doc.proposal.status,
+                path=doc.path, symbols=tuple(hits), line=first_line)))
+    found.sort(key=lambda item: (item[0], item[1], item[2].path))
+    return [item[2] for item in found[:MAX_SUGGESTIONS]]
+
+
+# -- API reasons -------------------------------------------------------------------------------------------------
+
+def _category(change: Any) -> str:
+    return str(getattr(change.category, "value", change.category))
+
+
+def _change_severity(change: Any) -> Severity:
+    rule = getattr(change, "rule", None)
+    if rule is not None:
+        try:
+            return rule.severity
+        except KeyError:  # an unregistered code falls back to its category's default
+            pass
+    return _DEFAULT_SEVERITY.get(_category(change), Severity.INFO)
+
+
+def _rev_of(change: Any, deleted: set[str]) -> str:
+    """Tell which revision a change's line is in: `base` for removals, else `head`."""
+    return "base" if change.code in AT_BASE_CODES or change.path in deleted else "head"
+
+
+def change_reason(change: Any, deleted: set[str]) -> Diagnostic:
+    """Turn an API change into a reason: its code, the symbol, the file and line (at base for removals)."""
+    message = change.message if change.symbol in change.message else f"{change.symbol}: {change.message}"
+    at = _rev_of(change, deleted)
+    return Diagnostic(
+        code=change.code, severity=_change_severity(change), message=message,
+        location=Location(change.path, change.line), old=getattr(change, "old", None), new=getattr(change, "new", None),
+        details={"symbol": change.symbol, "kind": str(getattr(change.kind, "value", change.kind)),
+                 "category": _category(change), "rev": at},
+    )
+
+
+def _describe_change(change: Any) -> str:
+    where = f"{change.path}:{change.line}" if change.line else change.path
+    return f"{change.code} {change.symbol} at {where}"
+
+
+# -- the decision ------------------------------------------------------------------------------------------------
+
+def classify(facts: Facts) -> Verdict:
+    """Give the verdict from the changed files and the API changes alone."""
+    config = facts.config.proposals
+    if facts.changed and all(
+        _in_folder(item.path, config) and (item.old_path is None or _in_folder(item.old_path, config))
+        for item in facts.changed
+    ):
+        return Verdict.PROPOSAL
+    categories = {_category(change) for change in facts.changes}
+    if categories & set(REQUIRING):
+        return Verdict.REQUIRED
+    if _unparsable(facts) or ("addition" in categories and facts.config.verdict.review_on_additions):
+        return Verdict.REVIEW
+    return Verdict.NOT_REQUIRED
+
+
+def _unparsable(facts: Facts) -> list[Diagnostic]:
+    return [p for p in facts.problems if p.code in FORCES_REVIEW]
+
+
+def _title_marks_breaking(facts: Facts) -> bool:
+    if _BANG_TITLE.match(facts.title):
+        return True
+    texts = [facts.body] + [message for _, message in facts.messages]
+    return any(_BREAKING_FOOTER.search(text) for text in texts)
+
+
+def decide(facts: Facts) -> Report:
+    """Decide the verdict and build the report.
+
+    Args:
+        facts: What the change is.
+
+    Returns:
+        The report: verdict, DEPs involved with their links, reasons (each naming its code, symbol, file
+        and line), findings, suggestions, override and whether the check fails under `facts.fail_on`.
+
+    Raises:
+        ConfigError: the override marker of the configuration is not a valid regular expression.
+    """
+    verdict = classify(facts)
+    required = verdict is Verdict.REQUIRED
+    deleted = {item.path for item in facts.changed if item.status == "D"}
+    changes = sorted(facts.changes, key=lambda c: (c.path, c.line or 0, c.code, c.symbol))
+    requiring = [c for c in changes if _category(c) in REQUIRING]
+
+    deps, dep_diags = assess_deps(facts, link_deps(facts, collect_references(facts)), required)
+    satisfied = not required or any(d.satisfies for d in deps)
+    override, bare_marker = find_override(facts)
+    unmet = required and not satisfied
+    if override is not None and unmet:
+        override = Override(override.source, override.reason, override.label, used=True)
+    suggestions = suggest_deps(facts, requiring, {d.path for d in deps if d.path}) if unmet else []
+
+    reasons = _api_reasons(verdict, changes, facts, deleted)
+    if unmet:
+        reasons.append(_requirement_reason(requiring, deps, override, deleted))
+    reasons.extend(dep_diags)
+    reasons.extend(_suggestion_reason(s) for s in suggestions)
+    if bare_marker:
+        reasons.append(V.OVERRIDE_NO_REASON.diagnostic(
+            f"the body has `{facts.config.proposals.prefix}: none` without a reason; it is not honoured",
+            Location(""), details={"source": "body"}))
+    conventional = _conventional_reason(changes, facts, deleted)
+    if conventional is not None:
+        reasons.append(conventional)
+
+    link_errors = any(d.severity is Severity.ERROR for d in dep_diags)
+    return Report(
+        verdict=verdict, dep_required=required, satisfied=satisfied,
+        failed=_failed(facts.fail_on, verdict, unmet and override is None, link_errors, override),
+        fail_on=facts.fail_on, base=facts.base, head=facts.head, title=facts.title, deps=tuple(deps),
+        changes=tuple(changes), reasons=tuple(reasons), findings=tuple(facts.findings),
+        problems=tuple(facts.problems), suggestions=tuple(suggestions), override=override,
+        files=tuple(ChangedPath(c.status, c.path, c.old_path) for c in facts.changed),
+        packages=tuple(facts.packages), modules_analysed=facts.modules_analysed,
+        next_steps=tuple(_next_steps(verdict, required, satisfied, override, reasons, facts)),
+        config_source=facts.config.source,
+    )
+
+
+def _api_reasons(verdict: Verdict, changes: Sequence[Any], facts: Facts, deleted: set[str]) -> list[Diagnostic]:
+    """The API changes that decided the verdict (for `review`, the additions), then unparsable files."""
+    if verdict is Verdict.REQUIRED:
+        chosen = [c for c in changes if _category(c) in REQUIRING]
+    elif verdict is Verdict.REVIEW and facts.config.verdict.review_on_additions:
+        chosen = [c for c in changes if _category(c) == "addition"]
+    else:
+        chosen = []
+    chosen.sort(key=lambda c: (_CATEGORY_ORDER.get(_category(c), 9), c.path, c.line or 0, c.code))
+    reasons = [change_reason(c, deleted) for c in chosen]
+    if verdict is not Verdict.PROPOSAL:
+        reasons.extend(V.UNPARSABLE_FILE.diagnostic(
+            f"{problem.location} could not be analysed ({problem.code}: {problem.message}); "
+            "the verdict is at least review", problem.location, details={"problem": problem.code})
+            for problem in _unparsable(facts))
+    return reasons
+
+
+def _requirement_reason(requiring: Sequence[Any], deps: Sequence[DepInfo], override: Override | None,
+                        deleted: set[str]) -> Diagnostic:
+    """V101 (no satisfying DEP), or V105 when an override lets it pass; at the first change that requires a DEP."""
+    first = requiring[0]
+    details: dict[str, Any] = {"symbol": first.symbol, "changes": [c.code for c in requiring],
+                               "rev": _rev_of(first, deleted)}
+    summary = f"{len(requiring)} change(s) require a DEP (first: {_describe_change(first)})"
+    where = Location(first.path, first.line)
+    if override is not None:
+        return V.OVERRIDE_USED.diagnostic(
+            f"{summary}; none is linked, and the requirement is overridden by the {override.source}: "
+            f"{override.reason}", where, details={**details, "override": override.as_dict()})
+    linked = [d.label for d in deps if d.label]
+    tail = f"; linked but not satisfying: {', '.join(linked)}" if linked else "; no DEP is linked"
+    return V.NOT_LINKED.diagnostic(f"{summary}{tail}", where, details=details)
+
+
+def _suggestion_reason(suggestion: Suggestion) -> Diagnostic:
+    return V.SUGGESTED_DEP.diagnostic(
+        f"{suggestion.label or suggestion.path} ({suggestion.title or 'untitled'}, "
+        f"{suggestion.status or 'no status'}) mentions {', '.join(suggestion.symbols)}; reference it if this "
+        "change implements it", Location(suggestion.path, suggestion.line),
+        details={"dep": suggestion.label, "symbols": list(suggestion.symbols)})
+
+
+def _conventional_reason(changes: Sequence[Any], facts: Facts, deleted: set[str]) -> Diagnostic | None:
+    """V106 when the change breaks the API but its title and footers do not say so."""
+    breaking = [c for c in changes if _category(c) == "breaking"]
+    if not breaking or not facts.config.verdict.conventional_commits or _title_marks_breaking(facts):
+        return None
+    first = breaking[0]
+    return V.BREAKING_NOT_MARKED.diagnostic(
+        f"{len(breaking)} breaking change(s) (first: {_describe_change(first)}) but the title "
+        f"{facts.title.strip()[:100]!r} has no `!` and no `BREAKING CHANGE:` footer; semantic-release would "
+        "ship it as a minor or patch release", Location(first.path, first.line),
+        details={"symbol": first.symbol, "rev": _rev_of(first, deleted)})
+
+
+def _failed(fail_on: FailOn, verdict: Verdict, unmet: bool, link_errors: bool, override: Override | None) -> bool:
+    """Apply the failure policy: an unmet requirement (no override) or a DEP reference that is an error."""
+    if fail_on is FailOn.NEVER:
+        return False
+    if fail_on is FailOn.REVIEW and verdict is Verdict.REVIEW and override is None:
+        return True
+    return unmet or link_errors
+
+
+def _next_steps(verdict: Verdict, required: bool, satisfied: bool, override: Override | None,
+                reasons: Sequence[Diagnostic], facts: Facts) -> list[str]:
+    codes = {d.code for d in reasons}
+    steps: list[str] = []
+    if required and not satisfied and override is None:
+        steps += ["write-dep", "link-dep", "override"]
+    if codes & {V.DRAFT_DEP.code, V.NOT_ACCEPTED.code}:
+        steps.append("accept-dep")
+    if codes & {V.MISSING_DEP.code, V.CLOSED_DEP.code, V.AMBIGUOUS_DEP.code}:
+        steps.append("fix-references")
+    if V.BREAKING_NOT_MARKED.code in codes:
+        steps.append("mark-breaking")
+    if _unparsable(facts):
+        steps.append("fix-syntax")
+    return steps

@@ -1,0 +1,125 @@
+"""Rules of the pull-request verdict (codes `V1xx`): DEP links, overrides, conventional commits.
+
+The API findings that make a DEP necessary have their own codes (`A1xx`-`A3xx`, `A9xx`, in
+`depgate.api.kinds`); the rules here say whether the change is linked to a DEP that satisfies the
+requirement, and what else the pull request should fix. Codes are stable: never renumber or reuse one.
+"""
+
+from __future__ import annotations
+
+from depgate.diagnostics import Severity
+from depgate.rules import Rule
+
+_VERDICT = "verdict"
+
+NOT_LINKED = Rule(
+    "V101", "dep-required-not-linked", Severity.ERROR,
+    "A change that breaks the public API, or adds an abstraction or a distributed strategy, must link a DEP.",
+    "These changes shape d9d for years; the DEP process asks that they are proposed, discussed and accepted "
+    "before (or with) the code, so reviewers and users can find why the API looks the way it does.",
+    "Write a DEP (`depgate new`) and add it to the pull request, or reference an accepted one in the title or "
+    "body (`DEP-0008`), or record why none is needed with the override marker (`DEP: none — <reason>`).",
+    _VERDICT,
+    example_bad="title: feat: add OffloadStrategy ABC\nbody: (nothing)",
+    example_good="title: feat: add OffloadStrategy ABC (DEP-0008)",
+)
+MISSING_DEP = Rule(
+    "V102", "dep-reference-missing", Severity.ERROR,
+    "A DEP referenced by the pull request must exist at its head.",
+    "A reference to a number that has no document is usually a typo or a proposal that was never merged; "
+    "it would satisfy the check without any proposal behind it.",
+    "Fix the number, or add the DEP document to the pull request.",
+    _VERDICT,
+    example_bad="body: Implements DEP-0042 (no deps/0042-*.md exists)",
+    example_good="body: Implements DEP-0008",
+)
+CLOSED_DEP = Rule(
+    "V103", "dep-reference-closed", Severity.ERROR,
+    "A referenced DEP must not be Rejected, Withdrawn or Superseded.",
+    "Implementing a proposal that was turned down, or one replaced by another, contradicts the record the "
+    "process keeps.",
+    "Reference the DEP that superseded it, or reopen the discussion in a new DEP.",
+    _VERDICT,
+    example_bad="body: Implements DEP-0003 (Status: Rejected)",
+    example_good="body: Implements DEP-0009 (Status: Accepted)",
+)
+DRAFT_DEP = Rule(
+    "V104", "dep-reference-draft", Severity.WARNING,
+    "A referenced DEP should be accepted before its implementation merges.",
+    "A Draft DEP is still under discussion; merging its implementation decides the discussion. d9d has also "
+    "seen DEPs left Draft after their code merged, which leaves the record wrong.",
+    "Get the DEP accepted first, or update its `Status` in the same pull request.",
+    _VERDICT,
+    example_bad="body: Implements DEP-0008 (Status: Draft)",
+    example_good="body: Implements DEP-0008 (Status: Accepted)",
+)
+OVERRIDE_USED = Rule(
+    "V105", "dep-override-used", Severity.WARNING,
+    "An override of the DEP requirement is recorded, with its reason.",
+    "Some changes that look DEP-worthy are not (a rename of an unreleased API, a revert); the override lets them "
+    "through and leaves a record that reviewers see.",
+    "Nothing to fix when the reason holds; otherwise remove the marker or label and link a DEP.",
+    _VERDICT,
+    example_bad="body: DEP: none",
+    example_good="body: DEP: none — reverts #123, which shipped no release",
+)
+BREAKING_NOT_MARKED = Rule(
+    "V106", "breaking-change-not-marked", Severity.WARNING,
+    "A breaking change must be marked as such in its Conventional Commit title (`feat!:`) or footer "
+    "(`BREAKING CHANGE:`).",
+    "semantic-release derives the version from the title; a breaking change titled `fix:` or `feat:` ships as "
+    "a patch or minor release and breaks users who trusted the version number.",
+    "Add `!` after the type (`feat!: ...`) or a `BREAKING CHANGE: <what breaks>` footer to the body.",
+    _VERDICT,
+    example_bad="feat: remove Trainer.fit_legacy",
+    example_good="feat!: remove Trainer.fit_legacy",
+)
+UNPARSABLE_FILE = Rule(
+    "V107", "unparsable-file-review", Severity.WARNING,
+    "A changed Python file that does not parse makes the verdict at least `review`.",
+    "depgate cannot see the public API of a file it cannot parse; treating it as empty would report every "
+    "name as removed, and ignoring it could hide a breaking change.",
+    "Fix the syntax error; a human reviewer judges the file in the meantime.",
+    _VERDICT,
+    example_bad="def f(:\n",
+    example_good="def f():\n",
+)
+SUGGESTED_DEP = Rule(
+    "V108", "dep-suggested", Severity.INFO,
+    "When no DEP is linked, DEPs whose text names the changed symbols are suggested.",
+    "In d9d a DEP often lands first in a docs-only pull request and its implementation follows without "
+    "mentioning the number; the suggestion makes the link easy to add.",
+    "If the suggested DEP is the one this change implements, reference it in the body (`DEP-0008`).",
+    _VERDICT,
+)
+NOT_ACCEPTED = Rule(
+    "V109", "linked-dep-not-accepted", Severity.WARNING,
+    "A DEP linked to a change that requires one must have a status the configuration accepts.",
+    "Only an accepted proposal (by default Accepted, Implemented or Active, or one added by the same change) "
+    "records a decision; a linked DEP with another status does not satisfy the requirement.",
+    "Update the DEP's `Status`, or link the DEP that was accepted.",
+    _VERDICT,
+)
+OVERRIDE_NO_REASON = Rule(
+    "V110", "dep-override-without-reason", Severity.WARNING,
+    "An override marker must give a reason.",
+    "An override without a reason leaves no record of why the process was skipped, so it is not honoured.",
+    "Write the reason after the marker: `DEP: none — <reason>`.",
+    _VERDICT,
+    example_bad="DEP: none",
+    example_good="DEP: none — only renames a private helper re-exported by mistake yesterday",
+)
+AMBIGUOUS_DEP = Rule(
+    "V111", "dep-reference-ambiguous", Severity.WARNING,
+    "A referenced DEP number must name exactly one document.",
+    "Numbers collide when several pull requests each add their own `0007-...` file; a reference to such a number "
+    "cannot tell which proposal it means.",
+    "Renumber one of the documents (`depgate new` picks a free number), then reference the right one.",
+    _VERDICT,
+)
+
+#: Every verdict rule, registered in `depgate.rules.RULE_MODULES`.
+RULES: tuple[Rule, ...] = (
+    NOT_LINKED, MISSING_DEP, CLOSED_DEP, DRAFT_DEP, OVERRIDE_USED, BREAKING_NOT_MARKED, UNPARSABLE_FILE,
+    SUGGESTED_DEP, NOT_ACCEPTED, OVERRIDE_NO_REASON, AMBIGUOUS_DEP,
+)
