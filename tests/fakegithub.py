@@ -54,6 +54,9 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     body: dict[str, Any] = field(default_factory=lambda: {"message": "Server Error"})
     delay: float = 0.0
+    raw: str | None = None  # sent as is instead of `body` (malformed JSON, an HTML error page)
+    content_type: str = "application/json"
+    query: dict[str, str] = field(default_factory=dict)  # only requests with these query values (a page)
 
 
 _BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot", "node_id": "MDM6Qm90NDE4OTgyODI="}
@@ -138,10 +141,11 @@ class FakeGitHub:
         return [c for c in self.comments.values() if c["_issue"] == number]
 
     def fail(self, method: str, pattern: str, status: int, *, times: int = 1000, headers: dict[str, str] | None = None,
-             message: str = "Server Error", delay: float = 0.0) -> None:
-        """Inject a fault for matching requests."""
+             message: str = "Server Error", delay: float = 0.0, raw: str | None = None,
+             content_type: str = "application/json", query: dict[str, str] | None = None) -> None:
+        """Inject a fault for matching requests (`raw`: a body sent verbatim, e.g. malformed JSON)."""
         self.faults.append(Fault(method, re.compile(pattern), status, times, headers or {}, {"message": message},
-                                 delay))
+                                 delay, raw, content_type, query or {}))
 
     def count(self, method: str, pattern: str) -> int:
         """How many requests matched."""
@@ -168,12 +172,15 @@ class FakeGitHub:
         with self._lock:
             self.requests.append(Recorded(request.method, path, dict(request.args), body, dict(request.headers)))
             fault = next((f for f in self.faults if f.times > 0 and f.method == request.method
-                          and f.pattern.search(path)), None)
+                          and f.pattern.search(path)
+                          and all(request.args.get(k) == v for k, v in f.query.items())), None)
             if fault:
                 fault.times -= 1
         if fault:
             if fault.delay:
                 time.sleep(fault.delay)
+            if fault.raw is not None:
+                return Response(fault.raw, status=fault.status, headers=fault.headers, content_type=fault.content_type)
             return self._json(fault.body, fault.status, fault.headers)
         with self._lock:
             return self._route(request.method, path, dict(request.args), body)

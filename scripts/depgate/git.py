@@ -8,7 +8,7 @@ all output is read with `-z` so unusual file names survive.
 from __future__ import annotations
 
 import os
-import subprocess
+import subprocess  # nosec B404 - git is run with an argument list, never through a shell (see SECURITY.md)
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,16 +17,42 @@ from depgate.errors import GitError
 #: The pseudo-revision meaning "the files in the work tree, as they are now".
 WORKTREE = "WORKTREE"
 
-# Keep git from reading user or system configuration that could run programs (pagers, fsmonitor,
-# textconv) or change output formats.
+# Keep git from reading system configuration, prompting, paging, or following replace refs (which
+# would show other contents than the commits hold).
 _GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_TERMINAL_PROMPT": "0",
     "GIT_PAGER": "cat",
+    "GIT_NO_REPLACE_OBJECTS": "1",
     "LC_ALL": "C",
 }
+# Variables of the caller's environment that would make git read another repository than `--repo`
+# (a stray GIT_DIR from a hook gives a silent wrong answer) or run a program. The caller's own
+# configuration (GIT_CONFIG_GLOBAL, GIT_CONFIG_COUNT...) is kept: it may hold `safe.directory`;
+# `_SAFE_OPTIONS` below still win over it.
+_SCRUBBED_ENV = frozenset({
+    "GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_SHALLOW_FILE", "GIT_GRAFT_FILE",
+    "GIT_REPLACE_REF_BASE", "GIT_EXTERNAL_DIFF", "GIT_DIFF_OPTS", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS",
+    "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_EXEC_PATH", "GIT_PROXY_COMMAND",
+})
+# Settings a repository's own .git/config could use to run a program, switched off on every call
+# (command-line settings win over the repository's); `log.showSignature` would run `gpg.program` on
+# every signed commit a pull request brings. Filter drivers are handled per call
+# (`Git._filter_overrides`): their names are the repository's.
 _SAFE_OPTIONS = ("-c", "core.quotepath=off", "-c", "core.fsmonitor=false", "-c", "diff.external=",
-                 "-c", "core.hooksPath=/dev/null")
+                 "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat", "-c", "core.sshCommand=",
+                 "-c", "core.untrackedCache=false", "-c", "log.showSignature=false")
+
+# Commands that may read work-tree files (and so apply filter drivers to them).
+_WORKTREE_COMMANDS = frozenset({"diff", "ls-files", "status", "add", "update-index", "hash-object"})
+
+
+def git_env() -> dict[str, str]:
+    """The environment git runs with: the caller's, less `_SCRUBBED_ENV`, plus depgate's fixed settings."""
+    env = {key: value for key, value in os.environ.items() if key not in _SCRUBBED_ENV}
+    env.update(_GIT_ENV)
+    return env
 
 
 @dataclass(frozen=True)
@@ -50,6 +76,7 @@ class Git:
     def __init__(self, repo: Path | str):
         self.repo = Path(repo)
         self._blob_cache: dict[tuple[str, str], bytes | None] = {}
+        self._filters: tuple[str, ...] | None = None
 
     # -- plumbing ---------------------------------------------------------------------------------
 
@@ -59,12 +86,13 @@ class Git:
         Raises:
             GitError: git is missing, or exited non-zero while `check` is true.
         """
-        env = {**os.environ, **_GIT_ENV}
         try:
-            proc = subprocess.run(
-                ["git", *_SAFE_OPTIONS, *args],
+            # git from the caller's PATH with an argument list (no shell); revisions come after
+            # `--end-of-options` or are validated by `resolve`.
+            proc = subprocess.run(  # nosec B603 B607 - see SECURITY.md, "bandit findings"
+                ["git", *_SAFE_OPTIONS, *self._filter_overrides(args), *args],
                 cwd=self.repo,
-                env=env,
+                env=git_env(),
                 input=input_bytes,
                 capture_output=True,
                 check=False,
@@ -78,6 +106,28 @@ class Git:
             raise GitError(f"`git {' '.join(args[:3])}` failed: {stderr or 'exit ' + str(proc.returncode)}",
                            path=self.repo)
         return proc.stdout
+
+    def _filter_overrides(self, args: tuple[str, ...]) -> tuple[str, ...]:
+        """`-c` settings that switch off every configured filter driver, for commands that read the work tree.
+
+        A `.gitattributes` file (which a pull request can change) picks filter drivers by name, and git runs
+        their `clean`/`process` commands when it compares work-tree files. Blob reads never filter.
+        """
+        command = next((arg for arg in args if not arg.startswith("-")), "")  # after global options, if any
+        if command not in _WORKTREE_COMMANDS:
+            return ()
+        if self._filters is None:
+            out = self.run("config", "-z", "--name-only", "--get-regexp", r"^filter\.", check=False)
+            names = {key.rsplit(".", 1)[0][len("filter."):] for key in out.decode("utf-8", "replace").split("\0")
+                     if key.count(".") >= 2}
+            odd = sorted(name for name in names if "=" in name)
+            if odd:  # `-c filter.a=b.clean=` would set another key; refuse rather than run the filter
+                raise GitError(f"the git configuration defines a filter driver named {odd[0]!r}, which depgate "
+                               "cannot switch off", path=self.repo, hint="remove or rename that filter driver")
+            self._filters = tuple(opt for name in sorted(names)
+                                  for var in ("clean", "smudge", "process", "required")
+                                  for opt in ("-c", f"filter.{name}.{var}=" + ("false" if var == "required" else "")))
+        return self._filters
 
     def text(self, *args: str) -> str:
         """Run git and return its output decoded, without the trailing newline."""
@@ -119,9 +169,9 @@ class Git:
         """
         if rev.startswith("-"):
             raise GitError(f"invalid revision {rev!r}", path=self.repo)
-        proc = subprocess.run(
+        proc = subprocess.run(  # nosec B603 B607 - see SECURITY.md, "bandit findings"
             ["git", *_SAFE_OPTIONS, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-            cwd=self.repo, env={**os.environ, **_GIT_ENV}, capture_output=True, check=False,
+            cwd=self.repo, env=git_env(), capture_output=True, check=False,
         )
         if proc.returncode != 0:
             hint = "check the revision name"
@@ -162,7 +212,7 @@ class Git:
 
     def changed_files(self, base: str, head: str) -> list[ChangedFile]:
         """List the files that differ between two revisions (`head` may be `WORKTREE`)."""
-        args = ["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--no-textconv", base]
+        args = ["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--no-textconv", "--end-of-options", base]
         if head != WORKTREE:
             args.append(head)
         args.append("--")
@@ -192,7 +242,7 @@ class Git:
                 args += ["--", under]
             paths = [_decode_path(p) for p in self.run(*args).split(b"\0") if p]
             return sorted(p for p in paths if (self.repo / p).is_file() and not (self.repo / p).is_symlink())
-        args = ["ls-tree", "-r", "-z", "--full-tree", rev]
+        args = ["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev]
         if under:
             args += ["--", under]
         files = []
@@ -213,11 +263,13 @@ class Git:
                 return []
             out = []
             for child in sorted(folder.iterdir()):
-                kind = "link" if child.is_symlink() else "dir" if child.is_dir() else "file" if child.is_file() else "other"
+                kind = ("link" if child.is_symlink() else "dir" if child.is_dir()
+                        else "file" if child.is_file() else "other")
                 out.append((f"{under.rstrip('/')}/{child.name}", kind))
             return out
         out = []
-        for entry in self.run("ls-tree", "-z", "--full-tree", rev, "--", under.rstrip("/") + "/").split(b"\0"):
+        for entry in self.run("ls-tree", "-z", "--full-tree", "--end-of-options", rev, "--",
+                              under.rstrip("/") + "/").split(b"\0"):
             if not entry:
                 continue
             meta, _, path = entry.partition(b"\t")
@@ -250,42 +302,58 @@ class Git:
             return {p: self.read(rev, p) for p in paths}
         if not paths:
             return {}
-        request = b"".join(f"{rev}:{p}\n".encode() for p in paths)
-        out = self.run("cat-file", "--batch", input_bytes=request)
-        result: dict[str, bytes | None] = {}
+        # NOTE: `cat-file --batch` takes one name per line, so a path holding a newline is read on its own;
+        # names that are not UTF-8 go back to their original bytes (see `_decode_path`).
+        plain = [p for p in paths if "\n" not in p]
+        result: dict[str, bytes | None] = {p: self._read_odd(rev, p) for p in paths if "\n" in p}
+        names = [f"{rev}:{p}".encode("utf-8", "surrogateescape") for p in plain]
+        out = self.run("cat-file", "--batch", input_bytes=b"".join(name + b"\n" for name in names)) if plain else b""
         pos = 0
-        for p in paths:
+        for p, name in zip(plain, names, strict=True):
             end = out.index(b"\n", pos)
-            header = out[pos:end].split(b" ")
+            line = out[pos:end]
             pos = end + 1
-            if len(header) == 3 and header[1] == b"blob":
+            header = line.split(b" ")
+            if line == name + b" missing" or len(header) != 3 or not header[2].isdigit():
+                result[p] = None  # "<name> missing" (the name may hold spaces)
+            elif header[1] == b"blob":
                 size = int(header[2])
                 result[p] = out[pos:pos + size]
                 pos += size + 1
-            elif len(header) == 3:  # a tree or a submodule commit: its contents follow, skip them
+            else:  # a tree or a submodule commit: its contents follow, skip them
                 pos += int(header[2]) + 1
                 result[p] = None
-            else:  # "<name> missing"
-                result[p] = None
+        for p in paths:
             self._blob_cache[(rev, p)] = result[p]
         return result
+
+    def _read_odd(self, rev: str, path: str) -> bytes | None:
+        """Read one blob whose path `cat-file --batch` cannot take (a newline in it), through its object id."""
+        listing = self.run("--literal-pathspecs", "ls-tree", "-z", "--full-tree", rev, "--", path)
+        for entry in listing.split(b"\0"):
+            meta, _, raw = entry.partition(b"\t")
+            fields = meta.split(b" ")
+            if len(fields) == 3 and fields[1] == b"blob" and _decode_path(raw) == path:
+                return self.run("cat-file", "blob", fields[2].decode("ascii"))
+        return None
 
     def commit_messages(self, base: str, head: str) -> list[str]:
         """Return the full messages of the commits in `base..head`, oldest first."""
         if head == WORKTREE:
             head = "HEAD"
-        out = self.run("log", "--reverse", "--format=%B%x00", f"{base}..{head}", "--")
+        out = self.run("log", "--reverse", "--format=%B%x00", "--end-of-options", f"{base}..{head}", "--")
         return [m.strip("\n") for m in out.decode("utf-8", "replace").split("\0") if m.strip()]
 
     def message(self, rev: str) -> str:
         """Return one commit's full message."""
         if rev == WORKTREE:
             rev = "HEAD"
-        return self.run("log", "-1", "--format=%B", rev, "--").decode("utf-8", "replace").strip("\n")
+        out = self.run("log", "-1", "--format=%B", "--end-of-options", rev, "--")
+        return out.decode("utf-8", "replace").strip("\n")
 
     def first_parent_commits(self, rev_range: str) -> list[str]:
         """List the first-parent commits of a range (`A..B`), oldest first."""
-        return self.text("rev-list", "--first-parent", "--reverse", rev_range, "--").split()
+        return self.text("rev-list", "--first-parent", "--reverse", "--end-of-options", rev_range, "--").split()
 
 
 def _decode_path(raw: bytes) -> str:

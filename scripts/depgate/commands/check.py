@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from depgate.errors import ConfigError, GitError, UsageError
 from depgate.fsutil import atomic_write_text
 from depgate.git import WORKTREE, Git
 from depgate.proposals.folder import load_folder
+from depgate.proposals.reader import MAX_BYTES as MAX_DOCUMENT_BYTES
 from depgate.report import github as github_report
 from depgate.report import json as json_report
 from depgate.report import markdown as markdown_report
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
     from depgate.tree import Tree
 
 log = logging.getLogger(__name__)
+
+# What a file name that is not UTF-8 decodes to (`depgate.git._decode_path`); no UTF-8 stream can hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 NAME = "check"
 HELP = "Classify a change by its public-API impact and check that it links the DEP it needs."
@@ -183,7 +188,7 @@ def _split_message(message: str) -> tuple[str, str]:
 def commit_messages(git: Git, base_sha: str, head: str) -> list[tuple[str, str]]:
     """Return `(source, message)` for every commit in `base..head`, oldest first."""
     head_rev = "HEAD" if head == WORKTREE else head
-    out = git.run("log", "--reverse", "--format=%H%x00%B%x00", f"{base_sha}..{head_rev}", "--")
+    out = git.run("log", "--reverse", "--format=%H%x00%B%x00", "--end-of-options", f"{base_sha}..{head_rev}", "--")
     parts = out.decode("utf-8", "replace").split("\0")
     messages = []
     for sha, message in zip(parts[0::2], parts[1::2], strict=False):
@@ -204,10 +209,33 @@ def _analyze(git: Git, base_sha: str, head: str, changed: Sequence[ChangedFile],
     return analyze(git, base_sha, head, changed, config.api)
 
 
+def _folder_problems(git: Git, head: str, config: Config) -> tuple[Diagnostic, ...]:
+    """Report a DEP folder that is a link, a file or a submodule: no DEP is read through it, and that must show."""
+    folder = config.proposals.directory.strip("/")
+    if head == WORKTREE:
+        path = git.repo / folder
+        kind = ("a symbolic link" if path.is_symlink()
+                else None if path.is_dir() or not path.exists() else "not a folder")
+    else:
+        listing = git.run("--literal-pathspecs", "ls-tree", "-z", "--full-tree", head, "--", folder)
+        mode = listing.split(b" ", 1)[0] if listing else b"040000"
+        kind = {b"040000": None, b"120000": "a symbolic link", b"160000": "a submodule"}.get(mode, "a file")
+    if kind is None:
+        return ()
+    from depgate.diagnostics import Location
+    from depgate.proposals import rules as proposal_rules
+
+    return (proposal_rules.NOT_A_FILE.diagnostic(
+        f"the DEP folder {folder} is {kind}, not a folder; depgate does not follow it, so no DEP is read",
+        Location(folder, None)),)
+
+
 def _lint_touched(tree: Tree, config: Config, changed: Sequence[ChangedFile]) -> tuple[Diagnostic, ...]:
     """Lint the DEP files the change touches (the folder rules still see the whole folder)."""
     folder = config.proposals.directory.strip("/") + "/"
-    touched = [c.path for c in changed if c.status != "D" and c.path.startswith(folder)]
+    # A file inside a folder named like a DEP (`deps/0007-x.md/README.md`) touches that entry, which is reported.
+    touched = sorted({folder + c.path[len(folder):].split("/", 1)[0]
+                      for c in changed if c.status != "D" and c.path.startswith(folder)})
     if not touched:
         return ()
     from depgate.proposals.lint import lint_tree
@@ -244,7 +272,8 @@ def build_report(
     Returns:
         The report.
     """
-    assert base.sha is not None  # noqa: S101 - resolve_range always resolves the base
+    if base.sha is None:  # resolve_range always resolves the base; a real check, as `python -O` drops asserts
+        raise ValueError("build_report needs a resolved base revision")
     head_ref = head.sha or WORKTREE
     default_subject, default_body = _split_message(git.message(head_ref))
     title = default_subject if title is None else title
@@ -253,10 +282,11 @@ def build_report(
         messages = commit_messages(git, base.sha, head_ref)
     changed = git.changed_files(base.sha, head_ref)
     tree = DiskTree(git.repo) if head.sha is None else GitTree(git, head.sha)
-    if head.sha is not None:
-        # One `git cat-file --batch` for the whole folder instead of one git process per document.
+    if isinstance(tree, GitTree):
+        # One `git cat-file --batch` for the whole folder instead of one git process per document; a file over
+        # the size limit is never read (a 2 GB "proposal" must not be loaded to be reported).
         entries = tree.entries(config.proposals.directory.strip("/"))
-        git.read_many(head.sha, [path for path, kind in entries if kind == "file"])
+        tree.prefetch([path for path, kind in entries if kind == "file"], MAX_DOCUMENT_BYTES)
     docs = tuple(load_folder(tree, config.proposals))
     folder = config.proposals.directory.strip("/") + "/"
     proposal_only = bool(changed) and all(
@@ -274,7 +304,8 @@ def build_report(
     facts = Facts(
         base=base, head=head, changed=tuple(changed), changes=changes, problems=problems, deps=docs,
         title=title, body=body, messages=tuple(messages), labels=tuple(labels), config=config,
-        findings=_lint_touched(tree, config, changed), packages=packages, modules_analysed=modules,
+        findings=(*_folder_problems(git, head_ref, config), *_lint_touched(tree, config, changed)),
+        packages=packages, modules_analysed=modules,
         fail_on=fail_on,
     )
     return decide(facts)
@@ -315,6 +346,11 @@ def render(report: Report, fmt: str, *, color: bool = False, template: str | Non
     return text_report.render(report, color=color)
 
 
+def _encodable(text: str) -> str:
+    """Replace lone surrogates (from file names that are not UTF-8) so the output is valid UTF-8."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def _labels(values: Sequence[str]) -> list[str]:
     return [label.strip() for value in values for label in value.split(",") if label.strip()]
 
@@ -348,9 +384,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if args.format == OutputFormat.MARKDOWN.value or args.markdown_file:
         template = summary_template(git, base.sha, config, args.template)
     if args.json_file:
-        atomic_write_text(Path(args.json_file), json_report.render(report))
+        atomic_write_text(Path(args.json_file), _encodable(json_report.render(report)))
     if args.markdown_file:
         atomic_write_text(Path(args.markdown_file),
-                          markdown_report.render(report, template=template, link_base=args.link_base))
-    console.out.write(render(report, args.format, color=console.color, template=template, link_base=args.link_base))
+                          _encodable(markdown_report.render(report, template=template, link_base=args.link_base)))
+    console.out.write(_encodable(render(report, args.format, color=console.color, template=template,
+                                        link_base=args.link_base)))
     return 1 if report.failed else 0

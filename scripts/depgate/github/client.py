@@ -3,8 +3,11 @@
 Every call is bounded: a fixed number of retries (5xx, secondary rate limits, connection errors), a
 cap on how long a rate limit may make us wait, and a per-request timeout. A call that still fails
 does not raise: it is recorded as an `ApiProblem` (shown as a warning in the job summary) and the
-caller carries on, because a flaky API must never change a pull request's verdict. The token is
-never put in a message.
+caller carries on, because a flaky API must never change a pull request's verdict. Once the API is
+known to be down (server errors after the retries, a timeout, a rate limit too long to wait for), the
+remaining calls of the run are skipped, so one step never waits out the retries of every call in
+turn. An answer that is not the JSON GitHub documents (truncated, an HTML error page with status 200)
+is a failure of that call, not a crash. The token is never put in a message.
 """
 
 from __future__ import annotations
@@ -178,6 +181,8 @@ class GitHubClient:
         self._github = connect(token, self.settings)
         self._repo: Repository = self._github.get_repo(repository)
         self.problems: list[ApiProblem] = []
+        #: Why the API is considered down for the rest of the run (None while it answers).
+        self.down: str | None = None
 
     # -- plumbing ----------------------------------------------------------------------------------
 
@@ -186,6 +191,9 @@ class GitHubClient:
 
     def _call(self, action: str, fn: Callable[[], T], *, write: bool = False, missing_ok: bool = False) -> T | None:
         """Run one API operation; on failure record a problem and return None."""
+        if self.down is not None:
+            self._record(action, None, f"skipped, the API already failed in this run ({self.down})")
+            return None
         try:
             return fn()
         except UnknownObjectException:
@@ -193,20 +201,31 @@ class GitHubClient:
                 return None
             self._record(action, 404, "HTTP 404 not found (or the token cannot see it)", permission=False)
         except RateLimitExceededExceedsMaxWait as exc:
-            self._record(action, exc.status, f"rate limited; would have to wait {exc.wait:.0f}s", permission=False)
+            self._record(action, exc.status, f"rate limited; would have to wait {exc.wait:.0f}s", permission=False,
+                         down=True)
         except GithubException as exc:
             status, detail = _status_detail(exc)
-            denied = status in (401, 403) and not _is_rate_limit(exc)
-            self._record(action, status, detail, permission=denied and write)
+            limited = _is_rate_limit(exc)
+            denied = status in (401, 403) and not limited
+            self._record(action, status, detail, permission=denied and write,
+                         down=limited or (status is not None and status >= 500))
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             status, detail = _status_detail(exc)
-            self._record(action, status, detail)
+            self._record(action, status, detail, down=True)
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            # PyGithub parses answers lazily and trusts their shape: malformed JSON raises ValueError, a body
+            # of the wrong shape (a list for an object, `null` for a field) TypeError or AttributeError.
+            log.debug("unreadable answer while trying to %s", action, exc_info=True)
+            self._record(action, None, f"the API sent an answer depgate cannot read ({type(exc).__name__})")
         return None
 
-    def _record(self, action: str, status: int | None, detail: str, *, permission: bool = False) -> None:
+    def _record(self, action: str, status: int | None, detail: str, *, permission: bool = False,
+                down: bool = False) -> None:
         problem = ApiProblem(action, self._scrub(detail), status, permission)
         log.warning("%s", problem.describe())
         self.problems.append(problem)
+        if down and self.down is None:
+            self.down = self._scrub(detail)
 
     # -- pull requests -----------------------------------------------------------------------------
 
