@@ -1,0 +1,260 @@
+"""The kinds of public-API change depgate reports (codes `A...`), and the `ApiChange` record.
+
+`A1xx` are breaking changes, `A2xx` are DEP-relevant additions (a new abstraction or a new distributed
+strategy), `A3xx` are advisory additions and `A9xx` are analysis problems (a file that does not parse).
+Codes are stable: never renumber or reuse one.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from depgate.diagnostics import Severity
+from depgate.rules import Rule
+
+_API = "api"
+
+
+class Category(str, enum.Enum):
+    """What a change means for the pull request's verdict."""
+
+    BREAKING = "breaking"
+    ABSTRACTION = "abstraction"
+    STRATEGY = "strategy"
+    ADDITION = "addition"
+
+
+def _rule(code: str, name: str, severity: Severity, summary: str, rationale: str, fix: str,
+          bad: str = "", good: str = "") -> Rule:
+    return Rule(code, name, severity, summary, rationale, fix, _API, example_bad=bad, example_good=good)
+
+
+_B, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+_DEPRECATE = "Keep the old form working (an alias or a deprecated wrapper) for a release, or record the break in a DEP."
+
+# -- A1xx: breaking ------------------------------------------------------------------------------------------
+SYMBOL_REMOVED = _rule(
+    "A101", "public-symbol-removed", _B,
+    "A public class, function, attribute or method must not disappear.",
+    "Code that imports or calls the name stops working with an ImportError or AttributeError.",
+    _DEPRECATE, "__all__ = ['Trainer', 'Hook']", "__all__ = ['Trainer']  # Hook removed")
+MODULE_REMOVED = _rule(
+    "A102", "public-module-removed", _B,
+    "A public module or package must not disappear.",
+    "Every `import` of the module fails.", _DEPRECATE,
+    '# d9d/offload/__init__.py deleted', '# d9d/offload/__init__.py kept, re-exporting from the new place')
+SYMBOL_MOVED = _rule(
+    "A103", "public-symbol-moved", _B,
+    "A public name moved to another path must stay importable from its old path.",
+    "Imports of the old path fail although the object still exists elsewhere.",
+    "Re-export the name from its old module (and list it in that `__all__`) until a major release.",
+    "# d9d/metrics/__init__.py no longer exports Metric", "from d9d.telemetry import Metric  # kept for compatibility")
+KIND_CHANGED = _rule(
+    "A104", "symbol-kind-changed", _B,
+    "A public name must keep its kind (class, function, attribute, module).",
+    "Turning a class into a function breaks subclassing and isinstance; the reverse changes call semantics.",
+    _DEPRECATE,
+    'class build_model: ...  # was `def build_model(...)`', 'def build_model(...): ...  # unchanged kind')
+PARAMETER_REMOVED = _rule(
+    "A105", "parameter-removed", _B,
+    "A parameter of a public callable must not be removed.",
+    "Calls that pass it fail with a TypeError.", "Keep the parameter and ignore it with a deprecation warning.",
+    "def build(model, mesh): ...", "def build(model): ...  # mesh removed")
+PARAMETER_RENAMED = _rule(
+    "A106", "parameter-renamed", _B,
+    "A parameter of a public callable must keep its name.",
+    "Calls that pass it by keyword fail.", "Keep the old name, or make the parameter positional-only first.",
+    'def shard(tensor, device_mesh): ...  # was `mesh`', 'def shard(tensor, mesh): ...')
+PARAMETER_MOVED = _rule(
+    "A107", "parameter-reordered", _B,
+    "Positional parameters of a public callable must keep their order.",
+    "Positional calls silently bind values to the wrong parameters.", "Append new parameters at the end.",
+    'def shard(mesh, tensor): ...  # was (tensor, mesh)', 'def shard(tensor, mesh): ...')
+PARAMETER_KIND_CHANGED = _rule(
+    "A108", "parameter-kind-changed", _B,
+    "A parameter must not become positional-only or keyword-only when it was not.",
+    "Calls passing it the other way fail with a TypeError.", _DEPRECATE,
+    'def shard(tensor, *, mesh): ...  # mesh was positional', 'def shard(tensor, mesh): ...')
+PARAMETER_REQUIRED = _rule(
+    "A109", "parameter-became-required", _B,
+    "A parameter with a default must keep a default.",
+    "Calls that relied on the default now fail.", "Restore a default (a sentinel if needed).",
+    "def build(model, dtype): ...  # was dtype='bf16'", "def build(model, dtype='bf16'): ...")
+REQUIRED_PARAMETER_ADDED = _rule(
+    "A110", "required-parameter-added", _B,
+    "A new parameter of a public callable must have a default.",
+    "Every existing call lacks the argument and fails.", "Give the new parameter a default.",
+    "def build(model): ...", "def build(model, mesh=None): ...")
+DEFAULT_CHANGED = _rule(
+    "A111", "parameter-default-changed", _B,
+    "A parameter's default value must not change silently.",
+    "Callers that omit the argument get different behaviour without any error.",
+    "Keep the default, or document the behaviour change in a DEP.",
+    'def build(model, *, compile=True): ...  # was False', 'def build(model, *, compile=False): ...')
+BASE_REMOVED = _rule(
+    "A112", "base-class-removed", _B,
+    "A public class must keep its base classes (directly or through a new intermediate base).",
+    "isinstance checks and inherited methods that users rely on disappear.", _DEPRECATE,
+    'class DataParallel: ...  # was DataParallel(ParallelStrategy)', 'class DataParallel(ParallelStrategy): ...')
+ABSTRACT_METHOD_ADDED = _rule(
+    "A113", "abstract-method-added", _B,
+    "A public ABC or Protocol must not gain a method its implementers have to provide.",
+    "Every existing implementation outside the project stops instantiating (ABC) or conforming (Protocol).",
+    "Give the method a default implementation, or record the break in a DEP.",
+    "class ParallelStrategy(abc.ABC):\n    @abc.abstractmethod\n    def shard(self, mesh): ...",
+    "class ParallelStrategy(abc.ABC):\n    def shard(self, mesh):\n        return None")
+ATTRIBUTE_REMOVED = _rule(
+    "A114", "attribute-removed", _B,
+    "A public class attribute or pydantic field must not disappear.",
+    "Code reading it fails, and configuration files setting a removed field no longer validate.", _DEPRECATE,
+    "class TrainerConfig(BaseModel):\n    steps: int  # `lr` removed",
+    "class TrainerConfig(BaseModel):\n    steps: int\n    lr: float = 1e-3")
+FIELD_REQUIRED = _rule(
+    "A115", "field-became-required", _B,
+    "A pydantic field with a default must keep a default.",
+    "Existing configurations that omitted the field no longer validate.", "Restore a default.",
+    'class TrainerConfig(BaseModel):\n    lr: float', 'class TrainerConfig(BaseModel):\n    lr: float = 1e-3')
+REQUIRED_FIELD_ADDED = _rule(
+    "A116", "required-field-added", _B,
+    "A new field of a public pydantic model must have a default.",
+    "Every existing configuration lacks the field and fails to validate.", "Give the new field a default.",
+    "class Cfg(BaseModel):\n    size: int", "class Cfg(BaseModel):\n    size: int = 1")
+
+# -- A2xx: DEP-relevant additions ----------------------------------------------------------------------------
+NEW_ABSTRACTION = _rule(
+    "A201", "new-abstraction", _W,
+    "A new public ABC, Protocol or class with abstract methods is a new base abstraction and needs a DEP.",
+    "Abstractions are the extension points users build on; they are hard to change once released.",
+    "Link a DEP that describes the abstraction.",
+    "class Offloader(abc.ABC):  # new, exported in __all__\n    @abc.abstractmethod\n    def offload(self, t): ...",
+    "# the same class, with the DEP that describes it linked in the pull request")
+NEW_STRATEGY_CLASS = _rule(
+    "A202", "new-strategy", _W,
+    "A new public subclass of a strategy base (or class under a strategy path) is a new distributed strategy.",
+    "Distributed strategies change how training runs and need a design record.",
+    "Link a DEP that describes the strategy.",
+    "class FullyShardedDP(ParallelStrategy): ...  # new, exported",
+    "# the same class, with the DEP that describes it linked")
+NEW_STRATEGY_MODULE = _rule(
+    "A203", "new-strategy-module", _W,
+    "A new module under a strategy path is a new distributed strategy.",
+    "Distributed strategies change how training runs and need a design record.",
+    "Link a DEP that describes the strategy.",
+    '# new file d9d/module/parallelism/tensor_parallel.py', '# the same file, with the DEP that describes it linked')
+
+# -- A3xx: advisory additions --------------------------------------------------------------------------------
+MODULE_ADDED = _rule("A301", "public-module-added", _I, "A new public module was added.",
+                     "Additions widen the surface the project must keep stable.", "Nothing to fix; review the name.",
+    '# new package d9d/data/ whose __init__.py lists __all__')
+CLASS_ADDED = _rule("A302", "public-class-added", _I, "A new public class was added.",
+                    "Additions widen the surface the project must keep stable.", "Nothing to fix; review the name.",
+    "__all__ = ['Loader']  # Loader is new")
+FUNCTION_ADDED = _rule("A303", "public-function-added", _I, "A new public function or method was added.",
+                       "Additions widen the surface the project must keep stable.", "Nothing to fix; review the name.",
+    "__all__ = ['load']  # load is new")
+ATTRIBUTE_ADDED = _rule("A304", "public-attribute-added", _I,
+                        "A new public attribute, constant or field with a default was added.",
+                        "Additions widen the surface the project must keep stable.", "Nothing to fix.",
+    'class TrainerConfig(BaseModel):\n    seed: int = 0  # new')
+PARAMETER_ADDED = _rule("A305", "parameter-added", _I, "A public callable gained an optional parameter.",
+                        "Compatible for callers, but it widens the surface.", "Nothing to fix.",
+    'def build(model, *, seed=0): ...  # seed is new')
+
+# -- A9xx: analysis problems ---------------------------------------------------------------------------------
+UNPARSABLE = _rule(
+    "A901", "unparsable-file", _W,
+    "A changed Python file must parse, or its API cannot be checked.",
+    "depgate never runs the code; a file it cannot parse is reported rather than treated as removed.",
+    "Fix the syntax error (or the encoding: files must be UTF-8).",
+    'def f(x:\n    ...', 'def f(x):\n    ...')
+UNRESOLVED = _rule(
+    "A902", "unresolved-public-name", _I,
+    "Every name listed in `__all__` should be found statically.",
+    "A name built at import time cannot be compared; depgate reports it instead of guessing.",
+    "Import or define the name plainly in the module that lists it.",
+    "__all__ = ['Loader']  # Loader is created by setattr()", "from .loader import Loader\n\n__all__ = ['Loader']")
+DYNAMIC_ALL = _rule(
+    "A903", "dynamic-all", _I,
+    "`__all__` should be a literal list of strings.",
+    "An `__all__` computed at import time cannot be read without running the code; the module's names "
+    "are then taken by the underscore convention.",
+    "Write `__all__` as a list of string literals.",
+    "__all__ = [n for n in dir() if not n.startswith('_')]", "__all__ = ['Loader', 'load']")
+
+RULES: tuple[Rule, ...] = (
+    SYMBOL_REMOVED, MODULE_REMOVED, SYMBOL_MOVED, KIND_CHANGED, PARAMETER_REMOVED, PARAMETER_RENAMED, PARAMETER_MOVED,
+    PARAMETER_KIND_CHANGED, PARAMETER_REQUIRED, REQUIRED_PARAMETER_ADDED, DEFAULT_CHANGED, BASE_REMOVED,
+    ABSTRACT_METHOD_ADDED, ATTRIBUTE_REMOVED, FIELD_REQUIRED, REQUIRED_FIELD_ADDED,
+    NEW_ABSTRACTION, NEW_STRATEGY_CLASS, NEW_STRATEGY_MODULE,
+    MODULE_ADDED, CLASS_ADDED, FUNCTION_ADDED, ATTRIBUTE_ADDED, PARAMETER_ADDED,
+    UNPARSABLE, UNRESOLVED, DYNAMIC_ALL,
+)
+
+_BY_CODE = {rule.code: rule for rule in RULES}
+
+#: The category of every change code (A9xx are problems, not changes).
+CATEGORIES: dict[str, Category] = {
+    **{r.code: Category.BREAKING for r in RULES if r.code.startswith("A1")},
+    NEW_ABSTRACTION.code: Category.ABSTRACTION,
+    NEW_STRATEGY_CLASS.code: Category.STRATEGY,
+    NEW_STRATEGY_MODULE.code: Category.STRATEGY,
+    **{r.code: Category.ADDITION for r in RULES if r.code.startswith("A3")},
+}
+
+
+@dataclass(frozen=True)
+class ApiChange:
+    """One change of the public API between two revisions.
+
+    Attributes:
+        code: Rule code, e.g. `A101`.
+        kind: Rule name (kebab-case), e.g. `public-symbol-removed`.
+        category: What the change means for the verdict.
+        symbol: Public dotted path, e.g. `d9d.module.parallelism.DataParallel.forward`.
+        path: Repository-relative file at head (at base for removals).
+        line: Line at head (at base for removals), when known.
+        message: One sentence naming the symbol.
+        old: The value before, when there is one (a default, a path, a signature).
+        new: The value after.
+    """
+
+    code: str
+    kind: str
+    category: Category
+    symbol: str
+    path: str
+    line: int | None
+    message: str
+    old: str | None = None
+    new: str | None = None
+
+    @property
+    def breaking(self) -> bool:
+        """Tell whether the change breaks users of the API."""
+        return self.category is Category.BREAKING
+
+    @property
+    def rule(self) -> Rule:
+        """The rule this change reports."""
+        return _BY_CODE[self.code]
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """Stable order: file, line, code, symbol."""
+        return (self.path, self.line or 0, self.code, self.symbol)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and templates."""
+        return {
+            "code": self.code, "kind": self.kind, "category": self.category.value, "symbol": self.symbol,
+            "path": self.path, "line": self.line, "breaking": self.breaking, "message": self.message,
+            "old": self.old, "new": self.new,
+        }
+
+
+def make_change(rule: Rule, symbol: str, path: str, line: int | None, message: str,
+                old: str | None = None, new: str | None = None) -> ApiChange:
+    """Build an `ApiChange` of a rule, filling in its kind and category."""
+    return ApiChange(rule.code, rule.name, CATEGORIES[rule.code], symbol, path, line, message, old, new)

@@ -1,0 +1,361 @@
+"""Load modules of one git revision into griffe objects, statically and lazily.
+
+Nothing here imports or runs the analysed code: sources come from git objects (`Git.read_many`, one
+`git cat-file --batch` per batch) or from the work tree, every file is first parsed with
+`compile(..., ast.PyCF_ONLY_AST)` so a syntax error is caught and reported, and griffe only *visits* the
+syntax tree (`griffe.visit`, the static agent; its inspector, which imports, is never used).
+
+Modules are loaded on demand, parents first (as Python would), so analysing a change in one package
+reads only that package and what its `__init__` re-exports, not the whole project.
+
+griffe is only used through `griffe.visit` with `griffe.load_extensions()` called without arguments,
+which gives griffe's built-in dataclasses extension only: the extension loader, which imports modules
+named by the user, and the loader's inspection fallback, which imports the analysed package, are never
+reached.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+import griffe
+
+from depgate.git import WORKTREE
+
+if TYPE_CHECKING:
+    from depgate.git import Git
+
+#: Files larger than this are not analysed (reported as a problem instead); generated code is never API.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+#: How many aliases (re-exports) a name may traverse before resolution gives up (guards against cycles).
+MAX_ALIAS_DEPTH = 24
+#: Modules nested deeper than this are not analysed (a hostile tree could otherwise exhaust the stack).
+MAX_MODULE_DEPTH = 48
+#: Statements in one module or class body beyond which a file is not handed to griffe: its visitor looks
+#: for each assignment's docstring among all following siblings, so its cost grows with the square of this.
+MAX_BODY_STATEMENTS = 2000
+#: File name given to the compiler: on a syntax error CPython reopens the named file to quote the line,
+#: and the repository path would be opened relative to the working directory, outside the repository.
+_COMPILE_NAME = os.devnull
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """A module file that could not be analysed at a revision."""
+
+    path: str
+    line: int | None
+    message: str
+
+
+class Broken:
+    """Marker of a module that exists but could not be parsed (its names are unknown, not removed)."""
+
+    def __init__(self, problem: ParseProblem):
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the analysed top-level packages live: package name -> folder prefix (`""` or `"src/"`)."""
+
+    roots: dict[str, str]
+    _names: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def module_name(self, path: str) -> str | None:
+        """Map a repository path to a dotted module name, or None when it is not in an analysed package."""
+        if path not in self._names:
+            self._names[path] = self._module_name(path)
+        return self._names[path]
+
+    def _module_name(self, path: str) -> str | None:
+        if not path.endswith(".py"):
+            return None
+        for top, prefix in self.roots.items():
+            if path.startswith(f"{prefix}{top}/"):
+                rel = path[len(prefix):-3]
+                parts = rel.split("/")
+                if parts[-1] == "__init__":
+                    parts.pop()
+                if len(parts) <= MAX_MODULE_DEPTH and all(part.isidentifier() for part in parts):
+                    return ".".join(parts)
+        return None
+
+
+class Revision:
+    """The analysed packages at one revision: file index, lazily loaded modules, name resolution.
+
+    Args:
+        git: The repository.
+        rev: A commit id or `depgate.git.WORKTREE`.
+        layout: Where the packages live.
+    """
+
+    def __init__(self, git: Git, rev: str, layout: Layout, blobs: BlobStore | None = None):
+        self.git = git
+        self.rev = rev
+        self.layout = layout
+        self.blobs = blobs if blobs is not None else BlobStore(git)
+        #: dotted module name -> repository path of its file (`pkg/__init__.py` for packages).
+        self.files: dict[str, str] = {}
+        #: repository path -> blob id (empty for the work tree, whose files are read from disk).
+        self.blob_ids: dict[str, str] = {}
+        #: repository paths that are symbolic links (never followed; their modules are reported, not read).
+        self.links: set[str] = set()
+        folders = [f"{prefix}{top}" for top, prefix in layout.roots.items()]
+        if not folders:
+            paths: list[str] = []
+        elif rev == WORKTREE:
+            paths, self.links = _list_worktree(git, folders)
+        else:
+            self.blob_ids, self.links = _list_blobs(git, rev, folders)
+            paths = sorted(self.blob_ids)
+        for path in sorted({*paths, *self.links}):
+            name = layout.module_name(path)
+            if name is not None and (name not in self.files or path.endswith("/__init__.py")):
+                self.files[name] = path
+        self._texts: dict[str, bytes | None] = {}
+        self._folders: dict[str, list[str]] | None = None
+        self._modules: dict[str, griffe.Module | Broken | None] = {}
+        self._extensions = griffe.load_extensions()
+        self._collection = griffe.ModulesCollection()
+        self._lines = griffe.LinesCollection()
+        #: Problems met while loading, by path.
+        self.problems: dict[str, ParseProblem] = {}
+
+    # -- files ----------------------------------------------------------------------------------------
+
+    def is_package(self, name: str) -> bool:
+        """Tell whether a module is a package (has an `__init__.py`)."""
+        return self.files.get(name, "").endswith("/__init__.py")
+
+    def folder(self, folder: str) -> list[str]:
+        """List the module files directly in a folder."""
+        if self._folders is None:
+            self._folders = {}
+            for file in self.files.values():
+                self._folders.setdefault(posixpath.dirname(file), []).append(file)
+        return self._folders.get(folder, [])
+
+    def prefetch(self, paths: list[str]) -> None:
+        """Read many files in one batch (one `git cat-file` process)."""
+        wanted = [p for p in paths if p not in self._texts]
+        if not wanted:
+            return
+        if self.rev == WORKTREE:
+            self._texts.update(self.git.read_many(self.rev, wanted))
+            return
+        found = self.blobs.read([self.blob_ids[p] for p in wanted if p in self.blob_ids])
+        for path in wanted:
+            self._texts[path] = found.get(self.blob_ids.get(path, ""))
+
+    def text(self, path: str) -> bytes | None:
+        """Return a file's bytes, reading its whole folder in the same batch (siblings are likely next)."""
+        if path not in self._texts:
+            self.prefetch([path, *self.folder(posixpath.dirname(path))])
+        return self._texts.get(path)
+
+    # -- modules --------------------------------------------------------------------------------------
+
+    @property
+    def modules_loaded(self) -> int:
+        """How many module files were parsed so far."""
+        return sum(1 for m in self._modules.values() if m is not None)
+
+    def module(self, name: str) -> griffe.Module | Broken | None:
+        """Return a module by dotted name, loading it (and its parents) on first use; None when absent."""
+        if name in self._modules:
+            return self._modules[name]
+        self._modules[name] = None  # guards against re-entry while loading
+        path = self.files.get(name)
+        parent: griffe.Module | None = None
+        if "." in name:
+            loaded_parent = self.module(name.rsplit(".", 1)[0])
+            if isinstance(loaded_parent, Broken):
+                # NOTE: a submodule of an unparsable package is still loadable, but cannot hang off its
+                # parent; give it a detached stand-in parent so its dotted path stays right.
+                loaded_parent = None
+            parent = loaded_parent
+            if parent is None and path is not None:
+                parent = self._stand_in(name.rsplit(".", 1)[0])
+        if path is None:
+            return None
+        self._modules[name] = result = self._load(name, path, parent)
+        return result
+
+    def _stand_in(self, name: str) -> griffe.Module:
+        parent = self._stand_in(name.rsplit(".", 1)[0]) if "." in name else None
+        return griffe.Module(name.rsplit(".", 1)[-1], parent=parent)
+
+    def _load(self, name: str, path: str, parent: griffe.Module | None) -> griffe.Module | Broken:
+        if path in self.links:
+            return self._broken(path, None, "the file is a symbolic link; depgate never follows links, so its "
+                                            "API cannot be checked")
+        data = self.text(path)
+        if data is None:
+            return self._broken(path, None, "the file cannot be read at this revision")
+        if len(data) > MAX_FILE_BYTES:
+            return self._broken(path, None, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")
+        try:
+            code = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return self._broken(path, None, f"the file is not UTF-8 ({exc.reason} at byte {exc.start})")
+        problem = syntax_problem(path, code)
+        if problem is not None:
+            self.problems[path] = problem
+            return Broken(problem)
+        try:
+            module = griffe.visit(
+                name.rsplit(".", 1)[-1], PurePosixPath(path), code, parent=parent,  # type: ignore[arg-type]
+                extensions=self._extensions, modules_collection=self._collection, lines_collection=self._lines,
+            )
+        except Exception as exc:  # hostile input must give a finding, never a traceback
+            return self._broken(path, getattr(exc, "lineno", None), f"the file could not be analysed: {exc}")
+        if parent is not None and module.name not in parent.members:
+            # NOTE: a package attribute of the same name (`from .shard import shard`) wins, as in Python.
+            parent.set_member(module.name, module)
+        return module
+
+    def _broken(self, path: str, line: int | None, message: str) -> Broken:
+        problem = ParseProblem(path, line, message)
+        self.problems[path] = problem
+        return Broken(problem)
+
+    # -- names ----------------------------------------------------------------------------------------
+
+    def resolve(self, dotted: str, depth: int = 0) -> griffe.Object | Broken | None:
+        """Find the object a dotted path names, following re-exports; None when it does not exist here.
+
+        Returns a `Broken` marker when the answer depends on a module that does not parse. Paths outside
+        the analysed packages (`torch.nn.Module`) resolve to None.
+        """
+        if depth > MAX_ALIAS_DEPTH:
+            return None
+        parts = dotted.split(".")
+        if parts[0] not in self.layout.roots:
+            return None
+        current: griffe.Object | Broken | None = self.module(parts[0])
+        prefix = parts[0]
+        for part in parts[1:]:
+            if current is None or isinstance(current, Broken):
+                return current
+            prefix = f"{prefix}.{part}"
+            member = current.members.get(part)
+            if member is None and current.is_module:
+                current = self.module(prefix)
+                continue
+            if member is None:
+                return None
+            current = self.resolve(member.target_path, depth + 1) if member.is_alias else member
+        return current
+
+    def final(self, obj: griffe.Object | griffe.Alias, depth: int = 0) -> griffe.Object | Broken | None:
+        """Follow an alias member to the object it names."""
+        if obj.is_alias:
+            return self.resolve(obj.target_path, depth + 1)  # type: ignore[union-attr]
+        return obj  # type: ignore[return-value]
+
+
+class BlobStore:
+    """Blob contents by id, shared by both revisions: a file unchanged between them is read once."""
+
+    def __init__(self, git: Git):
+        self.git = git
+        self._blobs: dict[str, bytes | None] = {}
+
+    def read(self, ids: list[str]) -> dict[str, bytes | None]:
+        """Return the contents of many blobs, reading the missing ones with one `git cat-file --batch`."""
+        missing = sorted({i for i in ids if i not in self._blobs})
+        if missing:
+            out = self.git.run("cat-file", "--batch", input_bytes="".join(f"{i}\n" for i in missing).encode())
+            pos = 0
+            for blob_id in missing:
+                end = out.index(b"\n", pos)
+                header = out[pos:end].split(b" ")
+                pos = end + 1
+                if len(header) == 3:
+                    size = int(header[2])
+                    self._blobs[blob_id] = out[pos:pos + size] if header[1] == b"blob" else None
+                    pos += size + 1
+                else:  # "<id> missing"
+                    self._blobs[blob_id] = None
+        return {i: self._blobs.get(i) for i in ids}
+
+
+def _list_blobs(git: Git, rev: str, folders: list[str]) -> tuple[dict[str, str], set[str]]:
+    """Map every regular file under the folders at a revision to its blob id, and list the symbolic links."""
+    blobs: dict[str, str] = {}
+    links: set[str] = set()
+    for entry in git.run("ls-tree", "-r", "-z", "--full-tree", rev, "--", *folders).split(b"\0"):
+        if not entry:
+            continue
+        meta, _, raw_path = entry.partition(b"\t")
+        mode, kind, blob_id = meta.split(b" ", 2)
+        path = raw_path.decode("utf-8", "surrogateescape")
+        if kind == b"blob" and mode in (b"100644", b"100755"):
+            blobs[path] = blob_id.decode()
+        elif kind == b"blob" and mode == b"120000":
+            links.add(path)
+    return blobs, links
+
+
+def _list_worktree(git: Git, folders: list[str]) -> tuple[list[str], set[str]]:
+    """List the regular files and the symbolic links under the folders in the work tree."""
+    files = [p for folder in folders for p in git.list_files(WORKTREE, folder)]
+    listed = git.run("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *folders)
+    links = {p for p in listed.decode("utf-8", "surrogateescape").split("\0") if p and (git.repo / p).is_symlink()}
+    return files, links
+
+
+def same_shape(old: bytes | None, new: bytes | None) -> bool:
+    """Tell whether two versions of a file have the same syntax tree once docstrings are dropped.
+
+    Reformatting, comments and docstring rewrites give the same shape, so the file cannot have changed
+    any API and need not be analysed. Anything else (or a file that does not parse) is a real change.
+    """
+    if old is None or new is None or max(len(old), len(new)) > MAX_FILE_BYTES:
+        return False
+    try:
+        trees = [ast.parse(text.decode("utf-8-sig"), _COMPILE_NAME) for text in (old, new)]
+    except (UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    for tree in trees:
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
+                    and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                    and isinstance(body[0].value.value, str)):
+                body[0] = ast.Pass()
+    try:
+        return ast.dump(trees[0]) == ast.dump(trees[1])
+    except RecursionError:
+        return False
+
+
+def syntax_problem(path: str, code: str) -> ParseProblem | None:
+    """Return why a source text cannot be analysed (a syntax error, a body too long), or None. Never executes it."""
+    try:
+        tree = compile(code, _COMPILE_NAME, "exec", ast.PyCF_ONLY_AST | ast.PyCF_TYPE_COMMENTS, dont_inherit=True)
+    except SyntaxError as exc:
+        return ParseProblem(path, exc.lineno, f"the file does not parse: {exc.msg}")
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return ParseProblem(path, None, f"the file does not parse: {_why(exc)}")
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef)) and len(node.body) > MAX_BODY_STATEMENTS:
+            where = "the module" if isinstance(node, ast.Module) else f"class {node.name}"
+            return ParseProblem(path, getattr(node, "lineno", None),
+                                f"{where} has {len(node.body)} statements in one body, more than the "
+                                f"{MAX_BODY_STATEMENTS} depgate analyses")
+    return None
+
+
+def _why(exc: BaseException) -> str:
+    """A parser failure in words, also when the exception carries no message (MemoryError)."""
+    if isinstance(exc, (RecursionError, MemoryError)):
+        return f"it is nested too deeply for the parser ({type(exc).__name__})"
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,409 @@
+"""The public-surface policy: which modules and names are public, and which ones a change can touch.
+
+Policies (`[api] public`):
+
+- `all` (d9d's rule, the default): a package's public surface is what its `__init__` lists in `__all__`.
+  Packages are the units of the surface; a plain module (`ddp.py`) is public only through the names
+  its package re-exports (or when its package lists the module itself in `__all__`). A package without
+  `__all__` falls back to the underscore convention below for its own namespace.
+- `underscore`: every module whose dotted path has no component starting with `_` is public, with the
+  names it lists in `__all__`, or else every name it defines (or re-exports from inside the analysed
+  packages) that does not start with `_`.
+
+In both, modules matching `internal` globs are never public and `exclude` globs are never analysed.
+Names listed in an `__all__` are public even when they start with `_` (listing them is explicit).
+
+What a change touches: the changed modules, plus every package whose `__init__` imports from a touched
+module (to a fixed point). Only those packages are analysed, and within them only the names whose
+definition can have changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import os
+import posixpath
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import griffe
+
+    from depgate.api.snapshot import Revision
+    from depgate.config import ApiConfig
+
+from depgate.api.snapshot import Broken
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One public name at one revision.
+
+    Attributes:
+        path: The public dotted path (`d9d.module.parallelism.DataParallel`).
+        kind: `module`, `class`, `function`, `attribute`, `type alias`, or `external` (re-exported from
+            outside the analysed packages, e.g. `torch`).
+        obj: The griffe object, None for external names.
+        file: Repository path of the file defining it (the re-exporting file for external names).
+        line: Line of the definition.
+        canonical: Where it is defined (the external target for external names).
+    """
+
+    path: str
+    kind: str
+    obj: griffe.Object | None
+    file: str
+    line: int | None
+    canonical: str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A public path whose contents could not be determined (a module that does not parse, a dynamic name).
+
+    Nothing at or below it is reported as removed or added.
+    """
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """An analysis limit met while reading the surface (reported as an A9xx problem)."""
+
+    code: str
+    path: str
+    line: int | None
+    message: str
+
+
+def matches(name: str, globs: Iterable[str]) -> bool:
+    """Tell whether a dotted name matches any glob (`*` spans dots)."""
+    return any(fnmatch.fnmatchcase(name, glob) for glob in globs)
+
+
+class Policy:
+    """The configured public-surface rules."""
+
+    def __init__(self, config: ApiConfig):
+        self.config = config
+        self.underscore = config.public == "underscore"
+
+    def excluded(self, module: str) -> bool:
+        """Tell whether a module is never analysed."""
+        return matches(module, self.config.exclude)
+
+    def internal(self, module: str) -> bool:
+        """Tell whether a module is never public (internal glob, or excluded)."""
+        return matches(module, self.config.internal) or self.excluded(module)
+
+    def module_visible(self, module: str) -> bool:
+        """Tell whether a module is public by its name alone (no internal glob, no `_` component)."""
+        return not self.internal(module) and not any(part.startswith("_") for part in module.split("."))
+
+    def public_module(self, rev: Revision, module: str) -> bool:
+        """Tell whether a module's own namespace is public surface at a revision."""
+        if module not in rev.files or self.internal(module):
+            return False
+        if self.underscore:
+            return self.module_visible(module)
+        return rev.is_package(module)
+
+    def public_names(self, rev: Revision, module: griffe.Module, notes: list[Note], depth: int = 0) -> list[str]:
+        """List the public names of a module's namespace, in a stable order."""
+        exports = module.exports
+        member = module.members.get("__all__")
+        if exports is None and member is not None and member.is_alias and depth < 8:
+            # `from .api import __all__`: the other module's list.
+            source = rev.resolve(member.target_path.rsplit(".", 1)[0])  # type: ignore[union-attr]
+            if source is not None and not isinstance(source, Broken) and source.is_module:
+                return self.public_names(rev, source, notes, depth + 1)  # type: ignore[arg-type]
+        if exports is None or (member is not None and not member.is_alias and not _literal_all(member.value)):
+            if member is not None and not member.is_alias:
+                notes.append(Note("A903", str(module.filepath), member.lineno,
+                                  f"`__all__` of {module.path} is not a literal list; its names are taken by the "
+                                  "underscore convention"))
+            return self._conventional_names(module)
+        names: list[str] = []
+        for item in exports:
+            if isinstance(item, str):
+                names.append(item)
+                continue
+            # `__all__ = sub.__all__ + [...]` or `__all__ += sub.__all__`: take the other module's names.
+            target = item.canonical_path
+            if target.endswith(".__all__") and depth < 8:
+                other_name = target[: -len(".__all__")]
+                if other_name.split(".", 1)[0] not in rev.layout.roots:
+                    # `from . import sub` is not recorded as an import: `sub` is a submodule.
+                    other_name = f"{module.path}.{other_name}"
+                other = rev.resolve(other_name)
+                if other is not None and not isinstance(other, Broken) and other.is_module:
+                    names.extend(self.public_names(rev, other, notes, depth + 1))  # type: ignore[arg-type]
+                    continue
+            notes.append(Note("A902", str(module.filepath), None,
+                              f"`__all__` of {module.path} includes {target!s}, which cannot be read statically"))
+        return sorted(set(names))
+
+    def _conventional_names(self, module: griffe.Module) -> list[str]:
+        roots = module.path.split(".", 1)[0]
+        names = []
+        for name, member in module.members.items():
+            if name.startswith("_") or (not member.is_alias and member.is_module):
+                continue
+            if member.is_alias:
+                # Imports of outside names (`import os`, `from torch import nn`) are not re-exports.
+                target = member.target_path  # type: ignore[union-attr]
+                if target.split(".", 1)[0] != roots or "*" in name or "/" in name:
+                    continue
+            names.append(name)
+        return sorted(names)
+
+
+def _literal_all(value: object) -> bool:
+    """Tell whether an `__all__` value is static: string lists/tuples, possibly added to `other.__all__`."""
+    try:
+        node = ast.parse(str(value), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+
+    def ok(n: ast.expr) -> bool:
+        if isinstance(n, (ast.List, ast.Tuple)):
+            return all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in n.elts)
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add):
+            return ok(n.left) and ok(n.right)
+        return isinstance(n, ast.Attribute) and n.attr == "__all__"
+
+    return ok(node)
+
+
+# -- what a change touches ----------------------------------------------------------------------------
+
+
+def _neighbours(revs: tuple[Revision, ...], touched: set[str]) -> list[tuple[Revision, str, str]]:
+    """Plain modules in the folders that hold touched modules (or, for a touched package, its parent)."""
+    out = []
+    for rev in revs:
+        folders = set()
+        for name in touched:
+            path = rev.files.get(name)
+            if path is not None:
+                folder = posixpath.dirname(path)
+                folders.add(posixpath.dirname(folder) if path.endswith("/__init__.py") else folder)
+        for folder in sorted(folders):
+            for path in rev.folder(folder):
+                name = rev.layout.module_name(path)
+                if name is not None and name not in touched and not path.endswith("/__init__.py"):
+                    out.append((rev, name, path))
+    return out
+
+
+def _import_targets(module: str, text: bytes, *, package: bool = True) -> list[str]:
+    """List the dotted names a module imports (`pkg.mod.Name`, `pkg.mod` for star imports)."""
+    try:
+        tree = ast.parse(text, os.devnull)  # not the real path: see snapshot._COMPILE_NAME
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    targets: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                # Relative imports count from the package: the module itself for an `__init__`, else its parent.
+                parts = module.split(".") if package else module.split(".")[:-1]
+                anchor = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
+                base = ".".join([*anchor, *([node.module] if node.module else [])])
+            else:
+                base = node.module or ""
+            for alias in node.names:
+                targets.append(base if alias.name == "*" else f"{base}.{alias.name}")
+    return targets
+
+
+def _needle(package: list[str], module: list[str]) -> bytes:
+    """The name an import of `module` from inside `package` must spell (see `touched_modules`)."""
+    common = 0
+    while common < min(len(package), len(module)) and package[common] == module[common]:
+        common += 1
+    return module[min(common, len(module) - 1)].encode()
+
+
+def module_of(name: str, revs: tuple[Revision, ...]) -> str | None:
+    """Return the longest prefix of a dotted name that is a module file at any of the revisions."""
+    parts = name.split(".")
+    for i in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:i])
+        if any(prefix in rev.files for rev in revs):
+            return prefix
+    return None
+
+
+def depends_on(name: str, touched: set[str], revs: tuple[Revision, ...]) -> bool:
+    """Tell whether a dotted name is reached through a touched module.
+
+    The module that holds the name (the longest module prefix) decides: `pkg.sub.Name` depends on
+    `pkg.sub` only, since an untouched `pkg.sub` re-exports exactly what it did before.
+    """
+    return module_of(name, revs) in touched
+
+
+def touched_modules(revs: tuple[Revision, Revision], changed: set[str]) -> set[str]:
+    """Return the changed modules plus every module that re-exports from them, to a fixed point.
+
+    Candidates are every package `__init__` and the plain modules next to a touched module (an `api.py`
+    that gathers names for its package's `__init__`). `__init__` files are read in one batch per
+    revision, and a candidate is only parsed when its text could import a touched module: any import of
+    `m` from package `P`, relative or absolute, spells the component of `m` that follows the longest
+    common prefix of `P` and `m` (`from .pkg2 import X`, `from ..pkg2 ...`, `from d9d.group3.pkg2 ...`).
+    So the cost stays small in large packages.
+    """
+    touched = set(changed)
+    inits: list[tuple[Revision, str, str]] = []
+    for rev in revs:
+        paths = {name: path for name, path in rev.files.items() if path.endswith("/__init__.py")}
+        rev.prefetch(list(paths.values()))
+        inits.extend((rev, name, path) for name, path in paths.items())
+    parsed: dict[tuple[str, bytes], list[str]] = {}
+    grew = True
+    while grew:
+        grew = False
+        touched_parts = [m.split(".") for m in touched]
+        seen: set[tuple[str, bytes]] = set()
+        for rev, name, path in [*inits, *_neighbours(revs, touched)]:
+            if name in touched:
+                continue
+            text = rev.text(path)
+            key = (name, text or b"")
+            if not text or key in seen:  # an unchanged file is checked once for both revisions
+                continue
+            seen.add(key)
+            if not any(_needle(name.split("."), parts) in text for parts in touched_parts):
+                continue
+            if key not in parsed:
+                parsed[key] = _import_targets(name, text, package=path.endswith("/__init__.py"))
+            if any(depends_on(target, touched, revs) for target in parsed[key]):
+                touched.add(name)
+                grew = True
+    return touched
+
+
+# -- reading the surface ------------------------------------------------------------------------------
+
+
+class SurfaceReader:
+    """Collect the public entries of the touched packages at both revisions.
+
+    Args:
+        policy: The public-surface policy.
+        revs: Base and head.
+        touched: Touched modules (see `touched_modules`).
+        changed: Modules whose files changed.
+    """
+
+    def __init__(self, policy: Policy, revs: tuple[Revision, Revision], touched: set[str], changed: set[str]):
+        self.policy = policy
+        self.revs = revs
+        self.touched = touched
+        self.changed = changed
+        self.notes: list[Note] = []
+
+    def read(self) -> tuple[dict[str, Entry | Unknown], dict[str, Entry | Unknown]]:
+        """Return `(base entries, head entries)`, keyed by public path."""
+        out: tuple[dict[str, Entry | Unknown], dict[str, Entry | Unknown]] = ({}, {})
+        modules = sorted(m for m in self.touched if any(self.policy.public_module(rev, m) for rev in self.revs))
+        for name in modules:
+            loaded = tuple(rev.module(name) if self.policy.public_module(rev, name) else None for rev in self.revs)
+            names = [self._names(rev, mod) for rev, mod in zip(self.revs, loaded, strict=True)]
+            for side in (0, 1):
+                mod, rev = loaded[side], self.revs[side]
+                if mod is None:
+                    continue
+                if isinstance(mod, Broken):
+                    out[side][name] = Unknown(name)
+                    continue
+                out[side][name] = _module_entry(mod)
+                for member in names[side]:
+                    if self._unchanged(name, member, loaded):
+                        continue
+                    self._add(out[side], rev, mod, member, depth=0)
+        return out
+
+    def _names(self, rev: Revision, mod: griffe.Module | Broken | None) -> list[str]:
+        if mod is None or isinstance(mod, Broken):
+            return []
+        return self.policy.public_names(rev, mod, self.notes)
+
+    def _unchanged(self, module: str, name: str, loaded: tuple) -> bool:
+        """Tell whether a name is certainly identical at both revisions, so resolving it can be skipped."""
+        if any(m is None or isinstance(m, Broken) for m in loaded):
+            return False
+        members = [m.members.get(name) for m in loaded]
+        if any(m is None for m in members):
+            return False
+        if all(m.is_alias for m in members):
+            targets = {m.target_path for m in members}
+            return len(targets) == 1 and not depends_on(targets.pop(), self.touched, self.revs)
+        return module not in self.changed and not any(m.is_alias for m in members)
+
+    def _add(self, out: dict[str, Entry | Unknown], rev: Revision, mod: griffe.Module, name: str, depth: int) -> None:
+        path = f"{mod.path}.{name}"
+        member = mod.members.get(name)
+        if member is None:
+            obj = rev.module(path) if path in rev.files else self._from_star_imports(rev, mod, name)
+            if obj is None:
+                self.notes.append(Note("A902", str(mod.filepath), None,
+                                       f"{path} is listed in `__all__` but is not defined or imported statically"))
+                out[path] = Unknown(path)
+                return
+        else:
+            obj = rev.final(member)
+        if isinstance(obj, Broken):
+            out[path] = Unknown(path)
+            return
+        if obj is None:
+            target = member.target_path if member is not None and member.is_alias else path  # type: ignore[union-attr]
+            if target.split(".", 1)[0] in rev.layout.roots:
+                # An import from inside the project that does not resolve: report the limit, claim nothing.
+                self.notes.append(Note("A902", str(mod.filepath), _line(member),
+                                       f"{path} re-exports {target}, which cannot be found"))
+                out[path] = Unknown(path)
+                return
+            out[path] = Entry(path, "external", None, str(mod.filepath), _line(member), target)
+            return
+        if obj.is_module:
+            out[path] = _module_entry(obj)  # type: ignore[arg-type]
+            # A module exported by name whose namespace is not read on its own (under d9d's rule, a plain
+            # module): its public names are public through this path too.
+            if depth == 0 and not self.policy.public_module(rev, path):
+                for sub in self.policy.public_names(rev, obj, self.notes):  # type: ignore[arg-type]
+                    sub_entry: dict[str, Entry | Unknown] = {}
+                    self._add(sub_entry, rev, obj, sub, depth + 1)  # type: ignore[arg-type]
+                    for key, value in sub_entry.items():
+                        out[f"{path}.{key.rsplit('.', 1)[-1]}"] = value
+            return
+        out[path] = Entry(path, obj.kind.value, obj, str(obj.filepath), obj.lineno, obj.path)
+
+    def _from_star_imports(self, rev: Revision, mod: griffe.Module, name: str) -> griffe.Object | Broken | None:
+        # NOTE: a copy, since resolving a star import may load a submodule into these very members.
+        for member in list(mod.members.values()):
+            if member.is_alias and member.name.endswith("/*"):
+                source = rev.resolve(member.target_path)  # type: ignore[union-attr]
+                if isinstance(source, Broken):
+                    return source
+                if source is not None and source.is_module and name in source.members:
+                    return rev.final(source.members[name])
+        return None
+
+
+def _line(member: griffe.Object | griffe.Alias | None) -> int | None:
+    """The line of a member; for an alias, of the import itself (its target may not be found)."""
+    if member is None:
+        return None
+    return member.alias_lineno if member.is_alias else member.lineno  # type: ignore[union-attr]
+
+
+def _module_entry(mod: griffe.Module) -> Entry:
+    return Entry(mod.path, "module", mod, str(mod.filepath), 1, mod.path)
