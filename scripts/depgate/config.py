@@ -33,9 +33,9 @@ YAML_PATHS = (".github/depgate.yml", ".github/depgate.yaml")
 PYPROJECT = "pyproject.toml"
 
 
-def _opt(default: Any, doc: str, *, choices: tuple[str, ...] = ()) -> Any:
-    """Declare a configuration field with its documentation (and allowed values)."""
-    meta = {"doc": doc, "choices": choices}
+def _opt(default: Any, doc: str, *, choices: tuple[str, ...] = (), bounds: tuple[int, int] | None = None) -> Any:
+    """Declare a configuration field with its documentation (and allowed values, or an integer's bounds)."""
+    meta = {"doc": doc, "choices": choices, "bounds": bounds}
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda: type(default)(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -50,7 +50,8 @@ class ProposalsConfig:
     index: str = _opt("INDEX.md", "Generated index file inside `directory`.")
     index_template: str | None = _opt(None, "A jinja2 template replacing the built-in index template (path from the repository root).")
     prefix: str = _opt("DEP", "Document prefix used in headings and references (`DEP-0008`).")
-    number_width: int = _opt(4, "Digits in a document number (`0008`).")
+    # NOTE: a DEP header holds at most 9 digits (`parse_number`); 0 or a negative width breaks formatting.
+    number_width: int = _opt(4, "Digits in a document number (`0008`).", bounds=(1, 9))
     required_headers: list[str] = _opt(
         ["DEP", "Title", "Author", "Status", "Type", "Created"],
         "Headers every document must have, in this order.",
@@ -187,8 +188,10 @@ def _coerce(value: Any, tp: Any, key: str, source: str, choices: tuple[str, ...]
     else:  # pragma: no cover - a schema mistake, not a user mistake
         raise TypeError(f"unsupported config type {tp!r}")
     if not ok:
+        shown = repr(value)
+        shown = shown if len(shown) <= 80 else shown[:79] + "…"  # a whole YAML document can be the value
         raise ConfigError(
-            f"`{key}` must be {_describe(tp)}, not {type(value).__name__} {value!r}",
+            f"`{key}` must be {_describe(tp)}, not {type(value).__name__} {shown}",
             path=source,
             hint="see docs/configuration.md for every key and its type",
         )
@@ -214,6 +217,10 @@ def _build(cls: type, data: Any, prefix: str, source: str) -> Any:
             kwargs[fld.name] = _build(tp, value if value is not None else {}, dotted, source)
         else:
             kwargs[fld.name] = _coerce(value, tp, dotted, source, fld.metadata.get("choices", ()))
+            bounds = fld.metadata.get("bounds")
+            if bounds is not None and not bounds[0] <= kwargs[fld.name] <= bounds[1]:
+                raise ConfigError(f"`{dotted}` must be between {bounds[0]} and {bounds[1]}, not {value!r}",
+                                  path=source)
     return cls(**kwargs)
 
 
@@ -243,6 +250,13 @@ def _load_yaml(text: str, source: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(f"not valid YAML: {problem}", path=source, line=line, hint="fix the syntax") from None
+    except RecursionError:
+        raise ConfigError("not valid YAML: nested too deeply", path=source, hint="flatten the structure") from None
+    except Exception as exc:
+        # NOTE: PyYAML's value constructors raise plain ValueError, IndexError, KeyError or AttributeError
+        # for values such as `2001-13-45`, `!!int` with nothing after it or `!!bool` alone.
+        raise ConfigError(f"not valid YAML: a value cannot be read ({type(exc).__name__}: {exc})", path=source,
+                          hint="quote the value, or remove its `!!` tag") from None
 
 
 def _load_toml_table(text: str, source: str) -> Any:
@@ -250,6 +264,8 @@ def _load_toml_table(text: str, source: str) -> Any:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", path=source, hint="fix the syntax") from None
+    except RecursionError:
+        raise ConfigError("not valid TOML: nested too deeply", path=source, hint="flatten the structure") from None
     return doc.get("tool", {}).get("depgate") if isinstance(doc.get("tool"), dict) else None
 
 

@@ -132,7 +132,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     names = [path.rsplit("/", 1)[-1] for path, _ in tree.entries(folder)]
     taken = used_numbers((doc.proposal for doc in load_folder(tree, pconf)), names)
     number = choose_number(taken, requested=args.number, reuse_gap=args.reuse_gap)
-    if args.reuse_gap and not missing_numbers(taken):
+    if args.reuse_gap and not missing_numbers(taken, limit=1):
         console.note("depgate: note: there is no gap to reuse; taking the next number")
     try:
         text = render_new_document(template, number=number, title=title, author=author, status=status, type_=kind,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from depgate.proposals.reader import read_from_tree, to_proposal
+from depgate.proposals.reader import MAX_BYTES, read_from_tree, to_proposal
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from depgate.config import ProposalsConfig
     from depgate.proposals.model import Proposal, ProposalDocument
     from depgate.tree import Tree
@@ -51,12 +55,39 @@ def candidate_entries(tree: Tree, config: ProposalsConfig) -> list[tuple[str, st
             if is_candidate(path.rsplit("/", 1)[-1], kind, config)]
 
 
+@contextlib.contextmanager
+def no_gc_pauses() -> Iterator[None]:
+    """Suspend the cyclic garbage collector while building many small acyclic objects.
+
+    Reading 10,000 documents allocates half a million tuples, strings and dataclasses, and the
+    collector walked them again and again as they aged through its generations: a third of the
+    time of `depgate index`. Nothing built here holds a cycle. On the way out, what was built is
+    moved straight to the oldest generation (`gc.freeze` then `gc.unfreeze`, the documented way
+    to do that), so the young collections that follow do not walk it either.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if gc.get_freeze_count() == 0:  # never thaw what someone else froze on purpose
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
 def load_folder(tree: Tree, config: ProposalsConfig) -> list[FolderDocument]:
     """Read every candidate document of the folder. Never raises for a bad document."""
     out = []
-    for path, kind in candidate_entries(tree, config):
-        doc = read_from_tree(tree, path, kind)
-        out.append(FolderDocument(doc, to_proposal(doc)))
+    entries = candidate_entries(tree, config)
+    prefetch = getattr(tree, "prefetch", None)  # a `GitTree` reads the whole folder in one go
+    if prefetch is not None:
+        prefetch([path for path, kind in entries if kind == "file"], MAX_BYTES)
+    with no_gc_pauses():
+        for path, kind in entries:
+            doc = read_from_tree(tree, path, kind)
+            out.append(FolderDocument(doc, to_proposal(doc)))
     return out
 
 

@@ -13,8 +13,10 @@ timestamps, a stable order (by number, then path).
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
+import re
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -23,7 +25,8 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from depgate.errors import ConfigError, UsageError
-from depgate.proposals.numbering import missing_numbers, next_number, used_numbers
+from depgate.proposals.folder import no_gc_pauses
+from depgate.proposals.numbering import missing_numbers, missing_ranges, next_number, used_numbers
 from depgate.report.escape import md_inline
 
 if TYPE_CHECKING:
@@ -40,55 +43,73 @@ MARKER_END = "<!-- depgate:index:end -->"
 BUILTIN_TEMPLATE = "index.md.j2"
 #: Shown in cells that have no value.
 BLANK = "—"
+#: At most this many missing numbers are listed one by one (`missing`); `missing_ranges` has them all.
+MAX_MISSING_LISTED = 1000
 _NO_STATUS = "No status"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _cell(value: object) -> str:
-    return md_inline(value) if value not in (None, "") else BLANK
+    return _md(value) if value not in (None, "") else BLANK
 
 
-def _link(text: str, target: str) -> str:
+def _href(target: str) -> str:
     # NOTE: the target is percent-encoded down to unreserved characters and `/`, so no name can end
-    # the link early, add a title, or turn into a `javascript:` URL.
-    return f"[{text}]({quote(target, safe='/')})"
+    # the link early, add a title, or turn into a `javascript:` URL. A file name that is not UTF-8
+    # reaches us with surrogate escapes: they are encoded back to the name's own bytes.
+    try:
+        raw = target.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # not from a file name: no bytes to restore
+        raw = target.encode("utf-8", "replace")
+    return quote(raw, safe="/")
+
+
+@functools.lru_cache(maxsize=4096)
+def _md_text(text: str) -> str:
+    # Cached: statuses, types and many authors repeat across thousands of rows.
+    return md_inline(_SURROGATE.sub("\ufffd", text))
+
+
+def _md(value: object) -> str:
+    """Escape text for Markdown (`md_inline`); lone surrogates, from file names that are not UTF-8, become U+FFFD.
+
+    Without that, a single badly named file would make the whole index impossible to write.
+    """
+    return _md_text(str(value))
 
 
 def _padded(number: int, width: int) -> str:
     return f"{number:0{width}d}"
 
 
-def _ranges(numbers: list[int], width: int) -> list[str]:
-    """Group sorted numbers into runs: `[3, 5, 6, 7]` gives `['0003', '0005–0007']`."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return [_padded(r[0], width) if len(r) == 1 else f"{_padded(r[0], width)}–{_padded(r[-1], width)}" for r in runs]
+def _ranges(runs: list[tuple[int, int]], width: int) -> list[str]:
+    """Show runs of numbers: `[(3, 3), (5, 7)]` gives `['0003', '0005–0007']`."""
+    return [_padded(a, width) if a == b else f"{_padded(a, width)}–{_padded(b, width)}" for a, b in runs]
 
 
 def _row(proposal: Proposal, index_dir: str, prefix: str, width: int) -> dict[str, Any]:
     """Plain, escaped data of one proposal for the template."""
     data = proposal.details(width=width, prefix=prefix)
     number = data["number"]
-    target = posixpath.relpath(proposal.path, index_dir or ".")
-    name = proposal.path.rsplit("/", 1)[-1]
-    file_link = _link(md_inline(name), target)
-    problems = [md_inline(p) for p in data["problems"]]
+    folder, _, name = proposal.path.rpartition("/")
+    # NOTE: documents normally sit next to the index; `relpath` (two `getcwd` calls) only for the rest.
+    target = name if folder and folder == index_dir else posixpath.relpath(proposal.path, index_dir or ".")
+    href = _href(target)
+    file_link = f"[{_md(name)}]({href})"
+    problems = [_md(p) for p in data["problems"]]
     if number is None:
         problems.append("has no number: neither the DEP header nor the file name gives one")
+    padded = _padded(number, width) if number is not None else None
     return {
         "number": number,
-        "padded": _padded(number, width) if number is not None else None,
-        "link": _link(_padded(number, width), target) if number is not None else file_link,
-        "label_link": (_link(f"{md_inline(prefix)}-{_padded(number, width)}", target) if number is not None
-                       else file_link),
+        "padded": padded,
+        "link": f"[{padded}]({href})" if number is not None else file_link,
+        "label_link": f"[{_md(prefix)}-{padded}]({href})" if number is not None else file_link,
         "file_link": file_link,
         "title": _cell(data["title"]),
         "status": _cell(data["status"]),
         "type": _cell(data["type"]),
-        "authors": ", ".join(md_inline(a) for a in data["authors"]) or BLANK,
+        "authors": ", ".join(_md(a) for a in data["authors"]) or BLANK,
         "created": data["created"] or BLANK,
         "problems": problems,
         "ok": not problems,
@@ -124,7 +145,8 @@ def build_context(
     proposals = list(proposals)
     prefix, width = config.prefix, config.number_width
     index_dir = posixpath.dirname(index_path)
-    rows = sorted((_row(p, index_dir, prefix, width) for p in proposals), key=_sort_key)
+    with no_gc_pauses():  # thousands of small dicts: see `no_gc_pauses`
+        rows = sorted((_row(p, index_dir, prefix, width) for p in proposals), key=_sort_key)
     numbered = [r for r in rows if r["number"] is not None]
     if taken is None:
         taken = used_numbers(proposals)
@@ -137,22 +159,22 @@ def build_context(
     for status in [*known, *unknown, None]:
         members = [r for r in rows if r["_status"] == status]
         if members:
-            sections.append({"status": md_inline(status) if status is not None else _NO_STATUS,
+            sections.append({"status": _md(status) if status is not None else _NO_STATUS,
                              "unknown": status is not None and status not in known, "proposals": members})
-    missing = missing_numbers(taken)
+    missing = missing_numbers(taken, limit=MAX_MISSING_LISTED)
     following = next_number(taken)
     return {
-        "prefix": md_inline(prefix),
+        "prefix": _md(prefix),
         "count": len(rows),
         "proposals": numbered,
         "unnumbered": [r for r in rows if r["number"] is None],
         "problems": [r for r in rows if r["problems"]],
         "sections": sections,
         "missing": [_padded(n, width) for n in missing],
-        "missing_ranges": _ranges(missing, width),
+        "missing_ranges": _ranges(missing_ranges(taken), width),
         "duplicates": [_padded(n, width) for n, c in sorted(counts.items()) if c > 1],
         "next_number": _padded(following, width),
-        "next_label": f"{md_inline(prefix)}-{_padded(following, width)}",
+        "next_label": f"{_md(prefix)}-{_padded(following, width)}",
     }
 
 
@@ -171,7 +193,7 @@ def _environment() -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["md"] = md_inline
+    env.filters["md"] = _md
     return env
 
 
@@ -193,7 +215,8 @@ def render_region(context: dict[str, Any], template: str | None = None, *, templ
     name = template_name or f"<built-in {BUILTIN_TEMPLATE}>"
     source = builtin_template() if template is None else template
     try:
-        text = _environment().from_string(source).render(**context)
+        with no_gc_pauses():  # a row per document: see `no_gc_pauses`
+            text = _environment().from_string(source).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(f"index template does not compile: {exc.message}", path=name, line=exc.lineno,
                           hint="fix the jinja2 syntax, or remove `proposals.index-template` to use the built-in one"
@@ -211,7 +234,7 @@ def render_region(context: dict[str, Any], template: str | None = None, *, templ
 
 def default_file(region: str, prefix: str = "DEP") -> str:
     """Return a whole new index file: a heading people may edit, then the generated region."""
-    return f"# {md_inline(prefix)} index\n\n{MARKER_BEGIN}\n{region}{MARKER_END}\n"
+    return f"# {_md(prefix)} index\n\n{MARKER_BEGIN}\n{region}{MARKER_END}\n"
 
 
 def _lines(text: str) -> list[str]:

@@ -56,17 +56,43 @@ def used_numbers(proposals: Iterable[Proposal], entry_names: Iterable[str] = ())
     return taken
 
 
-def missing_numbers(taken: Iterable[int]) -> list[int]:
+def missing_ranges(taken: Iterable[int]) -> list[tuple[int, int]]:
+    """Return the runs of unused numbers between 1 and the highest taken one, as `(first, last)`.
+
+    The work depends on how many numbers are taken, not on how large they are: a hostile `DEP:
+    999999999` costs one range, not a billion numbers.
+
+    Examples:
+        >>> missing_ranges({2, 5, 7})
+        [(1, 1), (3, 4), (6, 6)]
+    """
+    runs = []
+    previous = 0
+    for n in sorted({n for n in taken if n > 0}):
+        if n > previous + 1:
+            runs.append((previous + 1, n - 1))
+        previous = n
+    return runs
+
+
+def missing_numbers(taken: Iterable[int], limit: int | None = None) -> list[int]:
     """Return the numbers between 1 and the highest taken one that nobody uses, ascending.
+
+    Args:
+        taken: Numbers in use.
+        limit: Return at most this many (the lowest ones); None for all of them.
 
     Examples:
         >>> missing_numbers({1, 2, 5, 7})
         [3, 4, 6]
     """
-    used = {n for n in taken if n > 0}
-    if not used:
-        return []
-    return [n for n in range(1, max(used)) if n not in used]
+    out: list[int] = []
+    for first, last in missing_ranges(taken):
+        if limit is not None and len(out) + (last - first + 1) > limit:
+            out.extend(range(first, first + limit - len(out)))
+            break
+        out.extend(range(first, last + 1))
+    return out
 
 
 def next_number(taken: Iterable[int]) -> int:
@@ -103,7 +129,7 @@ def choose_number(taken: set[int], *, requested: int | None = None, reuse_gap: b
                              hint=f"the next free number is {next_number(taken)}; omit --number to get it")
         return requested
     if reuse_gap:
-        gaps = missing_numbers(taken)
+        gaps = missing_numbers(taken, limit=1)
         if gaps:
             return gaps[0]
     return next_number(taken)

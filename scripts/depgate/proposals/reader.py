@@ -7,7 +7,9 @@ indented continuation lines. `DepHeaderHandler` plugs that reading into python-f
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from frontmatter.default_handlers import BaseHandler
@@ -35,6 +37,9 @@ _DELIMITER = re.compile(r"^-{3}[ \t]*$")
 _FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(?P<value>.*?)|)[ \t]*$")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```+|~~~+)")
+_DELIMITER_LINE = re.compile(r"^-{3}[ \t]*$", re.MULTILINE)
+_CANDIDATE_LINE = re.compile(r"\n([#`~ ][^\n]*)")
+_CANDIDATE_START = frozenset("#`~ ")
 STANDARD_KEYS = ("DEP", "Title", "Author", "Status", "Type", "Created")
 
 
@@ -57,21 +62,75 @@ def parse_header_lines(lines: list[str], first_line: int) -> tuple[list[HeaderFi
     """
     fields: list[HeaderField] = []
     bad: list[tuple[int, str]] = []
+    folding: _Folded | None = None  # the continuation lines of the last field, joined once at the end
     for offset, raw in enumerate(lines):
         line_no = first_line + offset
         if not raw.strip():
             continue
         if raw[0] in " \t" and fields:
-            last = fields[-1]
-            joined = f"{last.value} {raw.strip()}".strip()
-            fields[-1] = HeaderField(last.key, _unquote(joined), last.line)
+            if folding is None:
+                folding = _Folded(fields[-1].value)
+            folding.add(raw.strip())
             continue
         match = _FIELD.match(raw)
         if match is None:
             bad.append((line_no, raw))
             continue
+        if folding is not None:
+            fields[-1] = HeaderField(fields[-1].key, folding.value(), fields[-1].line)
+            folding = None
         fields.append(HeaderField(match["key"], _unquote((match["value"] or "").strip()), line_no))
+    if folding is not None:
+        fields[-1] = HeaderField(fields[-1].key, folding.value(), fields[-1].line)
     return fields, bad
+
+
+class _Folded:
+    """A header value with continuation lines, built in linear time.
+
+    Each line gives `value = _unquote(f"{value} {line}".strip())`; computing that string again for every
+    line costs the square of the header's size (a 1 MiB header of continuation lines took seconds). Only
+    the ends of the value can change, so the parts are kept in a queue and joined once.
+    """
+
+    def __init__(self, value: str):
+        self.parts: deque[str] = deque([value] if value else [])
+        self.start = 0  # characters of `parts[0]` already dropped
+        self.length = len(value)
+
+    def _first(self) -> str:
+        return self.parts[0][self.start]
+
+    def _drop_first(self) -> None:
+        self.start += 1
+        self.length -= 1
+        if self.start == len(self.parts[0]):
+            self.parts.popleft()
+            self.start = 0
+
+    def add(self, piece: str) -> None:
+        """Append a stripped, non-empty continuation line."""
+        if self.length:
+            self.parts.append(" ")
+            self.length += 1
+        self.parts.append(piece)
+        self.length += len(piece)
+        while self.length and self._first().isspace():  # `.strip()`: the piece itself ends with no blank
+            self._drop_first()
+        if self.length >= 2 and self._first() == piece[-1] and piece[-1] in "\"'":  # `_unquote`
+            self._drop_first()
+            last = self.parts.pop()
+            kept = last[:-1] if len(self.parts) or not self.start else last[self.start:-1]
+            if len(self.parts) == 0 and self.start:
+                self.start = 0
+            if kept:
+                self.parts.append(kept)
+            self.length -= 1
+
+    def value(self) -> str:
+        """The joined value."""
+        text = "".join(self.parts)
+        return text[self.start:]
 
 
 class DepHeaderHandler(BaseHandler):
@@ -100,10 +159,42 @@ class DepHeaderHandler(BaseHandler):
         return "\n".join(f"{key}: {value}" for key, value in metadata.items())
 
 
-def _headings(lines: list[str], first_line: int) -> tuple[Heading, ...]:
+def _heading(raw: str) -> tuple[int, str] | None:
+    """Return `(level, text)` when a line is an ATX heading, else None (same answer as `_HEADING`)."""
+    level = len(raw) - len(raw.lstrip("#"))
+    if not 1 <= level <= 6 or raw[level:level + 1] not in (" ", "\t"):
+        # Rare shapes (`#`, `#####  #`, seven hashes...) go through the regular expression.
+        match = _HEADING.match(raw)
+        return (len(match["hashes"]), (match["text"] or "").strip()) if match else None
+    text = raw[level:].lstrip(" \t")
+    if not text or text[-1] in "# \t":  # a closing `##` sequence or trailing blanks: let the regex decide
+        match = _HEADING.match(raw)
+        return (len(match["hashes"]), (match["text"] or "").strip()) if match else None
+    # NOTE: `# text` with no closing sequence is the common case, and the regex's lazy `.*?` costs
+    # more than the rest of the reading; the answer is the text itself.
+    return level, text.strip()
+
+
+def _headings(text: str, start: int, first_line: int) -> tuple[Heading, ...]:
+    """Find the ATX headings of `text[start:]` outside fenced code; `start` begins line `first_line`."""
     found: list[Heading] = []
     fence: str | None = None
-    for offset, raw in enumerate(lines):
+    line, pos = first_line, start
+    # NOTE: only a line starting with `#` can be a heading, and only one starting with a backtick, a
+    # tilde or a space can open or close a fence. A search for a line break followed by one of those
+    # finds them (the regex engine scans for the literal `\n` quickly); every other line, nearly all
+    # of a document, is never looked at.
+    first = [(start, text[start:].partition("\n")[0])] if start == 0 and text[:1] in _CANDIDATE_START else []
+    for at, raw in itertools.chain(first, ((m.start(1), m.group(1)) for m in _CANDIDATE_LINE.finditer(
+            text, max(start - 1, 0)))):
+        line += text.count("\n", pos, at)
+        pos = at
+        if raw[0] == "#":
+            if fence is None:
+                heading = _heading(raw)
+                if heading is not None:
+                    found.append(Heading(heading[0], heading[1], line))
+            continue
         fence_match = _FENCE.match(raw)
         if fence_match:
             marker = fence_match.group(1)
@@ -111,12 +202,6 @@ def _headings(lines: list[str], first_line: int) -> tuple[Heading, ...]:
                 fence = marker[0] * 3
             elif marker.startswith(fence):
                 fence = None
-            continue
-        if fence is not None:
-            continue
-        match = _HEADING.match(raw)
-        if match:
-            found.append(Heading(len(match["hashes"]), (match["text"] or "").strip(), first_line + offset))
     return tuple(found)
 
 
@@ -138,9 +223,12 @@ def read_document(path: str, data: bytes) -> ProposalDocument:
         return ProposalDocument(path, None, problems=tuple(problems))
     if not data.strip():
         problems.append(R.EMPTY.diagnostic("document is empty; fill it from the template or delete it", at))
-        return ProposalDocument(path, "" if not data else data.decode("utf-8", "replace"), problems=tuple(problems))
+        # Blank lines only: still LF-normalised text, as `ProposalDocument.text` promises.
+        text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+        return ProposalDocument(path, text, problems=tuple(problems))
     if b"\0" in data:
-        problems.append(R.UNREADABLE.diagnostic("document is binary (it contains NUL bytes); it must be UTF-8 text", at))
+        problems.append(R.UNREADABLE.diagnostic(
+            "document is binary (it contains NUL bytes); it must be UTF-8 text", at))
         return ProposalDocument(path, None, problems=tuple(problems))
     has_bom = data.startswith(b"\xef\xbb\xbf")
     if has_bom:
@@ -158,19 +246,23 @@ def read_document(path: str, data: bytes) -> ProposalDocument:
     if has_crlf:
         problems.append(R.CRLF.diagnostic("document uses CRLF line endings; use LF", at))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if not _DELIMITER.match(lines[0]):
+    first_break = text.find("\n")
+    if not _DELIMITER.match(text if first_break < 0 else text[:first_break]):
         problems.append(R.NO_HEADER.diagnostic(
             "document has no front-matter header; its first line must be `---`", at))
-        return ProposalDocument(path, text, headings=_headings(lines, 1), problems=tuple(problems),
+        return ProposalDocument(path, text, headings=_headings(text, 0, 1), problems=tuple(problems),
                                 has_bom=has_bom, has_crlf=has_crlf)
-    end = next((i for i in range(1, len(lines)) if _DELIMITER.match(lines[i])), None)
-    if end is None:
+    # The closing delimiter: the first `---` line after line 1, found without splitting the body.
+    closing = _DELIMITER_LINE.search(text, first_break + 1) if first_break >= 0 else None
+    if closing is None:
         problems.append(R.UNCLOSED_HEADER.diagnostic(
             "front-matter header opened on line 1 is never closed; add a `---` line after the last header", at))
-        header_lines = lines[1:]
+        header_lines = text[first_break + 1:].split("\n") if first_break >= 0 else []
+        end = None
     else:
-        header_lines = lines[1:end]
+        header_text = text[first_break + 1:closing.start()]
+        header_lines = header_text[:-1].split("\n") if header_text else []
+        end = len(header_lines) + 1  # 0-based index of the closing line
     fields, bad = parse_header_lines(header_lines, 2)
     for line_no, raw in bad:
         problems.append(R.MALFORMED_LINE.diagnostic(
@@ -179,8 +271,7 @@ def read_document(path: str, data: bytes) -> ProposalDocument:
         if "\t" in raw:
             problems.append(R.TAB_IN_HEADER.diagnostic("header line contains a tab; use spaces",
                                                        Location(path, offset + 2)))
-    body_first = (end + 1) if end is not None else len(lines)
-    headings = _headings(lines[body_first:], body_first + 1) if end is not None else ()
+    headings = () if closing is None else _headings(text, closing.end() + 1, end + 2)
     return ProposalDocument(
         path=path, text=text, fields=tuple(fields), header_start=1,
         header_end=(end + 1) if end is not None else None, headings=headings,
@@ -195,16 +286,17 @@ def read_from_tree(tree: Tree, path: str, kind: str = "file") -> ProposalDocumen
         what = {"dir": "a folder", "link": "a symbolic link"}.get(kind, "not a regular file")
         return ProposalDocument(path, None, problems=(R.NOT_A_FILE.diagnostic(
             f"{path} is {what}, not a document; depgate does not follow it", at),))
-    size = tree.size(path)
-    if size is None:
-        return ProposalDocument(path, None, problems=(R.NOT_A_FILE.diagnostic(
-            f"{path} is not a regular file", at),))
-    if size > MAX_BYTES:
-        return ProposalDocument(path, None, problems=(R.TOO_LARGE.diagnostic(
-            f"document is {size:,} bytes, over the {MAX_BYTES:,}-byte limit; it was not read", Location(path, 1)),))
     try:
+        size = tree.size(path)
+        if size is None:
+            return ProposalDocument(path, None, problems=(R.NOT_A_FILE.diagnostic(
+                f"{path} is not a regular file", at),))
+        if size > MAX_BYTES:
+            return ProposalDocument(path, None, problems=(R.TOO_LARGE.diagnostic(
+                f"document is {size:,} bytes, over the {MAX_BYTES:,}-byte limit; it was not read",
+                Location(path, 1)),))
         data = tree.read(path)
-    except OSError as exc:
+    except OSError as exc:  # a permission problem, in `size` as much as in `read`
         return ProposalDocument(path, None, problems=(R.UNREADABLE.diagnostic(f"cannot read: {exc.strerror}", at),))
     if data is None:
         return ProposalDocument(path, None, problems=(R.NOT_A_FILE.diagnostic(f"{path} is not a regular file", at),))
