@@ -149,3 +149,13 @@ def test_any_bytes_never_raise(data):
 def test_header_like_text_never_raises(text):
     doc = read_document("deps/0001-x.md", text.encode())
     to_proposal(doc)
+
+
+def test_filename_number_with_thousands_of_digits_is_not_a_number():
+    from depgate.proposals.model import Proposal
+
+    path = "deps/" + "9" * 5000 + "-x.md"
+    proposal = Proposal(path=path, number=None, title=None, authors=(), status=None, type=None, created=None)
+    assert proposal.filename_number is None
+    assert Proposal(path="deps/0008-x.md", number=None, title=None, authors=(), status=None, type=None,
+                    created=None).filename_number == 8

@@ -142,7 +142,8 @@ class Proposal:
     @property
     def filename_number(self) -> int | None:
         """The number in the file name (`0008-x.md` is 8), or None."""
-        match = re.match(r"^(\d+)-", self.path.rsplit("/", 1)[-1])
+        # ASCII digits, bounded like `parse_number`: a crafted name must not make int() fail.
+        match = re.match(r"^([0-9]{1,9})-", self.path.rsplit("/", 1)[-1])
         return int(match.group(1)) if match else None
 
     @property
