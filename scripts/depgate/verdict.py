@@ -58,6 +58,9 @@ _DEFAULT_SEVERITY = {"breaking": Severity.WARNING, "abstraction": Severity.WARNI
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _BANG_TITLE = re.compile(r"^\s*[A-Za-z][\w-]*(?:\([^)]*\))?!:")
 _BREAKING_FOOTER = re.compile(r"(?m)^BREAKING[ -]CHANGE:")
+# Runs of blank lines. A marker pattern starting `^\s*` tries every line start and `\s` spans newlines, so a body
+# of 100,000 blank lines would cost 100,000² steps; without blank lines each attempt stops within its own line.
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 #: Symbols shorter than this are not searched in DEP texts (too many false hits).
 MIN_SUGGEST_NAME = 4
 MAX_SUGGESTIONS = 3
@@ -129,7 +132,9 @@ def reference_pattern(config: ProposalsConfig) -> re.Pattern[str]:
     folder = re.escape(config.directory.strip("/"))
     digits = max(config.number_width, 4) + 2
     path_form = rf"(?<![\w-]){folder}/(?P<path_number>\d{{1,{digits}}})-[\w.-]*"
-    label_form = rf"(?<![\w/.-]){prefix}[ \t]*[-_:#]?[ \t]*(?P<number>\d{{1,{digits}}})(?![\w])"
+    # NOTE: one run of blanks, then the optional separator with its own blanks: `[ \t]*[-_:#]?[ \t]*` would let two
+    # runs share the blanks, and `DEP` followed by 20,000 spaces would cost 20,000² steps to reject.
+    label_form = rf"(?<![\w/.-]){prefix}[ \t]*(?:[-_:#][ \t]*)?(?P<number>\d{{1,{digits}}})(?![\w])"
     return re.compile(f"{path_form}|{label_form}", re.IGNORECASE)
 
 
@@ -184,7 +189,7 @@ def find_override(facts: Facts) -> tuple[Override | None, bool]:
     except re.error as exc:
         raise ConfigError(f"`verdict.override-marker` is not a valid regular expression: {exc}",
                           path=facts.config.source) from None
-    body = strip_comments(facts.body)
+    body = _BLANK_LINES.sub("\n", strip_comments(facts.body))
     match = marker.search(body)
     if match is not None:
         reason = match.groupdict().get("reason") or match.group(0)
