@@ -152,8 +152,16 @@ def test_unparsable_file_forces_review_and_names_it():
     assert "fix-syntax" in report.next_steps
 
 
-def test_unresolved_name_is_reported_but_does_not_force_review():
+def test_unresolved_name_forces_review():
     note = K.UNRESOLVED.diagnostic("`Thing` is listed in `__all__` but not found", Location("d9d/core/__init__.py", 3))
+    report = decide(facts(problems=[note]))
+    assert report.verdict is Verdict.REVIEW
+    assert report.problems == (note,)
+    assert [r.code for r in report.reasons] == ["V107"]
+
+
+def test_dynamic_all_is_reported_but_does_not_force_review():
+    note = K.DYNAMIC_ALL.diagnostic("`__all__` is computed", Location("d9d/core/__init__.py", 3))
     report = decide(facts(problems=[note]))
     assert report.verdict is Verdict.NOT_REQUIRED
     assert report.problems == (note,)

@@ -47,9 +47,10 @@ if TYPE_CHECKING:
 
 #: Categories of API change that make a DEP required.
 REQUIRING = ("breaking", "abstraction", "strategy")
-#: Analysis problems that make the verdict at least `review` (a file that does not parse). Other problems
-#: (a name that cannot be read statically) are reported without changing the verdict.
-FORCES_REVIEW = frozenset({"A901"})
+#: Analysis problems that make the verdict at least `review`: a changed file that does not parse, or a
+#: public name it lists that cannot be found statically (its API is unknown, so a person must look).
+#: A computed `__all__` (A903) is only reported: the module is still read by the underscore convention.
+FORCES_REVIEW = frozenset({"A901", "A902"})
 #: Codes whose location is at the base revision (the symbol no longer exists at head).
 AT_BASE_CODES = frozenset({"A101", "A102", "A114"})
 _CATEGORY_ORDER = {"breaking": 0, "abstraction": 1, "strategy": 2, "addition": 3}

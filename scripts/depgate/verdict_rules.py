@@ -76,10 +76,11 @@ BREAKING_NOT_MARKED = Rule(
 )
 UNPARSABLE_FILE = Rule(
     "V107", "unparsable-file-review", Severity.WARNING,
-    "A changed Python file that does not parse makes the verdict at least `review`.",
-    "depgate cannot see the public API of a file it cannot parse; treating it as empty would report every "
-    "name as removed, and ignoring it could hide a breaking change.",
-    "Fix the syntax error; a human reviewer judges the file in the meantime.",
+    "A changed Python file that does not parse, or lists a public name that cannot be found, makes the "
+    "verdict at least `review`.",
+    "depgate cannot see the public API of a file it cannot parse, nor the API of a name it cannot find; "
+    "treating either as empty would report names as removed, and ignoring it could hide a breaking change.",
+    "Fix the syntax error, or define or import the name plainly; a human reviewer judges the file meanwhile.",
     _VERDICT,
     example_bad="def f(:\n",
     example_good="def f():\n",

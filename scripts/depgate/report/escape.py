@@ -54,8 +54,13 @@ def md_code(text: object, *, max_length: int = 200) -> str:
 
 
 def workflow_data(text: object) -> str:
-    """Escape the message part of a GitHub workflow command (`::error ...::<data>`)."""
-    return str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape the message part of a GitHub workflow command (`::error ...::<data>`).
+
+    `%`, CR and LF are percent-encoded as the runner expects; other control characters (ESC, BEL...)
+    are dropped, so a name cannot send terminal escape sequences to the Actions log.
+    """
+    value = str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _CONTROL.sub("", value)
 
 
 def workflow_property(text: object) -> str:
