@@ -10,10 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from gitrepo import GitRepo  # noqa: E402
-
-from depgate.cli import main  # noqa: E402
-from depgate.console import Console  # noqa: E402
+from depgate.cli import main
+from depgate.console import Console
+from gitrepo import GitRepo
 
 
 @pytest.fixture
@@ -47,3 +46,23 @@ def run_cli():
         return CliResult(code, out.getvalue(), err.getvalue())
 
     return _run
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A local HTTP server for the fake GitHub API, one per test module."""
+    from fakegithub import start_server
+
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake(server):
+    """The fake GitHub REST API (repository Codertocat/Hello-World), emptied after each test."""
+    from fakegithub import FakeGitHub
+
+    fake = FakeGitHub(server)
+    yield fake
+    server.clear()

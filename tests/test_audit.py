@@ -87,3 +87,12 @@ def test_audit_records_follow_the_report_schema(run_cli, history):
         record = json.loads(line)
         jsonschema.validate(record, schema)
         assert len(record["commit"]) == 40
+
+
+def test_unwritable_output_is_a_usage_error(run_cli, history, tmp_path):
+    repo, start = history
+    target = tmp_path / "missing-folder" / "audit.jsonl"
+    result = run_cli("audit", "--repo", str(repo.path), "--range", f"{start}..main", "--progress", "0",
+                     "--output", str(target))
+    assert result.code == 2
+    assert f"{target}: cannot write the audit" in result.err

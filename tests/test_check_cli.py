@@ -634,3 +634,11 @@ def test_checking_main_itself_says_there_is_nothing_to_compare(run_cli, repo):
     assert result.code == 0
     assert "same commit" in result.err
     assert result.out.startswith("[not-required]")
+
+
+def test_unwritable_report_file_is_a_usage_error(run_cli, repo, tmp_path):
+    target = tmp_path / "missing-folder" / "report.json"
+    result = run_cli("check", "--repo", str(repo.path), "--json-file", str(target))
+    assert result.code == 2
+    assert f"{target}: cannot write the JSON report" in result.err
+    assert "Traceback" not in result.err

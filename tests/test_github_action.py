@@ -27,24 +27,10 @@ from actionrepo import (
 )
 from depgate.github import action
 from depgate.github.comment import marker
-from fakegithub import FakeGitHub, check_against_openapi, start_server
+from fakegithub import FakeGitHub, check_against_openapi
 
 TOKEN = "ghs_actiontoken_0123456789abcdef"  # noqa: S105 - a fake; must never be printed
 MARK = marker("depgate")
-
-
-@pytest.fixture(scope="module")
-def server():
-    server = start_server()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fake(server):
-    fake = FakeGitHub(server, REPOSITORY)
-    yield fake
-    server.clear()
 
 
 class Run:
@@ -391,6 +377,17 @@ def test_lint_mode(tmp_path):
     assert "deps/0003-dep-bad.md" in run.summary
     assert "::error" in run.stdout
     assert int(run.outputs["findings"]) > 0
+
+
+def test_lint_mode_reads_the_config_input_from_the_repository_root(tmp_path, monkeypatch):
+    # The `config` input is a path from the repository root, while the command line takes a relative
+    # --config from the current directory: the action must bridge the two wherever the runner stands.
+    repo, _base, _head = build_repo(tmp_path / "repo", "clean")
+    repo.write({"deps/0003-dep-bad.md": "---\nDEP: 3\n---\n", "lint.yml": "lint:\n  exclude: ['deps/0003-*.md']\n"})
+    monkeypatch.chdir(tmp_path)
+    run = run_action(tmp_path, None, repo.path, {}, mode="lint", config="lint.yml")
+    assert run.code == 0, run
+    assert run.outputs["findings"] == "0"
 
 
 def test_index_mode_opens_one_pull_request_then_does_nothing(tmp_path, fake):

@@ -8,24 +8,10 @@ import re
 import pytest
 
 from depgate.github.client import ClientSettings, GitHubClient
-from fakegithub import FakeGitHub, check_against_openapi, start_server
+from fakegithub import FakeGitHub, check_against_openapi
 
 TOKEN = "ghs_faketoken0123456789abcdef"  # noqa: S105 - not a secret; must never show up in output
 MARKER = "<!-- depgate:sticky -->"
-
-
-@pytest.fixture(scope="module")
-def server():
-    server = start_server()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fake(server):
-    fake = FakeGitHub(server)
-    yield fake
-    server.clear()
 
 
 def settings(fake: FakeGitHub, **kw) -> ClientSettings:

@@ -15,26 +15,12 @@ import pytest
 
 from actionrepo import workflow_run_event
 from depgate.github.client import ClientSettings, GitHubClient
-from fakegithub import FakeGitHub, start_server
+from fakegithub import FakeGitHub
 from test_github_action import MARK, TOKEN, run_action, setup_pr
 
 MARKER = "<!-- depgate:sticky -->"
 _PERMISSION = "Resource not accessible by integration"
 _FAR_RESET = "4102444800"  # 2100-01-01: a primary rate limit depgate must not wait for
-
-
-@pytest.fixture(scope="module")
-def server():
-    server = start_server()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fake(server):
-    fake = FakeGitHub(server)  # serves Codertocat/Hello-World, the repository of `actionrepo` too
-    yield fake
-    server.clear()
 
 
 def make_client(fake: FakeGitHub, **kw) -> GitHubClient:

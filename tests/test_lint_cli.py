@@ -171,8 +171,9 @@ def test_ignore_and_severity_from_pyproject(run_cli, repo):
     assert [(d["code"], d["severity"]) for d in json.loads(result.out)["diagnostics"]] == [("D109", "warning")]
 
 
-def test_exclude_from_explicit_config_file(run_cli, repo):
+def test_exclude_from_explicit_config_file(run_cli, repo, monkeypatch):
     repo.write({DOC_PATH: BROKEN, "lint.yml": "lint:\n  exclude: ['deps/0008-*.md']\n"})
+    monkeypatch.chdir(repo.path)  # a relative --config is taken from the current directory
     assert lint(run_cli, repo, "--config", "lint.yml").code == 0
     assert lint(run_cli, repo).code == 1
 

@@ -35,7 +35,7 @@ from actionrepo import (
     workflow_run_event,
     write_event,
 )
-from fakegithub import FakeGitHub, check_against_openapi, start_server
+from fakegithub import FakeGitHub, check_against_openapi
 from gitrepo import GitRepo
 
 pytestmark = pytest.mark.e2e
@@ -144,20 +144,6 @@ def stubs(tmp_path_factory) -> dict[str, Path]:
         (root / name).mkdir()
         (root / name / "action.yml").write_text(text)
     return {"upload": root / "upload", "download": root / "download"}
-
-
-@pytest.fixture(scope="module")
-def server():
-    server = start_server()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fake(server):
-    fake = FakeGitHub(server, REPOSITORY)
-    yield fake
-    server.clear()
 
 
 class ActRun:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from depgate.commands._common import add_config_option, add_repo_option, load_config_file, write_output
 from depgate.commands.check import build_report, commit_messages, load_check_config, open_repository
 from depgate.config import Config
 from depgate.errors import DepgateError, UsageError
-from depgate.fsutil import atomic_write_text
 from depgate.git import Git
 from depgate.report.escape import md_code, md_inline
 from depgate.report.model import FailOn, Revision
@@ -46,10 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     inputs = parser.add_argument_group("history")
     inputs.add_argument("--range", metavar="A..B", required=True, dest="rev_range",
                         help="the commits to audit: the first-parent commits reachable from B and not from A")
-    inputs.add_argument("--repo", metavar="PATH", default=".",
-                        help="the git repository (a work tree or a bare repository; default: the current directory)")
-    inputs.add_argument("--config", metavar="FILE", default=None,
-                        help="configuration file on disk used for every commit (default: the one at each parent)")
+    add_repo_option(inputs, "the git repository to audit (a work tree or a bare repository)")
+    add_config_option(inputs, "the one at each commit's parent; a file given here is used for every commit")
     output = parser.add_argument_group("output")
     output.add_argument("--output", metavar="FILE", default=None,
                         help="write the JSON Lines to FILE instead of stdout")
@@ -132,11 +129,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     start, _, end = args.rev_range.partition("..")
     for rev in (start, end or "HEAD"):
         git.resolve(rev)  # a clear error (with the shallow-clone hint) before any work
-    config = None
-    if args.config is not None:
-        from depgate.config import load_config
-
-        config = load_config(Path.cwd(), args.config)
+    config = None if args.config is None else load_config_file(args.config)
     commits = git.first_parent_commits(args.rev_range)
     records: list[dict] = []
     lines: list[str] = []
@@ -152,9 +145,9 @@ def run(args: argparse.Namespace, console: Console) -> int:
         if args.progress and (index % args.progress == 0 or index == len(commits)):
             console.note(f"depgate audit: {index}/{len(commits)} commits checked")
     if args.output is not None:
-        atomic_write_text(Path(args.output), "".join(lines))
+        write_output(args.output, "".join(lines), "the audit")
     if args.markdown is not None:
-        atomic_write_text(Path(args.markdown), markdown_table(records, args.rev_range))
+        write_output(args.markdown, markdown_table(records, args.rev_range), "the Markdown table")
     if not commits:
         console.note(f"depgate audit: no first-parent commit in {args.rev_range}")
     return 0

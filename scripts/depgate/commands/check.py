@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import logging
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from depgate.config import load_config, load_config_from
+from depgate.commands._common import (
+    CONFIG_SEARCH,
+    OutputFormat,
+    add_config_option,
+    add_format_option,
+    add_repo_option,
+    load_config_file,
+    report_notes,
+    resolve_root,
+    write_output,
+)
+from depgate.config import load_config_from
 from depgate.errors import ConfigError, GitError, UsageError
-from depgate.fsutil import atomic_write_text
 from depgate.git import WORKTREE, Git
 from depgate.proposals.folder import load_folder
 from depgate.proposals.reader import MAX_BYTES as MAX_DOCUMENT_BYTES
@@ -20,6 +28,7 @@ from depgate.report import github as github_report
 from depgate.report import json as json_report
 from depgate.report import markdown as markdown_report
 from depgate.report import text as text_report
+from depgate.report.escape import encodable
 from depgate.report.model import FailOn, Revision
 from depgate.tree import DiskTree, GitTree
 from depgate.verdict import Facts, decide
@@ -38,9 +47,6 @@ if TYPE_CHECKING:
     from depgate.tree import Tree
 
 log = logging.getLogger(__name__)
-
-# What a file name that is not UTF-8 decodes to (`depgate.git._decode_path`); no UTF-8 stream can hold it.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 NAME = "check"
 HELP = "Classify a change by its public-API impact and check that it links the DEP it needs."
@@ -62,9 +68,10 @@ is always reported.
 Defaults: --head is HEAD, --base is the merge-base of --head with the default branch (origin/HEAD,
 else main, else master); an explicit --base is also reduced to the merge-base, as GitHub's "Files
 changed" tab does. The title and body default to the head commit's message. The configuration is
-read from the BASE revision (a pull request cannot change its own check); --config FILE (on disk)
-replaces it. Works in a bare repository (revisions only). In a shallow clone, depgate refuses to guess
-a merge-base and says what to fetch (`fetch-depth: 0` in actions/checkout).
+read from the BASE revision (a pull request cannot change its own check); --config FILE (a file on
+disk, relative to the current directory) replaces it. Works in a bare repository (revisions only).
+In a shallow clone, depgate refuses to guess a merge-base and says what to fetch (`fetch-depth: 0`
+in actions/checkout).
 
 Exit codes: 0 the check passes; 1 a required DEP is missing (no override) or a linked DEP is an
 error (see --fail-on); 2 usage or environment error.
@@ -78,20 +85,10 @@ examples:
 """
 
 
-class OutputFormat(str, enum.Enum):
-    """Renderings of the report."""
-
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    GITHUB = "github"
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
     inputs = parser.add_argument_group("revisions")
-    inputs.add_argument("--repo", metavar="PATH", default=".",
-                        help="the git repository (a work tree or a bare repository; default: the current directory)")
+    add_repo_option(inputs, "the git repository to check (a work tree or a bare repository)")
     inputs.add_argument("--base", metavar="REV", default=None,
                         help="the revision the change starts from; its merge-base with --head is used "
                         "(default: the default branch: origin/HEAD, else main, else master)")
@@ -106,16 +103,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="pull-request labels, comma-separated (repeatable); an override label "
                       "(`verdict.override-labels`, default dep-not-needed) lets a missing DEP pass, on record")
     policy = parser.add_argument_group("policy")
-    policy.add_argument("--config", metavar="FILE", default=None,
-                        help="configuration file on disk (relative to the current directory), replacing the one "
-                        "read from the base revision")
+    add_config_option(policy, f"the one at the BASE revision: {CONFIG_SEARCH}")
     policy.add_argument("--fail-on", choices=[f.value for f in FailOn], default=FailOn.REQUIRED.value,
                         help="exit 1 when: `required` a required DEP is missing or a linked DEP is an error; "
                         "`review` also for the verdict review; `never` never (default: required)")
     output = parser.add_argument_group("output")
-    output.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TEXT.value,
-                        help="text for a terminal, json for tools (schema in docs/report.md), markdown for a job "
-                        "summary or comment, github for annotations (default: text)")
+    add_format_option(output, OutputFormat, "text for a terminal, json for tools (schema in docs/report.md), "
+                      "markdown for a job summary or comment, github for annotations")
     output.add_argument("--template", metavar="FILE", default=None,
                         help="jinja2 template replacing the built-in Markdown report (default: "
                         "`verdict.summary-template` of the configuration, else the built-in one)")
@@ -130,14 +124,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 # -- gathering the facts ------------------------------------------------------------------------------------------
 
-def open_repository(path: str) -> Git:
-    """Open the repository at `path` (a work tree, a subfolder of one, or a bare repository).
+def open_repository(path: str | None) -> Git:
+    """Open the repository at `path` (a work tree, a subfolder of one, or a bare repository; None: the cwd's).
 
     Raises:
+        UsageError: the path is not a directory.
         GitError: it is not a git repository.
     """
-    git = Git(Path(path))
-    return Git(git.toplevel())
+    return Git(resolve_root(path))
 
 
 def resolve_range(git: Git, base: str | None, head: str) -> tuple[Revision, Revision]:
@@ -174,9 +168,9 @@ def _decode(data: bytes | None) -> str | None:
 
 
 def load_check_config(git: Git, base_sha: str, explicit: str | None) -> Config:
-    """Read the configuration from the base revision (trusted), or from `explicit` on disk."""
+    """Read the configuration from the base revision (trusted), or from `explicit` on disk (cwd-relative)."""
     if explicit is not None:
-        return load_config(Path.cwd(), explicit)
+        return load_config_file(explicit)
     return load_config_from(lambda rel: _decode(git.read(base_sha, rel)))
 
 
@@ -323,7 +317,10 @@ def summary_template(git: Git, base_sha: str | None, config: Config, explicit: s
         path = Path(explicit)
         if not path.is_file():
             raise ConfigError("template file not found", path=explicit, hint="check the --template path")
-        return path.read_text(encoding="utf-8")
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read the template: {exc}", path=explicit) from None
     configured = config.verdict.summary_template
     if configured is None:
         return None
@@ -344,11 +341,6 @@ def render(report: Report, fmt: str, *, color: bool = False, template: str | Non
     if fmt == OutputFormat.GITHUB.value:
         return github_report.render(report)
     return text_report.render(report, color=color)
-
-
-def _encodable(text: str) -> str:
-    """Replace lone surrogates (from file names that are not UTF-8) so the output is valid UTF-8."""
-    return _SURROGATE.sub("\ufffd", text)
 
 
 def _labels(values: Sequence[str]) -> list[str]:
@@ -375,8 +367,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         console.note(f"depgate: note: the base ({base.rev}) and the head ({head.rev}) are the same commit, so there "
                      "is nothing to check; pass --base (e.g. --base HEAD~1) or run it on a branch")
     config = load_check_config(git, base.sha or "", args.config)
-    for note in config.notes:
-        console.note(f"depgate: note: {note}")
+    report_notes(config, console)
     body = _read_body(args.body_file)
     report = build_report(git, base, head, config=config, title=args.title, body=body, labels=_labels(args.labels),
                           fail_on=FailOn(args.fail_on))
@@ -384,10 +375,11 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if args.format == OutputFormat.MARKDOWN.value or args.markdown_file:
         template = summary_template(git, base.sha, config, args.template)
     if args.json_file:
-        atomic_write_text(Path(args.json_file), _encodable(json_report.render(report)))
+        write_output(args.json_file, encodable(json_report.render(report)), "the JSON report")
     if args.markdown_file:
-        atomic_write_text(Path(args.markdown_file),
-                          _encodable(markdown_report.render(report, template=template, link_base=args.link_base)))
-    console.out.write(_encodable(render(report, args.format, color=console.color, template=template,
-                                        link_base=args.link_base)))
+        write_output(args.markdown_file,
+                     encodable(markdown_report.render(report, template=template, link_base=args.link_base)),
+                     "the Markdown report")
+    console.out.write(encodable(render(report, args.format, color=console.color, template=template,
+                                       link_base=args.link_base)))
     return 1 if report.failed else 0

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from depgate import demo
-from depgate.commands.check import OutputFormat, build_report, load_check_config, render, resolve_range
+from depgate.commands._common import OutputFormat, add_format_option
+from depgate.commands.check import build_report, load_check_config, render, resolve_range
 from depgate.errors import UsageError
 from depgate.git import Git
 
@@ -43,8 +44,7 @@ examples:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
     output = parser.add_argument_group("output")
-    output.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TEXT.value,
-                        help="rendering of each report, as for `depgate check` (default: text)")
+    add_format_option(output, OutputFormat, "rendering of each report, as for `depgate check`")
     output.add_argument("--keep", metavar="DIR", default=None,
                         help="build the sample repository in DIR (new or empty) and leave it there to explore")
 

@@ -7,10 +7,16 @@ import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from depgate.config import load_config
+from depgate.commands._common import (
+    add_config_option,
+    add_repo_option,
+    inside,
+    load_command_config,
+    require_folder,
+    resolve_root,
+    write_output,
+)
 from depgate.errors import ConfigError, UsageError
-from depgate.fsutil import atomic_write_text
-from depgate.git import Git
 from depgate.proposals.folder import index_path, load_folder
 from depgate.proposals.index import build_context, default_file, render_region, splice
 from depgate.proposals.numbering import used_numbers
@@ -19,7 +25,6 @@ from depgate.tree import DiskTree
 if TYPE_CHECKING:
     import argparse
 
-    from depgate.config import Config
     from depgate.console import Console
     from depgate.proposals.folder import FolderDocument
 
@@ -47,55 +52,11 @@ examples:
 """
 
 
-def add_location_options(parser: argparse.ArgumentParser) -> None:
-    """Declare `--repo` and `--config`, shared by the commands that work on a repository's DEP folder."""
-    group = parser.add_argument_group("inputs")
-    group.add_argument("--repo", metavar="PATH", default=None,
-                       help="repository to work on (default: the git repository of the current directory)")
-    group.add_argument("--config", metavar="FILE", default=None,
-                       help="configuration file, relative to the repository root (default: .github/depgate.yml, "
-                       "then [tool.depgate] in pyproject.toml)")
-
-
-def open_repository(args: argparse.Namespace, console: Console) -> tuple[Path, Config]:
-    """Find the repository root and load its configuration, printing configuration notes.
-
-    Raises:
-        GitError: the path is not inside a git repository.
-        ConfigError: the configuration is invalid.
-    """
-    root = Git(Path(args.repo) if args.repo else Path.cwd()).toplevel()
-    config = load_config(root, args.config)
-    for note in config.notes:
-        console.note(f"depgate: note: {note}")
-    return root, config
-
-
-def require_folder(root: Path, directory: str) -> None:
-    """Raise a clear error when the DEP folder does not exist.
-
-    Raises:
-        UsageError: the folder is missing or not a directory.
-    """
-    folder = root / directory.strip("/")
-    if not _inside(root, folder):
-        raise ConfigError("`proposals.directory` must be a folder inside the repository", path=directory)
-    if folder.is_symlink() or not folder.is_dir():
-        raise UsageError("the DEP folder does not exist (or is not a directory)", path=directory,
-                         hint="create it with a TEMPLATE.md, or point `proposals.directory` at the right folder")
-
-
-def _inside(root: Path, path: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
-    add_location_options(parser)
+    inputs = parser.add_argument_group("inputs")
+    add_repo_option(inputs)
+    add_config_option(inputs)
     mode = parser.add_argument_group("mode (default: print the index to stdout)")
     exclusive = mode.add_mutually_exclusive_group()
     exclusive.add_argument("--write", action="store_true",
@@ -136,7 +97,7 @@ def _load_template(root: Path, rel: str | None) -> str | None:
 
 
 def _read_index(root: Path, path: Path, rel: str) -> str | None:
-    if not _inside(root, path.parent) or path.name in ("", ".", ".."):
+    if not inside(root, path.parent) or path.name in ("", ".", ".."):
         raise ConfigError("`proposals.index` must name a file inside the DEP folder", path=rel)
     if path.is_symlink():
         raise UsageError("the index is a symbolic link; depgate does not write through links", path=rel,
@@ -164,14 +125,15 @@ def _diff(current: str | None, expected: str, rel: str) -> str:
 
 def run(args: argparse.Namespace, console: Console) -> int:
     """Run the command."""
-    root, config = open_repository(args, console)
+    root = resolve_root(args.repo)
+    config = load_command_config(root, args.config, console)
     pconf = config.proposals
-    require_folder(root, pconf.directory)
+    folder = require_folder(root, pconf.directory)
     tree = DiskTree(root)
     documents = load_folder(tree, pconf)
     _report_problems(documents, console)
     rel = index_path(pconf)
-    names = [path.rsplit("/", 1)[-1] for path, _ in tree.entries(pconf.directory.strip("/"))]
+    names = [path.rsplit("/", 1)[-1] for path, _ in tree.entries(folder)]
     proposals = [doc.proposal for doc in documents]
     context = build_context(proposals, pconf, index_path=rel, taken=used_numbers(proposals, names))
     region = render_region(context, _load_template(root, pconf.index_template), template_name=pconf.index_template)
@@ -201,10 +163,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         if current == expected:
             console.note(f"depgate: {rel} is up to date")
             return 0
-        try:
-            atomic_write_text(target, expected)
-        except OSError as exc:
-            raise UsageError(f"cannot write the index: {exc.strerror or exc}", path=rel) from None
+        write_output(target, expected, "the index")
         console.note(f"depgate: wrote {posixpath.normpath(rel)}")
         return 0
     console.out.write(expected)

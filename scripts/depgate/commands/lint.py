@@ -9,13 +9,20 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from depgate.config import load_config
-from depgate.errors import GitError, UsageError
-from depgate.git import Git
+from depgate.commands._common import (
+    OutputFormat,
+    add_config_option,
+    add_format_option,
+    add_repo_option,
+    load_command_config,
+    require_folder,
+    resolve_root,
+)
+from depgate.errors import UsageError
 from depgate.proposals.folder import is_candidate, template_path
 from depgate.proposals.lint import lint_tree
 from depgate.proposals.reader import MAX_BYTES
-from depgate.report.diagnostics import FailOn, OutputFormat, render_github, render_json, render_text
+from depgate.report.diagnostics import FailOn, render_github, render_json, render_text
 from depgate.tree import DiskTree
 
 if TYPE_CHECKING:
@@ -56,39 +63,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     inputs = parser.add_argument_group("inputs")
     inputs.add_argument("paths", nargs="*", metavar="PATH",
                         help="DEP files or folders to lint (default: the configured DEP folder)")
-    inputs.add_argument("--repo", metavar="PATH", default=None,
-                        help="repository root (default: the git repository of the current directory)")
-    inputs.add_argument("--config", metavar="FILE", default=None,
-                        help="configuration file, relative to the repository root (default: .github/depgate.yml, "
-                        "then [tool.depgate] in pyproject.toml)")
+    add_repo_option(inputs, "the repository to lint (a plain folder also works: linting needs no git history)")
+    add_config_option(inputs)
     output = parser.add_argument_group("output")
-    output.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TEXT.value,
-                        help="text for people (with the offending line), json for tools, github for annotations "
-                        "(default: text)")
+    add_format_option(output, (OutputFormat.TEXT, OutputFormat.JSON, OutputFormat.GITHUB),
+                      "text for people (with the offending line), json for tools, github for annotations")
     output.add_argument("--fail-on", choices=[f.value for f in FailOn], default=FailOn.ERROR.value,
                         help="exit 1 when a finding has at least this severity; `never` always exits 0 "
                         "(default: error)")
-
-
-def find_root(repo: str | None, console: Console) -> Path:
-    """Return the repository root: `--repo`, else the git toplevel of the current directory, else the cwd.
-
-    Raises:
-        UsageError: `--repo` is not a directory.
-    """
-    if repo is not None:
-        path = Path(repo)
-        if not path.is_dir():
-            raise UsageError("the repository path is not a directory", path=repo, hint="pass --repo with a folder")
-        try:
-            return Git(path).toplevel()
-        except GitError:
-            return path.resolve()  # explicit: lint reads files only, so a plain folder is fine
-    try:
-        return Git(Path.cwd()).toplevel()
-    except GitError:
-        console.note("depgate: note: not inside a git repository; using the current directory as the root")
-        return Path.cwd()
 
 
 def _relative(root: Path, raw: str) -> tuple[str, str]:
@@ -118,13 +100,12 @@ def _plan(root: Path, config: Config, paths: list[str], console: Console) -> lis
 
     Raises:
         UsageError: a path is missing or outside the repository, or the default folder does not exist.
+        ConfigError: `proposals.directory` points outside the repository.
     """
     default = config.proposals.directory.strip("/")
     if not paths:
-        folder = root / default
-        if folder.is_symlink() or not folder.is_dir():
-            raise UsageError("the DEP folder does not exist (or is not a directory)", path=default,
-                             hint="create it, set `proposals.directory` in the configuration, or pass paths")
+        require_folder(root, default, hint="create it with a TEMPLATE.md, point `proposals.directory` at the right "
+                       "folder, or pass paths")
         return [(default, None)]
     folders: dict[str, list[str] | None] = {}
     files: dict[str, list[str]] = defaultdict(list)
@@ -181,10 +162,8 @@ def _line_reader(root: Path) -> Callable[[str], list[str] | None]:
 
 def run(args: argparse.Namespace, console: Console) -> int:
     """Lint the DEP documents and print the findings; return 1 when one is at or above `--fail-on`."""
-    root = find_root(args.repo, console)
-    config = load_config(root, args.config)
-    for note in config.notes:
-        console.note(f"depgate: note: {note}")
+    root = resolve_root(args.repo, console, plain_folder=True)
+    config = load_command_config(root, args.config, console)
     # Today's date is taken here, once, so the rules themselves stay deterministic.
     diagnostics = collect(root, config, list(args.paths), console, dt.date.today())
     fmt = OutputFormat(args.format)

@@ -7,7 +7,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from depgate.commands.index import add_location_options, open_repository, require_folder
+from depgate.commands._common import (
+    add_config_option,
+    add_repo_option,
+    load_command_config,
+    require_folder,
+    resolve_root,
+)
 from depgate.errors import UsageError
 from depgate.fsutil import create_exclusive
 from depgate.git import Git
@@ -54,7 +60,9 @@ _DEFAULT_STATUS = "Draft"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
     parser.add_argument("title", help="title of the proposal, one line (also gives the file name)")
-    add_location_options(parser)
+    inputs = parser.add_argument_group("inputs")
+    add_repo_option(inputs)
+    add_config_option(inputs)
     header = parser.add_argument_group("header values")
     header.add_argument("--author", metavar="TEXT", default=None,
                         help="the Author header, e.g. 'Jane Doe @jdoe' (default: git config user.name)")
@@ -110,9 +118,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
         if parsed is None:
             raise UsageError(f"--date must be a real date written YYYY-MM-DD, not {args.date!r}")
         created = parsed
-    root, config = open_repository(args, console)
+    root = resolve_root(args.repo)
+    config = load_command_config(root, args.config, console)
     pconf = config.proposals
-    require_folder(root, pconf.directory)
+    folder = require_folder(root, pconf.directory)
     kind = _choice(args.type, list(pconf.types), _DEFAULT_TYPE, "type")
     status = _DEFAULT_STATUS if _DEFAULT_STATUS in pconf.statuses or not pconf.statuses else pconf.statuses[0]
     author = _author(root, args.author)
@@ -128,7 +137,6 @@ def run(args: argparse.Namespace, console: Console) -> int:
     except UnicodeDecodeError:
         raise UsageError("the DEP template is not UTF-8 text", path=rel_template) from None
 
-    folder = pconf.directory.strip("/")
     names = [path.rsplit("/", 1)[-1] for path, _ in tree.entries(folder)]
     taken = used_numbers((doc.proposal for doc in load_folder(tree, pconf)), names)
     number = choose_number(taken, requested=args.number, reuse_gap=args.reuse_gap)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import enum
 import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from depgate.commands._common import CONFIG_PATH_RULE, OutputFormat, add_format_option
 from depgate.config import Config, iter_options
 from depgate.errors import UsageError
 from depgate.rules import all_rules, matches_selector, rules_by_code
@@ -48,12 +48,8 @@ CATEGORY_TITLES: dict[str, str] = {
 }
 
 
-class RulesFormat(str, enum.Enum):
-    """Output formats of `depgate rules`."""
-
-    TEXT = "text"
-    MARKDOWN = "markdown"
-    JSON = "json"
+#: The `--format`s of `depgate rules`.
+RULES_FORMATS = (OutputFormat.TEXT, OutputFormat.MARKDOWN, OutputFormat.JSON)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,8 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     selection.add_argument("code", nargs="?", metavar="CODE",
                            help="show only this rule (a code, a code prefix such as D1, or a rule name)")
     output = parser.add_argument_group("output")
-    output.add_argument("--format", choices=[f.value for f in RulesFormat], default=RulesFormat.TEXT.value,
-                        help="text for people, markdown for docs/rules.md, json for tools (default: text)")
+    add_format_option(output, RULES_FORMATS, "text for people, markdown for docs/rules.md, json for tools")
     output.add_argument("--config-docs", action="store_true",
                         help="print the configuration reference (docs/configuration.md) instead of the rules")
 
@@ -184,6 +179,8 @@ def render_config_markdown() -> str:
         "depgate looks for it in this order and uses the first one found:",
         "",
         "1. the file given with `--config FILE` (YAML, or TOML when its name ends in `.toml`);",
+        f"   {CONFIG_PATH_RULE} by every command (the action's",
+        "   `config` input is a path from the repository root);",
         "2. `.github/depgate.yml` (or `.github/depgate.yaml`);",
         "3. the `[tool.depgate]` table of `pyproject.toml`.",
         "",
@@ -248,10 +245,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
         console.out.write(render_config_markdown())
         return 0
     rules = select_rules(args.code)
-    fmt = RulesFormat(args.format)
-    if fmt is RulesFormat.MARKDOWN:
+    fmt = OutputFormat(args.format)
+    if fmt is OutputFormat.MARKDOWN:
         console.out.write(render_rules_markdown(rules))
-    elif fmt is RulesFormat.JSON:
+    elif fmt is OutputFormat.JSON:
         console.out.write(render_rules_json(rules))
     elif len(rules) == 1 and args.code:
         console.out.write(render_rule_text(rules[0]))

@@ -351,6 +351,18 @@ def run_check(ctx: Context) -> int:
     return 1 if code == 1 else 0
 
 
+def _config_on_disk(inputs: Inputs, root: Path | None = None) -> str:
+    """The `config` input as a path the command line reads from any working directory.
+
+    The input is a path from the repository root (`action.yml`), while a relative `--config` is taken from
+    the current directory, which is not the repository when `working-directory` points elsewhere.
+    """
+    from depgate.commands._common import resolve_root
+
+    root = root or resolve_root(inputs.repo_path, plain_folder=True)
+    return str(root / (inputs.config or ""))
+
+
 def _config_from_base(inputs: Inputs, base: str, folder: Path) -> str:
     """The `config` input as of the base revision, so a pull request cannot edit its own check's configuration.
 
@@ -365,7 +377,7 @@ def _config_from_base(inputs: Inputs, base: str, folder: Path) -> str:
 
     rel = inputs.config or ""
     if not base:
-        return rel
+        return _config_on_disk(inputs)
     rel = rel[2:] if rel.startswith("./") else rel
     data = Git(Path(inputs.repo_path)).read(base, rel)
     if data is None:
@@ -460,7 +472,7 @@ def run_lint(ctx: Context) -> int:
     """Lint the DEP folder: annotations, a summary table, exit 1 on errors."""
     args = ["lint", f"--repo={ctx.inputs.repo_path}"]
     if ctx.inputs.config:
-        args.append(f"--config={ctx.inputs.config}")
+        args.append(f"--config={_config_on_disk(ctx.inputs)}")
     code, out, err = _run_cli([*args, "--format", "json", "--fail-on", "error"])
     if err:
         ctx.commands.untrusted(err)
@@ -501,7 +513,7 @@ def run_index(ctx: Context) -> int:
     before = git.read("HEAD", rel)
     args = ["index", f"--repo={root}", "--write"]
     if inputs.config:
-        args.append(f"--config={inputs.config}")
+        args.append(f"--config={_config_on_disk(inputs, root)}")
     code, _out, err = _run_cli(args)
     if err:
         ctx.commands.untrusted(err)

@@ -175,6 +175,21 @@ def _heading(raw: str) -> tuple[int, str] | None:
     return level, text.strip()
 
 
+def fence_after(fence: str | None, line: str) -> tuple[str | None, bool]:
+    """Follow fenced code blocks: the fence open after `line` (None outside code), and whether `line` is a fence.
+
+    `fence` is the one open before the line (three backticks or three tildes); only a marker of the same
+    character closes it.
+    """
+    match = _FENCE.match(line)
+    if match is None:
+        return fence, False
+    marker = match.group(1)
+    if fence is None:
+        return marker[0] * 3, True
+    return (None if marker.startswith(fence) else fence), True
+
+
 def _headings(text: str, start: int, first_line: int) -> tuple[Heading, ...]:
     """Find the ATX headings of `text[start:]` outside fenced code; `start` begins line `first_line`."""
     found: list[Heading] = []
@@ -195,13 +210,7 @@ def _headings(text: str, start: int, first_line: int) -> tuple[Heading, ...]:
                 if heading is not None:
                     found.append(Heading(heading[0], heading[1], line))
             continue
-        fence_match = _FENCE.match(raw)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
+        fence, _ = fence_after(fence, raw)
     return tuple(found)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from depgate.proposals.folder import template_path
-from depgate.proposals.reader import read_from_tree
+from depgate.proposals.reader import fence_after, read_from_tree
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,7 +40,6 @@ _TAG = re.compile(
 _AUTOLINK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*$")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-_FENCE = re.compile(r"^ {0,3}(```+|~~~+)")
 
 
 def _is_markup(inner: str) -> bool:
@@ -115,13 +114,8 @@ def body_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
     """Yield `(line number, line)` of Markdown text outside fenced code blocks."""
     fence: str | None = None
     for offset, line in enumerate(text.split("\n")):
-        match = _FENCE.match(line)
-        if match:
-            marker = match.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
+        fence, is_fence = fence_after(fence, line)
+        if is_fence:
             continue
         if fence is None:
             yield first_line + offset, line

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from depgate.diagnostics import Diagnostic, Severity, sort_diagnostics
-from depgate.report.escape import workflow_data, workflow_property
+from depgate.report.escape import encodable, workflow_data, workflow_property
 from depgate.rules import rules_by_code
 
 if TYPE_CHECKING:
@@ -35,17 +35,7 @@ _ANSI = {"bold": "\x1b[1m", "dim": "\x1b[2m", "reset": "\x1b[0m",
          Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 # Terminal control characters (escape sequences could rewrite the terminal), except tab.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
-# Lone surrogates: what a file name that is not UTF-8 decodes to; they cannot be written to a UTF-8 stream.
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _MAX_SNIPPET = 200
-
-
-class OutputFormat(str, enum.Enum):
-    """Formats of a list of findings (`--format`)."""
-
-    TEXT = "text"
-    JSON = "json"
-    GITHUB = "github"
 
 
 class FailOn(str, enum.Enum):
@@ -63,13 +53,8 @@ class FailOn(str, enum.Enum):
         return any(d.severity >= threshold for d in diagnostics)
 
 
-def _encodable(text: str) -> str:
-    """Replace lone surrogates (undecodable file names) so the text can be written as UTF-8."""
-    return _SURROGATE.sub("\ufffd", text)
-
-
 def _clean(text: str) -> str:
-    return _CONTROL.sub("\ufffd", _encodable(text))
+    return _CONTROL.sub("\ufffd", encodable(text))
 
 
 def _paint(text: str, style: Any, color: bool) -> str:
@@ -162,7 +147,7 @@ def render_text(diagnostics: Sequence[Diagnostic], read_lines: Callable[[str], l
 
 def diagnostic_data(diag: Diagnostic) -> dict[str, Any]:
     """Plain data of one finding for JSON: `Diagnostic.as_dict()` plus the rule's name and docs link."""
-    data = {key: _encodable(value) if isinstance(value, str) else value for key, value in diag.as_dict().items()}
+    data = {key: encodable(value) if isinstance(value, str) else value for key, value in diag.as_dict().items()}
     rule = rules_by_code().get(diag.code)
     if rule is not None:
         data["rule"] = rule.name
@@ -205,7 +190,7 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     out = []
     for diag in sort_diagnostics(diagnostics):
         loc = diag.location
-        props = [f"file={workflow_property(_encodable(loc.path))}"]
+        props = [f"file={workflow_property(encodable(loc.path))}"]
         if loc.line:
             props.append(f"line={loc.line}")
             if loc.column:
@@ -213,5 +198,5 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
             if loc.end_line:
                 props.append(f"endLine={loc.end_line}")
         props.append(f"title={workflow_property(diag.code)}")
-        out.append(f"::{ANNOTATION_LEVELS[diag.severity]} {','.join(props)}::{workflow_data(_encodable(diag.message))}")
+        out.append(f"::{ANNOTATION_LEVELS[diag.severity]} {','.join(props)}::{workflow_data(encodable(diag.message))}")
     return "".join(line + "\n" for line in out)

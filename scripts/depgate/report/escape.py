@@ -17,6 +17,13 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:=$\"'^])")
 _MENTION_BREAK = "@\u200b"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 _WS = re.compile(r"\s+")
+# Lone surrogates: what a file name that is not UTF-8 decodes to (`depgate.git`); no UTF-8 stream can hold them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """Replace lone surrogates (from file names that are not UTF-8) so the text can be written as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def md_inline(text: object, *, max_length: int = 300) -> str:
