@@ -33,10 +33,10 @@ def test_every_command_has_help_with_an_example(name):
     from depgate.cli import get_parser
 
     parser = get_parser()
-    sub = parser._subparsers._group_actions[0].choices[name]  # noqa: SLF001 - argparse offers no public accessor
+    sub = parser._subparsers._group_actions[0].choices[name]
     description = importlib.import_module(next(m for m in COMMANDS if m.endswith("." + name))).DESCRIPTION
     assert re.search(rf"^\s+(\$ )?depgate {name}\b", description, re.M), "the description shows an example"
-    for action in sub._actions:  # noqa: SLF001
+    for action in sub._actions:
         if action.dest != "help":
             assert action.help, f"option {action.option_strings or action.dest} of `{name}` has no help"
 

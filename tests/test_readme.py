@@ -40,7 +40,7 @@ def test_the_two_commands_are_marked_for_ci():
 def test_every_command_in_the_table_exists(run_cli):
     from depgate.cli import get_parser
 
-    names = set(get_parser()._subparsers._group_actions[0].choices)  # noqa: SLF001
+    names = set(get_parser()._subparsers._group_actions[0].choices)
     for name in re.findall(r"^\| `depgate (\w+)", README, re.M):
         assert name in names, name
 

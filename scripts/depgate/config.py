@@ -46,9 +46,15 @@ class ProposalsConfig:
     """Where DEP documents live and what their headers may hold (`[proposals]`)."""
 
     directory: str = _opt("deps", "Folder holding the DEP documents, relative to the repository root.")
-    template: str = _opt("TEMPLATE.md", "Template file inside `directory`; exempt from lint, source of the required sections.")
+    template: str = _opt(
+        "TEMPLATE.md",
+        "Template file inside `directory`; exempt from lint, source of the required sections.",
+    )
     index: str = _opt("INDEX.md", "Generated index file inside `directory`.")
-    index_template: str | None = _opt(None, "A jinja2 template replacing the built-in index template (path from the repository root).")
+    index_template: str | None = _opt(
+        None,
+        "A jinja2 template replacing the built-in index template (path from the repository root).",
+    )
     prefix: str = _opt("DEP", "Document prefix used in headings and references (`DEP-0008`).")
     # NOTE: a DEP header holds at most 9 digits (`parse_number`); 0 or a negative width breaks formatting.
     number_width: int = _opt(4, "Digits in a document number (`0008`).", bounds=(1, 9))
@@ -71,7 +77,10 @@ class ProposalsConfig:
 class LintConfig:
     """Which DEP lint findings to report (`[lint]`)."""
 
-    ignore: list[str] = _opt([], "Rule codes, code prefixes or names never reported (`D203`, `D2`, `template-placeholder`).")
+    ignore: list[str] = _opt(
+        [],
+        "Rule codes, code prefixes or names never reported (`D203`, `D2`, `template-placeholder`).",
+    )
     per_file_ignores: dict[str, list[str]] = _opt(
         {}, "Glob (relative to the repository root) to the rules ignored in matching files, for old documents."
     )
@@ -83,7 +92,10 @@ class LintConfig:
 class ApiConfig:
     """What counts as public API and as a distributed strategy (`[api]`)."""
 
-    packages: list[str] = _opt([], "Top-level packages to analyse; empty means every package found under `source-roots`.")
+    packages: list[str] = _opt(
+        [],
+        "Top-level packages to analyse; empty means every package found under `source-roots`.",
+    )
     source_roots: list[str] = _opt([".", "src"], "Folders holding the packages.")
     public: str = _opt(
         "all",
@@ -109,16 +121,28 @@ class ApiConfig:
 class VerdictConfig:
     """How a pull request's verdict is decided and satisfied (`[verdict]`)."""
 
-    accepted_statuses: list[str] = _opt(["Accepted", "Implemented", "Active"], "Statuses of a linked DEP that satisfy a required DEP.")
-    any_status_when_added: bool = _opt(True, "A DEP added by the same change satisfies the requirement whatever its status.")
-    error_statuses: list[str] = _opt(["Rejected", "Withdrawn", "Superseded"], "Statuses that make a reference an error.")
+    accepted_statuses: list[str] = _opt(
+        ["Accepted", "Implemented", "Active"],
+        "Statuses of a linked DEP that satisfy a required DEP.",
+    )
+    any_status_when_added: bool = _opt(
+        True,
+        "A DEP added by the same change satisfies the requirement whatever its status.",
+    )
+    error_statuses: list[str] = _opt(
+        ["Rejected", "Withdrawn", "Superseded"],
+        "Statuses that make a reference an error.",
+    )
     warning_statuses: list[str] = _opt(["Draft"], "Statuses that make a reference a warning.")
     override_marker: str = _opt(
         r"(?im)^\s*DEP:\s*none\s*[-—–:]+\s*(?P<reason>\S.*)$",
         "Regular expression that, found in the pull-request body, records a reasoned override (group `reason`).",
     )
     override_labels: list[str] = _opt(["dep-not-needed"], "Pull-request labels that record an override.")
-    conventional_commits: bool = _opt(True, "Report breaking changes in a change whose title lacks `!` or a `BREAKING CHANGE:` footer.")
+    conventional_commits: bool = _opt(
+        True,
+        "Report breaking changes in a change whose title lacks `!` or a `BREAKING CHANGE:` footer.",
+    )
     review_on_additions: bool = _opt(True, "Public additions alone give the verdict `review` (else `not-required`).")
     summary_template: str | None = _opt(
         None, "A jinja2 template replacing the built-in Markdown report of `depgate check` (path from the repository "
@@ -202,7 +226,8 @@ def _coerce(value: Any, tp: Any, key: str, source: str, choices: tuple[str, ...]
 
 def _build(cls: type, data: Any, prefix: str, source: str) -> Any:
     if not isinstance(data, dict):
-        raise ConfigError(f"`{prefix or 'the configuration'}` must be a table of keys, not {type(data).__name__}", path=source)
+        what = prefix or "the configuration"
+        raise ConfigError(f"`{what}` must be a table of keys, not {type(data).__name__}", path=source)
     hints = typing.get_type_hints(cls)
     fields = {_key(f.name): f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
     kwargs: dict[str, Any] = {}

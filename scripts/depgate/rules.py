@@ -98,7 +98,4 @@ def matches_selector(code: str, selectors: Iterable[str]) -> bool:
     A selector is a full code (`D101`), a code prefix (`D1`, `D`), or a rule name (`missing-header`).
     """
     rule = rules_by_code().get(code)
-    for selector in selectors:
-        if code.startswith(selector) or (rule is not None and selector == rule.name):
-            return True
-    return False
+    return any(code.startswith(selector) or (rule is not None and selector == rule.name) for selector in selectors)
