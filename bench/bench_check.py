@@ -1,6 +1,6 @@
 """Benchmark `depgate check` against `griffe check` on the same base/head pairs.
 
-It generates a synthetic d9d-like package (`__all__` re-exports in every `__init__`, ABC strategy bases, a
+It generates a synthetic d9d-like package (`synth.py`: `__all__` re-exports in every `__init__`, ABC strategy bases, a
 parallelism group) at two sizes, 1x (about 300 modules) and 10x (about 3,000 modules), each in its own
 temporary git repository with the *same* small API diff between two commits, then times:
 
@@ -9,8 +9,8 @@ temporary git repository with the *same* small API diff between two commits, the
 - `griffe check d9d -a B -b H -s R -X` in a subprocess (griffe's own breaking-change check, static only).
 
 Runs of the two sizes are interleaved so a shared machine's noise hits both alike.
-Wall time is the median (and minimum) of `--runs` runs; peak RSS is the largest `ru_maxrss` of the child processes
-(`os.wait4`). Results are printed as a table and written to `bench/out/results.json` (or
+Wall time is the median (and minimum) of `--runs` runs; peak RSS is the command's own, from GNU time
+(`measure.run_measured`). Results are printed as a table and written to `bench/out/results.json` (or
 `results-driver.json` with `--driver`).
 
 Usage:
@@ -26,7 +26,6 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,140 +33,18 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
-PACKAGES_PER_GROUP = 6
-MODULES_PER_PACKAGE = 4  # plus the package's __init__: 5 files per package
-GROUPS_1X = 10  # 10 groups x 6 packages x 5 files = 300 modules (+ group inits)
+sys.path.insert(0, str(HERE))
 
-_ENV = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-        "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid", "GIT_CONFIG_NOSYSTEM": "1"}
-
-
-def _git(repo: Path, *args: str) -> str:
-    out = subprocess.run(["git", *args], cwd=repo, env=_ENV, capture_output=True, text=True, check=True)
-    return out.stdout.strip()
-
-
-def _module_source(g: int, p: int, m: int) -> str:
-    """One module: a config class, an ABC-derived strategy, a couple of functions."""
-    n = f"G{g}P{p}M{m}"
-    return f'''"""Module {n}."""
-
-from __future__ import annotations
-
-import abc
-from dataclasses import dataclass
-
-from d9d.module.parallelism.base import ParallelStrategy
-
-
-@dataclass
-class {n}State:
-    """Internal state."""
-
-    step: int = 0
-    scale: float = 1.0
-
-
-class {n}Strategy(ParallelStrategy):
-    """A strategy."""
-
-    def __init__(self, mesh, bucket_mb: int = 25, *, overlap: bool = True):
-        self.mesh = mesh
-        self.bucket_mb = bucket_mb
-
-    def apply(self, model, *, compile: bool = False):
-        return model
-
-    def forward(self, x, y=None):
-        return x
-
-
-class {n}Base(abc.ABC):
-    @abc.abstractmethod
-    def run(self, batch): ...
-
-    def describe(self) -> str:
-        return "{n}"
-
-
-def build_{n.lower()}(name: str, mesh, *, dtype: str = "bf16", seed: int = 0):
-    """Build it."""
-    return {n}Strategy(mesh)
-
-
-def _helper_{n.lower()}(x):
-    return x
-'''
-
-
-def _package_init(g: int, p: int) -> str:
-    lines, names = [], []
-    for m in range(MODULES_PER_PACKAGE):
-        n = f"G{g}P{p}M{m}"
-        lines.append(f"from .mod{m} import {n}Base, {n}State, {n}Strategy, build_{n.lower()}")
-        names += [f"{n}Base", f"{n}State", f"{n}Strategy", f"build_{n.lower()}"]
-    body = "\n".join(lines)
-    return f'"""Package {g}.{p}."""\n\n{body}\n\n__all__ = {sorted(names)!r}\n'
-
-
-def _group_init(g: int) -> str:
-    # Each group re-exports its first module's strategy from every package, as d9d's aggregating packages do.
-    lines = [f"from .pkg{p} import G{g}P{p}M0Strategy" for p in range(PACKAGES_PER_GROUP)]
-    names = [f"G{g}P{p}M0Strategy" for p in range(PACKAGES_PER_GROUP)]
-    return f'"""Group {g}."""\n\n' + "\n".join(lines) + f"\n\n__all__ = {names!r}\n"
-
-
-def generate(root: Path, groups: int) -> int:
-    """Write the package; return the number of modules."""
-    files: dict[str, str] = {
-        "d9d/__init__.py": '"""d9d."""\n\nfrom .module.parallelism import ParallelStrategy\n\n'
-                           '__all__ = ["ParallelStrategy"]\n',
-        "d9d/module/__init__.py": '__all__ = []\n',
-        "d9d/module/parallelism/__init__.py": "from .base import ParallelStrategy\n\n__all__ = ['ParallelStrategy']\n",
-        "d9d/module/parallelism/base.py": "import abc\n\n\nclass ParallelStrategy(abc.ABC):\n"
-                                          "    @abc.abstractmethod\n    def apply(self, model): ...\n",
-    }
-    for g in range(groups):
-        files[f"d9d/group{g}/__init__.py"] = _group_init(g)
-        for p in range(PACKAGES_PER_GROUP):
-            files[f"d9d/group{g}/pkg{p}/__init__.py"] = _package_init(g, p)
-            for m in range(MODULES_PER_PACKAGE):
-                files[f"d9d/group{g}/pkg{p}/mod{m}.py"] = _module_source(g, p, m)
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return len(files)
-
-
-def apply_diff(root: Path) -> None:
-    """The same small API change at every size: a removed parameter, a changed default, a new ABC."""
-    mod = root / "d9d/group3/pkg2/mod1.py"
-    text = mod.read_text()
-    text = text.replace('def build_g3p2m1(name: str, mesh, *, dtype: str = "bf16", seed: int = 0):',
-                        'def build_g3p2m1(name: str, *, dtype: str = "fp32", seed: int = 0):')
-    text = text.replace("return G3P2M1Strategy(mesh)", "return G3P2M1Strategy(None)")
-    text += "\n\nclass Offloader(abc.ABC):\n    @abc.abstractmethod\n    def offload(self, t): ...\n"
-    mod.write_text(text)
-    init = root / "d9d/group3/pkg2/__init__.py"
-    text = init.read_text().replace("from .mod1 import", "from .mod1 import Offloader,")
-    init.write_text(text.replace("__all__ = [", "__all__ = ['Offloader', "))
-    (root / "README.md").write_text("docs change too\n")
+import synth  # noqa: E402 - the generator shared with bench_scale.py
+from measure import run_measured  # noqa: E402
+from synth import GIT_ENV as _ENV  # noqa: E402
+from synth import GROUPS_1X  # noqa: E402
 
 
 def build_repo(root: Path, groups: int) -> tuple[str, str, int]:
-    """Create the repository with the base and head commits."""
-    root.mkdir(parents=True)
-    _git(root, "init", "-q", "-b", "main")
-    modules = generate(root, groups)
-    (root / "README.md").write_text("bench\n")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "base")
-    base = _git(root, "rev-parse", "HEAD")
-    apply_diff(root)
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "feat: change")
-    return base, _git(root, "rev-parse", "HEAD"), modules
+    """Create the repository with the base and head commits (`synth.build_check_repo`'s first two)."""
+    info = synth.build_check_repo(root, groups)
+    return info["base"], info["small"], info["modules"]
 
 
 _DRIVER = """
@@ -182,17 +59,9 @@ print(diff.modules_analysed, *(f"{c.code} {c.symbol}" for c in diff.changes))
 
 
 def _run_measured(cmd: list[str], cwd: Path) -> tuple[float, float, int, str]:
-    """Run a command with `os.wait4` so its own peak RSS is known."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=_ENV)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        text = out.read().decode("utf-8", "replace")
-    # ru_maxrss is in KiB on Linux.
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode, text
+    """Run a command; its wall time, own peak RSS (MiB), exit code and output (`measure.run_measured`)."""
+    sample = run_measured(cmd, cwd, _ENV)
+    return sample.seconds, sample.rss_mib, sample.code, sample.output
 
 
 def _commands(repo: Path, base: str, head: str, driver: bool) -> dict[str, list[str]]:
