@@ -63,6 +63,7 @@ def test_explicit_path_must_exist(tmp_path):
     ("data", "message"),
     [
         ({"proposals": {"dirs": "x"}}, "unknown key `proposals.dirs`"),
+        ({"proposals": {"directry": "x"}}, "unknown key `proposals.directry`; did you mean `directory`?"),
         ({"nope": {}}, "unknown key `nope`"),
         ({"proposals": {"number-width": "4"}}, "`proposals.number-width` must be an integer"),
         ({"proposals": {"number-width": True}}, "`proposals.number-width` must be an integer"),

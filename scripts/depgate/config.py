@@ -14,6 +14,7 @@ The defaults fit d9d, so most projects need no file at all.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import sys
 import typing
 from dataclasses import dataclass, field
@@ -236,7 +237,9 @@ def _build(cls: type, data: Any, prefix: str, source: str) -> Any:
         fld = fields.get(str(raw_key))
         if fld is None:
             known = ", ".join(sorted(fields))
-            raise ConfigError(f"unknown key `{dotted}`", path=source, hint=f"known keys here: {known}")
+            close = difflib.get_close_matches(str(raw_key), list(fields), n=1)
+            guess = f"; did you mean `{close[0]}`?" if close else ""
+            raise ConfigError(f"unknown key `{dotted}`{guess}", path=source, hint=f"known keys here: {known}")
         tp = hints[fld.name]
         if dataclasses.is_dataclass(tp):
             kwargs[fld.name] = _build(tp, value if value is not None else {}, dotted, source)
