@@ -157,6 +157,49 @@ _CFG = "d9d/core/config/trainer.py"
 _CORE = "d9d/core/__init__.py"
 _PAR = "d9d/module/parallelism/__init__.py"
 
+_SPEC = "d9d/opts/spec.py"
+#: A public package with a plain dataclass (`__init__` synthesised) and one with a hand-written `__init__`.
+_DC: dict[str, str | None] = {
+    "d9d/opts/__init__.py": "from .spec import Plan, Spec\n\n__all__ = ['Plan', 'Spec']\n",
+    _SPEC: textwrap.dedent('''
+        import dataclasses
+        from dataclasses import dataclass, field
+
+
+        @dataclass
+        class Spec:
+            steps: int
+            lr: float = 1e-3
+            tags: list = field(default_factory=list)
+
+
+        @dataclasses.dataclass(frozen=True)
+        class Plan:
+            stages: int
+
+            def __init__(self, stages, mesh=None):
+                object.__setattr__(self, "stages", stages)
+    '''),
+}
+
+
+def _dc(before: str, after: str, *more: str) -> dict[str, str | None]:
+    """Override the dataclass module of `_DC` by replacing text in it (as `_sub` does for BASE)."""
+    text = _DC[_SPEC]
+    assert text is not None
+    for old, new in [(before, after), *zip(more[::2], more[1::2], strict=True)]:
+        assert old in text, old
+        text = text.replace(old, new)
+    return {_SPEC: text}
+
+
+def _tp(body: str) -> dict[str, str | None]:
+    """A new module `d9d/core/tp.py` (body after importing ParallelStrategy), exported as `d9d.core.TensorParallel`."""
+    return {"d9d/core/tp.py": "from d9d.module.parallelism import ParallelStrategy\n\n\n" + body,
+            **_sub(_CORE, '__all__ = ["DEFAULT_DTYPE",', 'from .tp import TensorParallel\n\n'
+                   '__all__ = ["TensorParallel", "DEFAULT_DTYPE",')}
+
+
 CASES: list[Case] = [
     # -- removals --------------------------------------------------------------------------------------
     # Fires: a public function dropped from the package and its module.
@@ -291,6 +334,36 @@ CASES: list[Case] = [
     Case("field-removed-via-base", new=_sub(_CFG, "class DDPConfig(StrategyConfig):\n    bucket_mb: int = 25",
                                             "class DDPConfig(StrategyConfig):\n    pass"),
          expected=(("A114", "d9d.core.config.DDPConfig.bucket_mb"),)),
+    # -- dataclasses -------------------------------------------------------------------------------------
+    # Fires once, as the field change (no synthesised `__init__` is compared: griffe only visits the code).
+    Case("dataclass-field-removed", old=_DC, new=_dc("    lr: float = 1e-3\n", ""),
+         expected=(("A114", "d9d.opts.Spec.lr"),)),
+    # Fires once: a new dataclass field without a default is required, as for pydantic (was only A304).
+    Case("dataclass-required-field-added", old=_DC, new=_dc("    steps: int\n", "    steps: int\n    seed: int\n"),
+         expected=(("A116", "d9d.opts.Spec.seed"),)),
+    # Fires once: `field()` without a default is required too.
+    Case("dataclass-required-field-call", old=_DC,
+         new=_dc("    steps: int\n", "    steps: int\n    seed: int = field(repr=False)\n"),
+         expected=(("A116", "d9d.opts.Spec.seed"),)),
+    # Advisory only: a new dataclass field with a default factory.
+    Case("dataclass-optional-field-added", old=_DC,
+         new=_dc("    tags: list", "    extra: dict = field(default_factory=dict)\n    tags: list"),
+         expected=(("A304", "d9d.opts.Spec.extra"),)),
+    # Fires once: a dataclass field lost its default (was not reported at all).
+    Case("dataclass-field-required", old=_DC, new=_dc("lr: float = 1e-3", "lr: float"),
+         expected=(("A115", "d9d.opts.Spec.lr"),)),
+    # Does not fire: as for pydantic fields, a field's default value is not compared (only its presence).
+    Case("dataclass-default-changed", old=_DC, new=_dc("lr: float = 1e-3", "lr: float = 1e-2")),
+    # Fires: a hand-written `__init__` of a dataclass is still compared as a function.
+    Case("dataclass-handwritten-init", old=_DC, new=_dc("def __init__(self, stages, mesh=None):",
+                                                         "def __init__(self, stages, mesh):"),
+         expected=(("A109", "d9d.opts.Plan.__init__"),)),
+    # Fires twice: a field removed from a dataclass with a hand-written `__init__` (whose parameters did not
+    # change) is an attribute removal; a new required `__init__` parameter is reported on `__init__`.
+    Case("dataclass-handwritten-init-fields", old=_DC,
+         new=_dc("    stages: int\n", "", "def __init__(self, stages, mesh=None):",
+                 "def __init__(self, stages, mesh=None, *, rank):"),
+         expected=(("A114", "d9d.opts.Plan.stages"), ("A110", "d9d.opts.Plan.__init__"))),
     # -- abstractions and strategies --------------------------------------------------------------------
     # Fires: a new public ABC.
     Case("new-abc", new={"d9d/core/offload.py": "import abc\n\n\nclass Offloader(abc.ABC):\n"
@@ -325,6 +398,29 @@ CASES: list[Case] = [
                                                         "    def apply(self, model):\n        return model\n",
                                       **_sub(_CORE, '__all__ = ["DEFAULT_DTYPE",', 'from .tp import TensorParallel\n\n'
                                              '__all__ = ["TensorParallel", "DEFAULT_DTYPE",')},
+         expected=(("A202", "d9d.core.TensorParallel"),)),
+    # Fires as a new abstraction (not a strategy): a subclass of the project ABC that leaves `apply` abstract is
+    # a new intermediate base.
+    Case("inherited-abstract", new=_tp("class TensorParallel(ParallelStrategy):\n    def shard(self, mesh):\n"
+                                       "        return mesh\n"),
+         expected=(("A201", "d9d.core.TensorParallel"),)),
+    # Does not fire as an abstraction: `apply` is implemented by a private intermediate base, so the class is
+    # concrete (a new strategy by its base).
+    Case("inherited-abstract-implemented", new=_tp("class _Base(ParallelStrategy):\n    def apply(self, model):\n"
+                                                   "        return model\n\n\nclass TensorParallel(_Base):\n"
+                                                   "    pass\n"),
+         expected=(("A202", "d9d.core.TensorParallel"),)),
+    # Does not fire as an abstraction: an abstract method re-declared abstract, then implemented, counts from the
+    # nearest definition.
+    Case("inherited-abstract-redeclared", new=_tp("import abc\n\n\nclass _Base(ParallelStrategy):\n"
+                                                  "    @abc.abstractmethod\n    def apply(self, model): ...\n\n\n"
+                                                  "class TensorParallel(_Base):\n    def apply(self, model):\n"
+                                                  "        return model\n"),
+         expected=(("A202", "d9d.core.TensorParallel"),)),
+    # Does not fire as an abstraction: a base outside the analysed packages (torch) cannot be read, so the class
+    # is judged as before (by its own members: a strategy by its base).
+    Case("inherited-abstract-unresolved", new=_tp("from torch import nn\n\n\n"
+                                                  "class TensorParallel(ParallelStrategy, nn.Module):\n    pass\n"),
          expected=(("A202", "d9d.core.TensorParallel"),)),
     # Does not fire: a private helper module under the strategy path.
     Case("private-strategy-module", new={"d9d/module/parallelism/_util.py": "def helper():\n    return 1\n"}),

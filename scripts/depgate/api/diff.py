@@ -35,6 +35,8 @@ _COMPATIBLE_KINDS = {
 _ABSTRACT_BASES = frozenset({"abc.ABC", "typing.Protocol", "typing_extensions.Protocol"})
 _ABSTRACT_METAS = frozenset({"abc.ABCMeta", "ABCMeta"})
 _PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+#: Bases outside the project known to declare no abstract methods.
+_PLAIN_BASES = _ABSTRACT_BASES | {"object", "typing.Generic", "typing_extensions.Generic"}
 _PYDANTIC_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.RootModel",
                              "pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings"})
 #: Dunder methods that are part of a class's public contract.
@@ -195,12 +197,15 @@ class Differ:
         was_abstract = _is_abstraction(base_rev, old)
         is_protocol = bool(_PROTOCOLS & set(_direct_bases(head_rev, new)))
         pydantic = _is_pydantic(head_rev, new) and _is_pydantic(base_rev, old)
+        # Dataclass fields follow the pydantic field rules: griffe only visits the code (its dataclasses
+        # extension runs from the loader, never used here), so no `__init__` is synthesised to compare.
+        fielded = pydantic or (_is_dataclass(old) and _is_dataclass(new))
         old_members, new_members = _public_members(old), _public_members(new)
         for name, member in old_members.items():
             path = f"{symbol}.{name}"
             if name not in new_members:
                 if member.is_attribute and not member.has_labels("property"):
-                    what = "field" if pydantic and _is_field(member) else "attribute"
+                    what = "field" if fielded and _is_field(member) else "attribute"
                     yield K.make_change(K.ATTRIBUTE_REMOVED, path, str(old.filepath), member.lineno,
                                         f"Public {what} {path} was removed.")
                 else:
@@ -217,7 +222,7 @@ class Differ:
             if was_abstract and _is_abstract_member(other) and not _is_abstract_member(member):
                 yield K.make_change(K.ABSTRACT_METHOD_ADDED, path, file, other.lineno,
                                     f"{path} became abstract: every implementation of {symbol} must now provide it.")
-            if pydantic and _is_field(member) and _is_field(other) and _has_default(member) and not _has_default(other):
+            if fielded and _is_field(member) and _is_field(other) and _has_default(member) and not _has_default(other):
                 yield K.make_change(K.FIELD_REQUIRED, path, file, other.lineno,
                                     f"Field {path} lost its default and is now required.",
                                     old=str(member.value), new=None)
@@ -229,7 +234,7 @@ class Differ:
                 yield K.make_change(K.ABSTRACT_METHOD_ADDED, path, file, member.lineno,
                                     f"New abstract member {path}: every implementation of {symbol} must now "
                                     "provide it.")
-            elif pydantic and _is_field(member) and not _has_default(member):
+            elif fielded and _is_field(member) and not _has_default(member):
                 yield K.make_change(K.REQUIRED_FIELD_ADDED, path, file, member.lineno,
                                     f"New required field {path}: existing configurations of {symbol} lack it.")
             elif member.is_function:
@@ -237,7 +242,7 @@ class Differ:
             elif member.is_class:
                 yield K.make_change(K.CLASS_ADDED, path, file, member.lineno, f"New public class {path}.")
             else:
-                what = "field" if pydantic and _is_field(member) else "attribute"
+                what = "field" if fielded and _is_field(member) else "attribute"
                 yield K.make_change(K.ATTRIBUTE_ADDED, path, file, member.lineno, f"New public {what} {path}.")
 
 
@@ -355,17 +360,55 @@ def _ancestors(rev: Revision, cls: griffe.Class) -> list[str]:
 
 
 def _is_abstraction(rev: Revision, cls: griffe.Class) -> bool:
-    """A class is an abstraction when it lists ABC/Protocol itself, uses ABCMeta, or has abstract members."""
+    """A class is an abstraction when it lists ABC/Protocol, uses ABCMeta, or has (or inherits) abstract members."""
     if _ABSTRACT_BASES & set(_direct_bases(rev, cls)):
         return True
     meta = cls.keywords.get("metaclass")
     if meta is not None and (getattr(meta, "canonical_path", str(meta)) in _ABSTRACT_METAS):
         return True
-    return any(_is_abstract_member(m) for m in cls.members.values() if not m.is_alias)
+    if any(_is_abstract_member(m) for m in cls.members.values() if not m.is_alias):
+        return True
+    return _inherits_abstract(rev, cls)
+
+
+def _inherits_abstract(rev: Revision, cls: griffe.Class) -> bool:
+    """Tell whether a class leaves an abstract method of a project base unimplemented (an intermediate base).
+
+    Decided only when every ancestor resolves inside the analysed packages (or is a known typing/abc base
+    without abstract methods); otherwise the class is not counted as abstract, as before. Ancestors are
+    searched breadth-first, which is Python's order for the usual single-inheritance chains.
+    """
+    order: list[griffe.Class] = [cls]
+    seen: set[str] = set()
+    queue: list[tuple[griffe.Class, int]] = [(cls, 0)]
+    while queue:
+        current, depth = queue.pop(0)
+        for base in current.bases:
+            path = _base_path(rev, base)
+            if path in seen or path in _PLAIN_BASES:
+                continue
+            seen.add(path)
+            found = rev.resolve(path) if "." in path else None
+            if depth >= _MAX_ANCESTRY or found is None or isinstance(found, Broken) or not found.is_class:
+                return False  # an ancestor that cannot be read: do not guess
+            order.append(found)  # type: ignore[arg-type]
+            queue.append((found, depth + 1))  # type: ignore[arg-type]
+    first: dict[str, bool] = {}  # name -> whether its nearest definition is abstract
+    for klass in order:
+        for name, member in klass.members.items():
+            if name in first or (not member.is_alias and member.labels == {"instance-attribute"}):
+                continue  # `self.x = ...` in a method does not implement an abstract `x` for ABCMeta
+            first[name] = _is_abstract_member(member)
+    return any(first.values())
 
 
 def _is_pydantic(rev: Revision, cls: griffe.Class) -> bool:
     return bool(_PYDANTIC_BASES & set(_ancestors(rev, cls)))
+
+
+def _is_dataclass(cls: griffe.Class) -> bool:
+    """A class decorated with `@dataclass` or `@dataclasses.dataclass(...)` (pydantic's are not included)."""
+    return any(getattr(d.value, "canonical_path", None) == "dataclasses.dataclass" for d in cls.decorators)
 
 
 def _is_abstract_member(member: griffe.Object | griffe.Alias) -> bool:
@@ -391,7 +434,7 @@ def _is_field(member: griffe.Object) -> bool:
 
 
 def _has_default(member: griffe.Object) -> bool:
-    """Tell whether a field has a default (`= value`, `Field(default)`, `Field(default_factory=...)`)."""
+    """Tell whether a field has a default (`= value`, `Field(default)`, `field(default_factory=...)`, ...)."""
     value = member.value  # type: ignore[union-attr]
     if value is None:
         return False
@@ -399,12 +442,23 @@ def _has_default(member: griffe.Object) -> bool:
         node = ast.parse(str(value), mode="eval").body
     except (SyntaxError, ValueError, RecursionError):
         return True
-    if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "Field":
+    if not isinstance(node, ast.Call):
+        return True
+    func = getattr(node.func, "id", getattr(node.func, "attr", ""))
+    if func == "field":
+        # dataclasses.field(): a default only when one is given (or when the field is not an `__init__` argument).
+        return any(k.arg in ("default", "default_factory") or (k.arg == "init" and _false(k.value))
+                   for k in node.keywords)
+    if func == "Field":
         if node.args:
             first = node.args[0]
             return not (isinstance(first, ast.Constant) and first.value is Ellipsis)
         return any(k.arg in ("default", "default_factory") for k in node.keywords)
     return True
+
+
+def _false(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
 
 
 def strategy_modules(policy: Policy, base: Revision, head: Revision, modules: set[str]) -> Iterator[ApiChange]:

@@ -107,19 +107,19 @@ ABSTRACT_METHOD_ADDED = _rule(
     "class ParallelStrategy(abc.ABC):\n    def shard(self, mesh):\n        return None")
 ATTRIBUTE_REMOVED = _rule(
     "A114", "attribute-removed", _B,
-    "A public class attribute or pydantic field must not disappear.",
+    "A public class attribute, pydantic field or dataclass field must not disappear.",
     "Code reading it fails, and configuration files setting a removed field no longer validate.", _DEPRECATE,
     "class TrainerConfig(BaseModel):\n    steps: int  # `lr` removed",
     "class TrainerConfig(BaseModel):\n    steps: int\n    lr: float = 1e-3")
 FIELD_REQUIRED = _rule(
     "A115", "field-became-required", _B,
-    "A pydantic field with a default must keep a default.",
-    "Existing configurations that omitted the field no longer validate.", "Restore a default.",
+    "A pydantic or dataclass field with a default must keep a default.",
+    "Existing configurations (or constructor calls) that omitted the field no longer validate.", "Restore a default.",
     'class TrainerConfig(BaseModel):\n    lr: float', 'class TrainerConfig(BaseModel):\n    lr: float = 1e-3')
 REQUIRED_FIELD_ADDED = _rule(
     "A116", "required-field-added", _B,
-    "A new field of a public pydantic model must have a default.",
-    "Every existing configuration lacks the field and fails to validate.", "Give the new field a default.",
+    "A new field of a public pydantic model or dataclass must have a default.",
+    "Every existing configuration (or constructor call) lacks the field and fails.", "Give the new field a default.",
     "class Cfg(BaseModel):\n    size: int", "class Cfg(BaseModel):\n    size: int = 1")
 
 # -- A2xx: DEP-relevant additions ----------------------------------------------------------------------------

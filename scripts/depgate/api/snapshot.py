@@ -8,10 +8,10 @@ syntax tree (`griffe.visit`, the static agent; its inspector, which imports, is 
 Modules are loaded on demand, parents first (as Python would), so analysing a change in one package
 reads only that package and what its `__init__` re-exports, not the whole project.
 
-griffe is only used through `griffe.visit` with `griffe.load_extensions()` called without arguments,
-which gives griffe's built-in dataclasses extension only: the extension loader, which imports modules
-named by the user, and the loader's inspection fallback, which imports the analysed package, are never
-reached.
+griffe is only used through `griffe.visit`: the extension loader, which imports modules named by the
+user, and the loader's inspection fallback, which imports the analysed package, are never reached.
+NOTE: griffe's dataclasses extension adds a synthesized `__init__` only when a whole package is loaded,
+so visited dataclasses hold their fields and no `__init__`; `diff.py` compares dataclass fields itself.
 """
 
 from __future__ import annotations
