@@ -22,7 +22,7 @@ from depgate.commands._common import (
 from depgate.config import load_config_from
 from depgate.errors import ConfigError, GitError, UsageError
 from depgate.git import WORKTREE, Git
-from depgate.proposals.folder import load_folder
+from depgate.proposals.folder import FolderDocument, load_folder
 from depgate.proposals.reader import MAX_BYTES as MAX_DOCUMENT_BYTES
 from depgate.report import github as github_report
 from depgate.report import json as json_report
@@ -224,7 +224,8 @@ def _folder_problems(git: Git, head: str, config: Config) -> tuple[Diagnostic, .
         Location(folder, None)),)
 
 
-def _lint_touched(tree: Tree, config: Config, changed: Sequence[ChangedFile]) -> tuple[Diagnostic, ...]:
+def _lint_touched(tree: Tree, config: Config, changed: Sequence[ChangedFile],
+                  docs: Sequence[FolderDocument]) -> tuple[Diagnostic, ...]:
     """Lint the DEP files the change touches (the folder rules still see the whole folder)."""
     folder = config.proposals.directory.strip("/") + "/"
     # A file inside a folder named like a DEP (`deps/0007-x.md/README.md`) touches that entry, which is reported.
@@ -235,7 +236,7 @@ def _lint_touched(tree: Tree, config: Config, changed: Sequence[ChangedFile]) ->
     from depgate.proposals.lint import lint_tree
 
     today = dt.datetime.now(dt.timezone.utc).date()
-    return tuple(lint_tree(tree, config, today=today, paths=touched).diagnostics)
+    return tuple(lint_tree(tree, config, today=today, paths=touched, documents=docs).diagnostics)
 
 
 def build_report(
@@ -298,7 +299,7 @@ def build_report(
     facts = Facts(
         base=base, head=head, changed=tuple(changed), changes=changes, problems=problems, deps=docs,
         title=title, body=body, messages=tuple(messages), labels=tuple(labels), config=config,
-        findings=(*_folder_problems(git, head_ref, config), *_lint_touched(tree, config, changed)),
+        findings=(*_folder_problems(git, head_ref, config), *_lint_touched(tree, config, changed, docs)),
         packages=packages, modules_analysed=modules,
         fail_on=fail_on,
     )

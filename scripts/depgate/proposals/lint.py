@@ -27,7 +27,7 @@ from depgate.proposals.template import Template, body_lines, find_placeholders, 
 from depgate.rules import all_rules, get_rule, matches_selector
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from depgate.config import Config, LintConfig, ProposalsConfig
     from depgate.proposals.model import HeaderField, ProposalDocument
@@ -457,7 +457,8 @@ def _normalise_path(path: str) -> str:
     return path
 
 
-def lint_tree(tree: Tree, config: Config, *, today: dt.date, paths: Iterable[str] | None = None) -> LintResult:
+def lint_tree(tree: Tree, config: Config, *, today: dt.date, paths: Iterable[str] | None = None,
+              documents: Sequence[FolderDocument] | None = None) -> LintResult:
     """Lint the configured DEP folder of `tree`.
 
     Folder rules (unique numbers, Superseded-By exists) see every document, excluded ones included;
@@ -468,6 +469,8 @@ def lint_tree(tree: Tree, config: Config, *, today: dt.date, paths: Iterable[str
         config: The configuration; `proposals` says where the folder is, `lint` what to report.
         today: The date against which `Created` is checked (injected so results are reproducible).
         paths: Repository-relative paths whose findings are wanted; None for all.
+        documents: The folder's documents when the caller has already read them from `tree`
+            (`load_folder`), so they are not read and parsed twice.
 
     Returns:
         The documents read and the findings.
@@ -477,7 +480,7 @@ def lint_tree(tree: Tree, config: Config, *, today: dt.date, paths: Iterable[str
     """
     check_lint_config(config)
     cfg = config.proposals
-    documents = load_folder(tree, cfg)
+    documents = load_folder(tree, cfg) if documents is None else list(documents)
     template = load_template(tree, cfg)
     found: list[Diagnostic] = []
     if template is None:
