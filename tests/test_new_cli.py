@@ -200,3 +200,9 @@ def test_path_is_relative_to_the_current_directory(repo, run_cli, monkeypatch):
     monkeypatch.chdir(repo.path)
     result = run_cli("new", "Relative")
     assert result.out == "deps/0003-relative.md\n"
+
+
+def test_an_entry_name_with_thousands_of_digits_takes_no_number():
+    from depgate.proposals.numbering import used_numbers
+
+    assert used_numbers([], ["9" * 5000 + "-x.md", "0003-y.md", "\u0663-arabic.md"]) == {3}

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 _HANDLE = re.compile(r"@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))")
 _NUMBER = re.compile(r"^[0-9]{1,9}$")  # ASCII only: `\d` would accept "٣"
+_FILE_NUMBER = re.compile(r"^([0-9]{1,9})-")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -142,9 +143,7 @@ class Proposal:
     @property
     def filename_number(self) -> int | None:
         """The number in the file name (`0008-x.md` is 8), or None."""
-        # ASCII digits, bounded like `parse_number`: a crafted name must not make int() fail.
-        match = re.match(r"^([0-9]{1,9})-", self.path.rsplit("/", 1)[-1])
-        return int(match.group(1)) if match else None
+        return number_in_filename(self.path.rsplit("/", 1)[-1])
 
     @property
     def ok(self) -> bool:
@@ -171,6 +170,15 @@ def parse_number(value: str) -> int | None:
     """Read a `DEP` header value: digits only (`0010` is 10); None for anything else."""
     value = value.strip()
     return int(value) if _NUMBER.match(value) else None
+
+
+def number_in_filename(name: str) -> int | None:
+    """Read the number a file name starts with (`0008-x.md` is 8); None when it has none.
+
+    ASCII digits only, at most nine like `parse_number`: a crafted name must not make int() fail.
+    """
+    match = _FILE_NUMBER.match(name)
+    return int(match.group(1)) if match else None
 
 
 def parse_date(value: str) -> dt.date | None:

@@ -11,6 +11,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from depgate.errors import UsageError
+from depgate.proposals.model import number_in_filename
 from depgate.proposals.reader import parse_header_lines
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 #: Longest slug, in characters; long titles are cut at a word boundary.
 MAX_SLUG = 50
-_FILE_NUMBER = re.compile(r"^(\d+)-")
 _DELIMITER = re.compile(r"^-{3}[ \t]*$")
 _H1 = re.compile(r"^#[ \t]")
 # Characters that have no place in a one-line header value or a file name: controls, line and
@@ -49,9 +49,9 @@ def used_numbers(proposals: Iterable[Proposal], entry_names: Iterable[str] = ())
         if proposal.filename_number is not None:
             taken.add(proposal.filename_number)
     for name in entry_names:
-        match = _FILE_NUMBER.match(name)
-        if match:
-            taken.add(int(match.group(1)))
+        number = number_in_filename(name)
+        if number is not None:
+            taken.add(number)
     taken.discard(0)
     return taken
 
