@@ -151,7 +151,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
             console.note(f"depgate audit: {index}/{len(commits)} commits checked")
         if index % _COLLECT_EVERY == 0:
             # The DEP reader pauses the cyclic collector (`no_gc_pauses`); over a long history the cycles
-            # each check leaves behind would otherwise pile up (about 125 KB a commit).
+            # each check leaves behind would otherwise pile up (about 125 KB a commit). Collecting here rather
+            # than inside `no_gc_pauses` is deliberate: there it cost `depgate index` 0.4 s CPU on 10,000 DEPs.
             gc.collect()
     if args.output is not None:
         write_output(args.output, "".join(lines), "the audit")
