@@ -219,9 +219,9 @@ def test_fixing_a_broken_base_reports_nothing_as_added(git_repo: GitRepo) -> Non
 
 
 def test_oversized_file_is_a_problem(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
-    from depgate.api import snapshot
+    from depgate.api import source
 
-    monkeypatch.setattr(snapshot, "MAX_FILE_BYTES", 64)
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", 64)
     base = git_repo.commit("base", {"pkg/__init__.py": INIT_F, "pkg/a.py": "def f(): ...\n"})
     head = git_repo.commit("head", {"pkg/a.py": "def f(): ...\n" + "x = 1\n" * 20})
     diff = _analyze(git_repo, base, head)
@@ -254,9 +254,9 @@ def test_module_replaced_by_a_link_is_a_problem_not_a_removal(git_repo: GitRepo,
 
 
 def test_overlong_body_is_not_handed_to_griffe(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
-    from depgate.api import snapshot
+    from depgate.api import source
 
-    monkeypatch.setattr(snapshot, "MAX_BODY_STATEMENTS", 10)
+    monkeypatch.setattr(source, "MAX_BODY_STATEMENTS", 10)
     base = git_repo.commit("base", {"pkg/__init__.py": INIT_F, "pkg/a.py": "def f(): ...\n"})
     head = git_repo.commit("head", {"pkg/a.py": "def f(): ...\n" + "".join(f"n{i} = {i}\n" for i in range(11))})
     diff = _analyze(git_repo, base, head)

@@ -219,13 +219,13 @@ def test_touched_dep_files_are_linted(run_cli, repo):
     assert all(f["path"] == "deps/0005-dep-offload-v2.md" for f in data["findings"])  # untouched DEPs: not linted
 
 
-def test_unparsable_file_forces_review(run_cli, repo):
+def test_unparsable_file_the_api_depends_on_fails_closed(run_cli, repo):
     repo.commit("wip", {"d9d/loop/trainer.py": "class Trainer(:\n    pass\n"})
-    _result, data = check_json(run_cli, repo)
-    assert data["verdict"] == "review"
-    v107 = next(r for r in data["reasons"] if r["code"] == "V107")
-    assert v107["path"] == "d9d/loop/trainer.py"
-    assert v107["line"] == 1
+    result, data = check_json(run_cli, repo)
+    assert (result.code, data["verdict"]) == (1, "required")
+    v112 = next(r for r in data["reasons"] if r["code"] == "V112")
+    assert v112["path"] == "d9d/loop/trainer.py"
+    assert v112["line"] == 1
     assert data["problems"][0]["code"] == "A901"
 
 

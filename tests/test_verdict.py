@@ -140,16 +140,30 @@ def test_no_change_at_all_is_not_required():
     assert decide(facts(changed=[])).verdict is Verdict.NOT_REQUIRED
 
 
-def test_unparsable_file_forces_review_and_names_it():
+def test_unanalysable_file_fails_closed_and_names_it():
     problem = K.UNPARSABLE.diagnostic("invalid syntax: expected ':'", Location("d9d/core/broken.py", 14))
     report = decide(facts(problems=[problem]))
-    assert report.verdict is Verdict.REVIEW
-    [reason] = report.reasons
-    assert reason.code == "V107"
-    assert reason.location == Location("d9d/core/broken.py", 14)
-    assert "expected ':'" in reason.message
+    assert (report.verdict, report.dep_required, report.failed) == (Verdict.REQUIRED, True, True)
+    assert [r.code for r in report.reasons] == ["V112", "V101"]
+    for reason in report.reasons:
+        assert reason.location == Location("d9d/core/broken.py", 14)
+    assert "expected ':'" in report.reasons[0].message
+    assert "cannot vouch" in report.reasons[1].message
     assert report.problems == (problem,)
     assert "fix-syntax" in report.next_steps
+
+
+def test_unanalysable_file_passes_with_an_override():
+    problem = K.UNPARSABLE.diagnostic("invalid syntax", Location("d9d/core/broken.py", 14))
+    report = decide(facts(problems=[problem], body="DEP: none — work in progress, the syntax is fixed next"))
+    assert (report.verdict, report.failed) == (Verdict.REQUIRED, False)
+    assert [r.code for r in report.reasons] == ["V112", "V105"]
+
+
+def test_unanalysable_file_nothing_depends_on_is_only_noted():
+    problem = K.UNPARSABLE_UNUSED.diagnostic("invalid syntax", Location("d9d/tools/script.py", 1))
+    report = decide(facts(problems=[problem]))
+    assert (report.verdict, report.failed, report.reasons) == (Verdict.NOT_REQUIRED, False, ())
 
 
 def test_unresolved_name_forces_review():

@@ -41,6 +41,10 @@ class Rule:
         category: Documentation group (`documents`, `api`, `verdict`).
         example_bad: A short input that fires the rule.
         example_good: The same input, fixed.
+        fails_closed: A finding means depgate cannot vouch for the change, so a DEP is required (or an
+            override): what depgate cannot see never lowers a verdict.
+        forces_review: A finding makes the verdict at least `review`.
+        at_base: The finding is located at the base revision (the thing it names no longer exists at head).
     """
 
     code: str
@@ -52,6 +56,9 @@ class Rule:
     category: str
     example_bad: str = ""
     example_good: str = ""
+    fails_closed: bool = False
+    forces_review: bool = False
+    at_base: bool = False
 
     @property
     def url(self) -> str:

@@ -24,6 +24,7 @@ from depgate import verdict_rules as V
 from depgate.diagnostics import Diagnostic, Location, Severity
 from depgate.errors import ConfigError
 from depgate.proposals.folder import is_candidate
+from depgate.rules import rules_by_code
 from depgate.report.model import (
     ChangedPath,
     DepInfo,
@@ -47,12 +48,6 @@ if TYPE_CHECKING:
 
 #: Categories of API change that make a DEP required.
 REQUIRING = ("breaking", "abstraction", "strategy")
-#: Analysis problems that make the verdict at least `review`: a changed file that does not parse, or a
-#: public name it lists that cannot be found statically (its API is unknown, so a person must look).
-#: A computed `__all__` (A903) is only reported: the module is still read by the underscore convention.
-FORCES_REVIEW = frozenset({"A901", "A902"})
-#: Codes whose location is at the base revision (the symbol no longer exists at head).
-AT_BASE_CODES = frozenset({"A101", "A102", "A114"})
 _CATEGORY_ORDER = {"breaking": 0, "abstraction": 1, "strategy": 2, "addition": 3}
 _DEFAULT_SEVERITY = {"breaking": Severity.WARNING, "abstraction": Severity.WARNING,
                      "strategy": Severity.WARNING, "addition": Severity.INFO}
@@ -182,14 +177,14 @@ def find_override(facts: Facts) -> tuple[Override | None, bool]:
         The override (not yet marked used), and whether a marker without a reason was seen.
 
     Raises:
-        ConfigError: the configured marker is not a valid regular expression.
+        ConfigError: the configured marker is not a valid regular expression (only for a configuration built
+            in code; a loaded one was checked at load).
     """
     settings = facts.config.verdict
     try:
-        marker = re.compile(settings.override_marker)
-    except re.error as exc:
-        raise ConfigError(f"`verdict.override-marker` is not a valid regular expression: {exc}",
-                          path=facts.config.source) from None
+        marker = settings.override_pattern
+    except ConfigError as exc:  # the pattern cannot name its file by itself
+        raise ConfigError(exc.message, path=facts.config.source, hint=exc.hint) from None
     body = _BLANK_LINES.sub("\n", strip_comments(facts.body))
     match = marker.search(body)
     if match is not None:
@@ -416,8 +411,9 @@ def _change_severity(change: Any) -> Severity:
 
 
 def _rev_of(change: Any, deleted: set[str]) -> str:
-    """Tell which revision a change's line is in: `base` for removals, else `head`."""
-    return "base" if change.code in AT_BASE_CODES or change.path in deleted else "head"
+    """Tell which revision a change's line is in: `base` for removals (the rule says so), else `head`."""
+    rule = rules_by_code().get(change.code)
+    return "base" if (rule is not None and rule.at_base) or change.path in deleted else "head"
 
 
 def change_reason(change: Any, deleted: set[str]) -> Diagnostic:
@@ -448,15 +444,25 @@ def classify(facts: Facts) -> Verdict:
     ):
         return Verdict.PROPOSAL
     categories = {_category(change) for change in facts.changes}
-    if categories & set(REQUIRING):
+    if categories & set(REQUIRING) or _fails_closed(facts):
         return Verdict.REQUIRED
-    if _unparsable(facts) or ("addition" in categories and facts.config.verdict.review_on_additions):
+    if _forces_review(facts) or ("addition" in categories and facts.config.verdict.review_on_additions):
         return Verdict.REVIEW
     return Verdict.NOT_REQUIRED
 
 
+def _fails_closed(facts: Facts) -> list[Diagnostic]:
+    """Analysis problems after which depgate cannot vouch for the change (a file it cannot read, a decoy package)."""
+    return [p for p in facts.problems if (rule := rules_by_code().get(p.code)) is not None and rule.fails_closed]
+
+
+def _forces_review(facts: Facts) -> list[Diagnostic]:
+    """Analysis problems that make the verdict at least `review` (a public name that cannot be found statically)."""
+    return [p for p in facts.problems if (rule := rules_by_code().get(p.code)) is not None and rule.forces_review]
+
+
 def _unparsable(facts: Facts) -> list[Diagnostic]:
-    return [p for p in facts.problems if p.code in FORCES_REVIEW]
+    return _fails_closed(facts) + _forces_review(facts)
 
 
 def _title_marks_breaking(facts: Facts) -> bool:
@@ -484,6 +490,7 @@ def decide(facts: Facts) -> Report:
     deleted = {item.path for item in facts.changed if item.status == "D"}
     changes = sorted(facts.changes, key=lambda c: (c.path, c.line or 0, c.code, c.symbol))
     requiring = [c for c in changes if _category(c) in REQUIRING]
+    unvouched = _fails_closed(facts)
 
     deps, dep_diags = assess_deps(facts, link_deps(facts, collect_references(facts)), required)
     satisfied = not required or any(d.satisfies for d in deps)
@@ -495,7 +502,7 @@ def decide(facts: Facts) -> Report:
 
     reasons = _api_reasons(verdict, changes, facts, deleted)
     if unmet:
-        reasons.append(_requirement_reason(requiring, deps, override, deleted))
+        reasons.append(_requirement_reason(requiring, unvouched, deps, override, deleted))
     reasons.extend(dep_diags)
     reasons.extend(_suggestion_reason(s) for s in suggestions)
     if bare_marker:
@@ -531,21 +538,36 @@ def _api_reasons(verdict: Verdict, changes: Sequence[Any], facts: Facts, deleted
     chosen.sort(key=lambda c: (_CATEGORY_ORDER.get(_category(c), 9), c.path, c.line or 0, c.code))
     reasons = [change_reason(c, deleted) for c in chosen]
     if verdict is not Verdict.PROPOSAL:
+        reasons.extend(V.CANNOT_VOUCH.diagnostic(
+            f"{problem.location} could not be analysed ({problem.code}: {problem.message}); depgate cannot vouch "
+            "for the public API that depends on it, so a DEP is required", problem.location,
+            details={"problem": problem.code}) for problem in _fails_closed(facts))
         reasons.extend(V.UNPARSABLE_FILE.diagnostic(
             f"{problem.location} could not be analysed ({problem.code}: {problem.message}); "
             "the verdict is at least review", problem.location, details={"problem": problem.code})
-            for problem in _unparsable(facts))
+            for problem in _forces_review(facts))
     return reasons
 
 
-def _requirement_reason(requiring: Sequence[Any], deps: Sequence[DepInfo], override: Override | None,
-                        deleted: set[str]) -> Diagnostic:
-    """V101 (no satisfying DEP), or V105 when an override lets it pass; at the first change that requires a DEP."""
-    first = requiring[0]
-    details: dict[str, Any] = {"symbol": first.symbol, "changes": [c.code for c in requiring],
-                               "rev": _rev_of(first, deleted)}
-    summary = f"{len(requiring)} change(s) require a DEP (first: {_describe_change(first)})"
-    where = Location(first.path, first.line)
+def _requirement_reason(requiring: Sequence[Any], unvouched: Sequence[Diagnostic], deps: Sequence[DepInfo],
+                        override: Override | None, deleted: set[str]) -> Diagnostic:
+    """V101 (no satisfying DEP), or V105 when an override lets it pass.
+
+    Located at the first change that requires a DEP, else at the first file depgate cannot vouch for.
+    """
+    if requiring:
+        first = requiring[0]
+        details: dict[str, Any] = {"symbol": first.symbol, "changes": [c.code for c in requiring],
+                                   "rev": _rev_of(first, deleted)}
+        summary = f"{len(requiring)} change(s) require a DEP (first: {_describe_change(first)})"
+        where = Location(first.path, first.line)
+        if unvouched:
+            summary += f", and {len(unvouched)} file(s) cannot be analysed"
+    else:
+        where = unvouched[0].location
+        details = {"symbol": None, "changes": [p.code for p in unvouched], "rev": "head"}
+        summary = (f"{len(unvouched)} file(s) that the public API depends on cannot be analysed (first: "
+                   f"{unvouched[0].code} at {where}), so depgate cannot vouch for the change")
     if override is not None:
         return V.OVERRIDE_USED.diagnostic(
             f"{summary}; none is linked, and the requirement is overridden by the {override.source}: "

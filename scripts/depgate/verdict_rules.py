@@ -76,14 +76,14 @@ BREAKING_NOT_MARKED = Rule(
 )
 UNPARSABLE_FILE = Rule(
     "V107", "unparsable-file-review", Severity.WARNING,
-    "A changed Python file that does not parse, or lists a public name that cannot be found, makes the "
-    "verdict at least `review`.",
-    "depgate cannot see the public API of a file it cannot parse, nor the API of a name it cannot find; "
-    "treating either as empty would report names as removed, and ignoring it could hide a breaking change.",
-    "Fix the syntax error, or define or import the name plainly; a human reviewer judges the file meanwhile.",
+    "A changed file that lists a public name that cannot be found statically makes the verdict at least `review`.",
+    "depgate cannot see the API of a name it cannot find; treating it as absent would report a new name as "
+    "missing, and ignoring it could hide a change. (A name that was public at base and cannot be found at head "
+    "is reported as removed instead, and a file that cannot be analysed fails closed: V112.)",
+    "Define or import the name plainly in the module that lists it; a human reviewer judges it meanwhile.",
     _VERDICT,
-    example_bad="def f(:\n",
-    example_good="def f():\n",
+    example_bad="__all__ = ['Loader']  # Loader is made by setattr()",
+    example_good="from .loader import Loader\n\n__all__ = ['Loader']",
 )
 SUGGESTED_DEP = Rule(
     "V108", "dep-suggested", Severity.INFO,
@@ -119,8 +119,23 @@ AMBIGUOUS_DEP = Rule(
     _VERDICT,
 )
 
+CANNOT_VOUCH = Rule(
+    "V112", "unanalysable-file-fails-closed", Severity.ERROR,
+    "A change touching a file that the public API depends on and that depgate cannot analyse needs a DEP (or an "
+    "override), like a breaking change.",
+    "What depgate cannot see never lowers a verdict. A file that does not parse, is a symbolic link, declares an "
+    "encoding that rewrites its text, or is too large or too deep for the analysis may hide any change to the "
+    "names that depend on it; calling it `review` would let a hidden break merge. The gate fails closed and says "
+    "which file and why.",
+    "Make the file analysable (the reason names what is wrong), or, when the change really needs no DEP, record "
+    "why with the override marker (`DEP: none — <reason>`) or label.",
+    _VERDICT,
+    example_bad="# d9d/core.py, re-exported by d9d/__init__.py\ndef build(model:\n",
+    example_good="def build(model):\n",
+)
+
 #: Every verdict rule, registered in `depgate.rules.RULE_MODULES`.
 RULES: tuple[Rule, ...] = (
     NOT_LINKED, MISSING_DEP, CLOSED_DEP, DRAFT_DEP, OVERRIDE_USED, BREAKING_NOT_MARKED, UNPARSABLE_FILE,
-    SUGGESTED_DEP, NOT_ACCEPTED, OVERRIDE_NO_REASON, AMBIGUOUS_DEP,
+    SUGGESTED_DEP, NOT_ACCEPTED, OVERRIDE_NO_REASON, AMBIGUOUS_DEP, CANNOT_VOUCH,
 )

@@ -12,18 +12,18 @@ griffe's static visitor (never importing them), and only loads the packages the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from depgate.api import kinds
 from depgate.api.kinds import ApiChange, Category
 from depgate.diagnostics import Diagnostic, Location
-from depgate.git import WORKTREE
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from depgate.api.snapshot import Layout, Revision
+    from depgate.api.layout import Duplicate, Layout
+    from depgate.api.snapshot import Revision
     from depgate.api.surface import Note, Policy
     from depgate.config import ApiConfig
     from depgate.git import ChangedFile, Git
@@ -54,7 +54,7 @@ class ApiDiff:
 
 
 def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], config: ApiConfig) -> ApiDiff:
-    """Compare the public API of the packages a change touches between two revisions.
+    """Compare the public API of the analysed packages between two revisions.
 
     Args:
         git: The repository.
@@ -66,8 +66,7 @@ def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], conf
     Returns:
         The changes and the analysis problems.
     """
-    python = [c for c in changed if _is_python(c.path) or (c.old_path is not None and _is_python(c.old_path))]
-    if not python:
+    if not any(_is_python(p) for c in changed for p in (c.path, c.old_path) if p):
         return ApiDiff((), (), (), 0)
     # NOTE: imported here so a change without Python files does not even pay for importing griffe.
     from depgate.api.diff import Differ, strategy_modules
@@ -75,56 +74,99 @@ def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], conf
     from depgate.api.surface import Policy, SurfaceReader, touched_modules
 
     policy = Policy(config)
-    layout = _layout(git, base, head, python, config, policy)
-    if not layout.roots:
+    layouts, duplicates = _layouts(git, base, head, config, policy)
+    if not layouts[0].roots and not layouts[1].roots:
         return ApiDiff((), (), (), 0)
     blobs = BlobStore(git)
-    revs = (Revision(git, base, layout, blobs), Revision(git, head, layout, blobs))
-    changed_modules: set[str] = set()
-    changed_paths: set[str] = set()
-    for item in python:
-        for path in (item.path, item.old_path):
-            name = layout.module_name(path) if path else None
-            if name is not None and not policy.excluded(name):
-                changed_modules.add(name)
-                changed_paths.add(path)  # type: ignore[arg-type]
-    _drop_cosmetic(revs, changed_modules, changed_paths)
+    revs = (Revision(git, base, layouts[0], blobs), Revision(git, head, layouts[1], blobs))
+    changed_modules = _changed_modules(revs, changed, policy)
+    _drop_cosmetic(revs, changed_modules)
     touched = touched_modules(revs, changed_modules)
     reader = SurfaceReader(policy, revs, touched, changed_modules)
     base_entries, head_entries = reader.read()
-    # Load every changed module at head, so a syntax error is reported even where no public name depends on it.
+    # Load every changed module at head, so a file that cannot be analysed is reported even where no public name
+    # depends on it (then only as a note: it cannot change the public API).
     for name in sorted(changed_modules):
         if name in revs[1].files:
             revs[1].module(name)
     differ = Differ(policy, revs, base_entries, head_entries)
-    changes = [*differ.changes(), *strategy_modules(policy, revs[0], revs[1], changed_modules)]
-    problems = _problems(revs[1], reader.notes, changed_paths)
+    changes = [_explained(c, reader.gone) for c in differ.changes()]
+    changes += strategy_modules(policy, revs[0], revs[1], changed_modules)
+    changed_paths = {revs[1].files[m] for m in changed_modules if m in revs[1].files}
+    problems = _problems(revs[1], reader.notes, changed_paths, policy) + [_duplicate(d) for d in duplicates]
     return ApiDiff(
         changes=tuple(sorted(set(changes), key=lambda c: c.sort_key)),
         problems=tuple(sorted(problems, key=lambda d: d.sort_key)),
-        packages=tuple(sorted(layout.roots)),
+        packages=tuple(sorted({*layouts[0].roots, *layouts[1].roots})),
         modules_analysed=revs[0].modules_loaded + revs[1].modules_loaded,
     )
 
 
-def _drop_cosmetic(revs: tuple[Revision, Revision], modules: set[str], paths: set[str]) -> None:
-    """Forget changed files whose syntax tree is the same but for docstrings: formatting cannot change an API."""
+def _layouts(git: Git, base: str, head: str, config: ApiConfig, policy: Policy) -> tuple[tuple[Layout, Layout], list]:
+    """Find the packages at each revision on its own (see `depgate.api.layout`), and the duplicates at head."""
+    from depgate.api import layout as L
+
+    found = [L.find_packages(git, rev, config, policy) for rev in (base, head)]
+    # A package known at one revision and under no source root at the other may have moved: search for it.
+    for side in (0, 1):
+        lost = set(found[1 - side]) - set(found[side])
+        if config.packages:
+            lost |= set(config.packages) - set(found[side])
+        for name, places in L.search_tree(git, (base, head)[side], lost).items():
+            found[side].setdefault(name, places)
+    base_layout, _ = L.choose(found[0], None)
+    head_layout, duplicates = L.choose(found[1], base_layout)
+    return (base_layout, head_layout), duplicates
+
+
+def _changed_modules(revs: tuple[Revision, Revision], changed: Sequence[ChangedFile], policy: Policy) -> set[str]:
+    """The dotted names of the changed module files, each path read with its own revision's layout."""
+    names: set[str] = set()
+    for item in changed:
+        sides = ((revs[0], item.old_path or item.path), (revs[1], item.path))
+        for rev, path in sides:
+            name = rev.layout.module_name(path)
+            if name is not None and not policy.excluded(name):
+                names.add(name)
+    # A module whose file moved between source roots (or was renamed onto another module's name) keeps its name.
+    return names
+
+
+def _drop_cosmetic(revs: tuple[Revision, Revision], modules: set[str]) -> None:
+    """Forget changed modules whose syntax tree is the same but for docstrings: formatting cannot change an API."""
     from depgate.api.snapshot import same_shape
 
-    both = [(name, revs[0].files[name]) for name in sorted(modules)
-            if revs[0].files.get(name, "") == revs[1].files.get(name)]
+    both = sorted(m for m in modules if m in revs[0].files and m in revs[1].files
+                  and revs[0].files[m] not in revs[0].links and revs[1].files[m] not in revs[1].links)
     for rev in revs:
-        rev.prefetch([path for _, path in both])
-    for name, path in both:
-        if same_shape(revs[0].text(path), revs[1].text(path)):
+        rev.prefetch([rev.files[m] for m in both])
+    for name in both:
+        if same_shape(revs[0].text(revs[0].files[name]), revs[1].text(revs[1].files[name])):
             modules.discard(name)
-            paths.discard(path)
 
 
-def _problems(head: Revision, notes: list[Note], changed_paths: set[str]) -> list[Diagnostic]:
-    """A9xx diagnostics for the changed files: parse failures at head, then analysis limits."""
-    problems = [kinds.UNPARSABLE.diagnostic(p.message, Location(p.path, p.line))
-                for p in head.problems.values() if p.path in changed_paths]
+def _explained(change: ApiChange, gone: dict[str, str]) -> ApiChange:
+    """Say why a removed name is gone when the surface reader knows (a re-export that no longer resolves)."""
+    why = gone.get(change.symbol)
+    if why is None or change.code != kinds.SYMBOL_REMOVED.code:
+        return change
+    return replace(change, message=f"`{change.symbol}` was removed: {why}.")
+
+
+def _problems(head: Revision, notes: list[Note], changed_paths: set[str], policy: Policy) -> list[Diagnostic]:
+    """A9xx diagnostics for the changed files: files that cannot be analysed at head, then analysis limits.
+
+    A file that cannot be analysed fails closed (A901) when a public name at head depends on it or it is a public
+    module itself; otherwise it cannot change the public API and is only noted (A905).
+    """
+    problems = []
+    for problem in head.problems.values():
+        if problem.path not in changed_paths:
+            continue
+        name = head.layout.module_name(problem.path)
+        matters = problem.path in head.depended or (name is not None and policy.public_module(head, name))
+        rule = kinds.UNPARSABLE if matters else kinds.UNPARSABLE_UNUSED
+        problems.append(rule.diagnostic(problem.message, Location(problem.path, problem.line)))
     seen = set()
     for note in notes:
         if note.path in changed_paths and (note.code, note.message) not in seen:
@@ -134,37 +176,12 @@ def _problems(head: Revision, notes: list[Note], changed_paths: set[str]) -> lis
     return problems
 
 
+def _duplicate(dup: Duplicate) -> Diagnostic:
+    others = ", ".join(f"`{o}/`" for o in dup.others)
+    return kinds.DUPLICATE_PACKAGE.diagnostic(
+        f"package `{dup.package}` is found in more than one place at head: `{dup.chosen}/` (analysed, as at base) and "
+        f"{others}; depgate cannot tell which one Python imports", Location(f"{dup.others[0]}/__init__.py", None))
+
+
 def _is_python(path: str) -> bool:
     return path.endswith(".py")
-
-
-def _layout(git: Git, base: str, head: str, changed: Sequence[ChangedFile], config: ApiConfig,
-            policy: Policy) -> Layout:
-    """Find the top-level packages the changed files belong to, and the folder each lives in."""
-    from depgate.api.snapshot import Layout
-
-    prefixes = sorted({"" if r.strip("/") in ("", ".") else r.strip("/") + "/" for r in config.source_roots},
-                      key=len, reverse=True)
-    candidates: dict[str, str] = {}
-    for item in changed:
-        for path in (item.path, item.old_path):
-            if not path or not _is_python(path):
-                continue
-            for prefix in prefixes:
-                if not path.startswith(prefix):
-                    continue
-                rest = path[len(prefix):]
-                top = rest.split("/", 1)[0]
-                if "/" in rest and top.isidentifier() and (not config.packages or top in config.packages) \
-                        and not policy.excluded(top):
-                    candidates.setdefault(top, prefix)
-                    break
-    if not candidates:
-        return Layout({})
-    inits = [f"{prefix}{top}/__init__.py" for top, prefix in candidates.items()]
-    present: set[str] = set()
-    for rev in (base, head):
-        found = {p: git.read(rev, p) for p in inits} if rev == WORKTREE else git.read_many(rev, inits)
-        present.update(p for p, data in found.items() if data is not None)
-    return Layout({top: prefix for top, prefix in sorted(candidates.items())
-                   if f"{prefix}{top}/__init__.py" in present})

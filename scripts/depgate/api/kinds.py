@@ -1,7 +1,8 @@
 """The kinds of public-API change depgate reports (codes `A...`), and the `ApiChange` record.
 
-`A1xx` are breaking changes, `A2xx` are DEP-relevant additions (a new abstraction or a new distributed
-strategy), `A3xx` are advisory additions and `A9xx` are analysis problems (a file that does not parse).
+`A1xx` are breaking changes (but A120, a deprecation that keeps the name importable), `A2xx` are
+DEP-relevant additions (a new abstraction or a new distributed strategy), `A3xx` are advisory additions
+and `A9xx` are analysis problems (a file that does not parse).
 Codes are stable: never renumber or reuse one.
 """
 
@@ -27,8 +28,8 @@ class Category(str, enum.Enum):
 
 
 def _rule(code: str, name: str, severity: Severity, summary: str, rationale: str, fix: str,
-          bad: str = "", good: str = "") -> Rule:
-    return Rule(code, name, severity, summary, rationale, fix, _API, example_bad=bad, example_good=good)
+          bad: str = "", good: str = "", **behaviour: bool) -> Rule:
+    return Rule(code, name, severity, summary, rationale, fix, _API, example_bad=bad, example_good=good, **behaviour)
 
 
 _B, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -39,12 +40,12 @@ SYMBOL_REMOVED = _rule(
     "A101", "public-symbol-removed", _B,
     "A public class, function, attribute or method must not disappear.",
     "Code that imports or calls the name stops working with an ImportError or AttributeError.",
-    _DEPRECATE, "__all__ = ['Trainer', 'Hook']", "__all__ = ['Trainer']  # Hook removed")
+    _DEPRECATE, "__all__ = ['Trainer', 'Hook']", "__all__ = ['Trainer']  # Hook removed", at_base=True)
 MODULE_REMOVED = _rule(
     "A102", "public-module-removed", _B,
     "A public module or package must not disappear.",
     "Every `import` of the module fails.", _DEPRECATE,
-    '# d9d/offload/__init__.py deleted', '# d9d/offload/__init__.py kept, re-exporting from the new place')
+    '# d9d/offload/__init__.py deleted', '# d9d/offload/__init__.py kept, re-exporting from the new place', at_base=True)
 SYMBOL_MOVED = _rule(
     "A103", "public-symbol-moved", _B,
     "A public name moved to another path must stay importable from its old path.",
@@ -110,7 +111,7 @@ ATTRIBUTE_REMOVED = _rule(
     "A public class attribute, pydantic field or dataclass field must not disappear.",
     "Code reading it fails, and configuration files setting a removed field no longer validate.", _DEPRECATE,
     "class TrainerConfig(BaseModel):\n    steps: int  # `lr` removed",
-    "class TrainerConfig(BaseModel):\n    steps: int\n    lr: float = 1e-3")
+    "class TrainerConfig(BaseModel):\n    steps: int\n    lr: float = 1e-3", at_base=True)
 FIELD_REQUIRED = _rule(
     "A115", "field-became-required", _B,
     "A pydantic or dataclass field with a default must keep a default.",
@@ -121,6 +122,14 @@ REQUIRED_FIELD_ADDED = _rule(
     "A new field of a public pydantic model or dataclass must have a default.",
     "Every existing configuration (or constructor call) lacks the field and fails.", "Give the new field a default.",
     "class Cfg(BaseModel):\n    size: int", "class Cfg(BaseModel):\n    size: int = 1")
+PUBLIC_NAME_DEPRECATED = _rule(
+    "A120", "public-name-deprecated", _I,
+    "A public name left `__all__` but the module's `__getattr__` still returns it with a deprecation warning.",
+    "Imports keep working and warn; they break only when the `__getattr__` branch goes, which is a removal then.",
+    "Nothing to fix now; remove the name in a later release and record that removal.",
+    '__all__ = ["open_file"]\n\n\ndef __getattr__(name):\n    if name == "get_binary_stream":\n'
+    '        warnings.warn("deprecated", DeprecationWarning, stacklevel=2)\n        return _get_binary_stream\n'
+    '    raise AttributeError(name)')
 
 # -- A2xx: DEP-relevant additions ----------------------------------------------------------------------------
 NEW_ABSTRACTION = _rule(
@@ -132,17 +141,58 @@ NEW_ABSTRACTION = _rule(
     "# the same class, with the DEP that describes it linked in the pull request")
 NEW_STRATEGY_CLASS = _rule(
     "A202", "new-strategy", _W,
-    "A new public subclass of a strategy base (or class under a strategy path) is a new distributed strategy.",
-    "Distributed strategies change how training runs and need a design record.",
+    "A new public subclass of a strategy base (`api.strategy-bases`) is a new distributed strategy.",
+    "Distributed strategies change how training runs and need a design record. Being defined under a strategy "
+    "path is not enough: a plain class there (a spec, a config) implements no strategy contract.",
     "Link a DEP that describes the strategy.",
-    "class FullyShardedDP(ParallelStrategy): ...  # new, exported",
-    "# the same class, with the DEP that describes it linked")
+    "class GPipeProgramBuilder(PipelineProgramBuilder): ...  # new, exported",
+    "class GPipeConfig(BaseModel): ...  # new, but not a PipelineProgramBuilder: A302 only")
 NEW_STRATEGY_MODULE = _rule(
     "A203", "new-strategy-module", _W,
-    "A new module under a strategy path is a new distributed strategy.",
-    "Distributed strategies change how training runs and need a design record.",
+    "A new module under a strategy path (`api.strategy-paths`) that defines a strategy implementation is a new "
+    "distributed strategy.",
+    "A strategy implementation (a subclass of a strategy base, a strategy function) changes how training runs even "
+    "before a package exports it. A new module that only calls existing strategies, such as a model's "
+    "parallelize plan, is not a new strategy; the rule is silent on it, and on implementations already reported "
+    "as public (A202, A206).",
     "Link a DEP that describes the strategy.",
-    '# new file d9d/module/parallelism/tensor_parallel.py', '# the same file, with the DEP that describes it linked')
+    "# new file d9d/pipelining/infra/schedule/program/gpipe.py, not yet exported\n"
+    "class GPipeProgramBuilder(PipelineProgramBuilder): ...",
+    "# new file d9d/module/parallelism/model/qwen3_dense.py\n"
+    "def parallelize_qwen3_dense(ctx, model):\n    parallelize_hsdp(model.layers, mesh=ctx.mesh)  # existing strategy")
+NEW_PUBLIC_SUBSYSTEM = _rule(
+    "A204", "new-public-subsystem", _W,
+    "A new public package that exports at least `api.major-new-package-classes` new classes is a new public "
+    "subsystem and needs a DEP.",
+    "A new base module (an event bus, an offload package, a metrics architecture) is an architecture decision users "
+    "will build on; DEP-0001 names new base modules as needing a DEP. Leaf additions in `api.major-exclude` "
+    "folders (a new model, block or kernel built on existing API) do not count, nor do packages that only export "
+    "functions or that move existing classes.",
+    "Link a DEP that describes the subsystem, or add the package's folder to `api.major-exclude` when new packages "
+    "there are leaf additions.",
+    "# new d9d/loop/event/__init__.py\nfrom .core import Event, EventBus\n\n__all__ = ['Event', 'EventBus']",
+    "# new d9d/module/model/qwen3_dense/__init__.py (a model: excluded)\n"
+    "from .model import Qwen3DenseModel\n\n__all__ = ['Qwen3DenseModel']")
+NEW_EXTENSION_POINT = _rule(
+    "A205", "new-extension-point", _W,
+    "A new public hook method (a name matching `api.extension-hooks`) on an existing abstraction is a new "
+    "extension point and needs a DEP.",
+    "Subclasses of the abstraction are expected to override or call the hook, so its name, signature and call order "
+    "become a contract. Only non-abstract methods are reported here: a new abstract method breaks implementers "
+    "and is A113. Methods of concrete classes and hooks of brand-new classes are plain additions.",
+    "Link a DEP that describes the hook, or rename a method that is not meant as a hook.",
+    "class ModelProvider(abc.ABC):  # abstract at base\n"
+    "    def register_events(self, context):  # new hook, no-op by default\n        pass",
+    "class ModelProvider(abc.ABC):\n    def dump_hparams(self):  # new, not a hook name: A303 only\n        return {}")
+NEW_STRATEGY_FUNCTION = _rule(
+    "A206", "new-strategy-function", _W,
+    "A new public function matching `api.strategy-functions` is a new distributed strategy.",
+    "Some frameworks add strategies as functions (d9d's `parallelize_*` in `d9d.module.parallelism.api`); they "
+    "change how training runs like a strategy class does. Functions elsewhere that call them (a model's "
+    "parallelize plan) are not strategies.",
+    "Link a DEP that describes the strategy.",
+    "# d9d/module/parallelism/api/__init__.py\n__all__ = ['parallelize_fsdp', 'parallelize_hsdp']  # hsdp is new",
+    "# d9d/module/parallelism/model/qwen3_dense.py\ndef parallelize_qwen3_dense(...): ...  # calls parallelize_hsdp")
 
 # -- A3xx: advisory additions --------------------------------------------------------------------------------
 MODULE_ADDED = _rule("A301", "public-module-added", _I, "A new public module was added.",
@@ -164,17 +214,23 @@ PARAMETER_ADDED = _rule("A305", "parameter-added", _I, "A public callable gained
 
 # -- A9xx: analysis problems ---------------------------------------------------------------------------------
 UNPARSABLE = _rule(
-    "A901", "unparsable-file", _W,
-    "A changed Python file must parse, or its API cannot be checked.",
-    "depgate never runs the code; a file it cannot parse is reported rather than treated as removed.",
-    "Fix the syntax error (or the encoding: files must be UTF-8).",
-    'def f(x:\n    ...', 'def f(x):\n    ...')
+    "A901", "unparsable-file", _B,
+    "A changed Python file that the public API depends on must be analysable, or depgate cannot vouch for it.",
+    "depgate never runs the code. A file it cannot read statically (a syntax error, a symbolic link, an encoding "
+    "that rewrites the text, a file too large or too deeply nested for the analysis) may hide any change to the "
+    "names that depend on it, so it is never treated as empty or removed, and never lowers the verdict: it fails "
+    "closed, and the change needs a DEP (or an override) until the file can be read.",
+    "Fix the file (the message says what is wrong: fix the syntax, save it as UTF-8 without a rewriting coding line, "
+    "replace the link by the file, split the generated code), or record why no DEP is needed with the override.",
+    'def f(x:\n    ...', 'def f(x):\n    ...', fails_closed=True)
 UNRESOLVED = _rule(
     "A902", "unresolved-public-name", _I,
     "Every name listed in `__all__` should be found statically.",
-    "A name built at import time cannot be compared; depgate reports it instead of guessing.",
+    "A name built at import time cannot be compared; depgate reports it instead of guessing. A name that was public "
+    "at base and cannot be found at head is reported as removed (A101): depgate fails closed.",
     "Import or define the name plainly in the module that lists it.",
-    "__all__ = ['Loader']  # Loader is created by setattr()", "from .loader import Loader\n\n__all__ = ['Loader']")
+    "__all__ = ['Loader']  # Loader is created by setattr()", "from .loader import Loader\n\n__all__ = ['Loader']",
+    forces_review=True)
 DYNAMIC_ALL = _rule(
     "A903", "dynamic-all", _I,
     "`__all__` should be a literal list of strings.",
@@ -182,14 +238,30 @@ DYNAMIC_ALL = _rule(
     "are then taken by the underscore convention.",
     "Write `__all__` as a list of string literals.",
     "__all__ = [n for n in dir() if not n.startswith('_')]", "__all__ = ['Loader', 'load']")
+DUPLICATE_PACKAGE = _rule(
+    "A904", "duplicate-package", _B,
+    "An analysed package must live in one place at head.",
+    "A second folder with the same package name under another source root (a decoy `d9d/__init__.py` next to the "
+    "real `src/d9d/`) decides what `import d9d` finds depending on the path it runs from. depgate analyses the "
+    "folder the base revision uses and fails closed: it cannot vouch for the other one.",
+    "Remove the second copy, or move the package in a change of its own (and configure `api.source-roots`).",
+    "src/d9d/__init__.py\nd9d/__init__.py  # new, empty", "src/d9d/__init__.py", fails_closed=True)
+UNPARSABLE_UNUSED = _rule(
+    "A905", "unparsable-file-unused", _I,
+    "A changed Python file that cannot be analysed is noted even when no public name depends on it.",
+    "Nothing public imports the file, so it cannot change the public API; it is reported so the cause is known, "
+    "and it does not decide the verdict.",
+    "Fix the file when it is meant to parse.",
+    "# d9d/tools/script.py, imported by no module\ndef f(:", "def f():")
 
 RULES: tuple[Rule, ...] = (
     SYMBOL_REMOVED, MODULE_REMOVED, SYMBOL_MOVED, KIND_CHANGED, PARAMETER_REMOVED, PARAMETER_RENAMED, PARAMETER_MOVED,
     PARAMETER_KIND_CHANGED, PARAMETER_REQUIRED, REQUIRED_PARAMETER_ADDED, DEFAULT_CHANGED, BASE_REMOVED,
-    ABSTRACT_METHOD_ADDED, ATTRIBUTE_REMOVED, FIELD_REQUIRED, REQUIRED_FIELD_ADDED,
-    NEW_ABSTRACTION, NEW_STRATEGY_CLASS, NEW_STRATEGY_MODULE,
+    ABSTRACT_METHOD_ADDED, ATTRIBUTE_REMOVED, FIELD_REQUIRED, REQUIRED_FIELD_ADDED, PUBLIC_NAME_DEPRECATED,
+    NEW_ABSTRACTION, NEW_STRATEGY_CLASS, NEW_STRATEGY_MODULE, NEW_PUBLIC_SUBSYSTEM, NEW_EXTENSION_POINT,
+    NEW_STRATEGY_FUNCTION,
     MODULE_ADDED, CLASS_ADDED, FUNCTION_ADDED, ATTRIBUTE_ADDED, PARAMETER_ADDED,
-    UNPARSABLE, UNRESOLVED, DYNAMIC_ALL,
+    UNPARSABLE, UNRESOLVED, DYNAMIC_ALL, DUPLICATE_PACKAGE, UNPARSABLE_UNUSED,
 )
 
 _BY_CODE = {rule.code: rule for rule in RULES}
@@ -197,9 +269,15 @@ _BY_CODE = {rule.code: rule for rule in RULES}
 #: The category of every change code (A9xx are problems, not changes).
 CATEGORIES: dict[str, Category] = {
     **{r.code: Category.BREAKING for r in RULES if r.code.startswith("A1")},
+    # A deprecation keeps every import working: advisory, so it gives `review` at most.
+    PUBLIC_NAME_DEPRECATED.code: Category.ADDITION,
     NEW_ABSTRACTION.code: Category.ABSTRACTION,
     NEW_STRATEGY_CLASS.code: Category.STRATEGY,
     NEW_STRATEGY_MODULE.code: Category.STRATEGY,
+    # Major new API (a new base module, a new hook) is an abstraction users build on: it requires a DEP.
+    NEW_PUBLIC_SUBSYSTEM.code: Category.ABSTRACTION,
+    NEW_EXTENSION_POINT.code: Category.ABSTRACTION,
+    NEW_STRATEGY_FUNCTION.code: Category.STRATEGY,
     **{r.code: Category.ADDITION for r in RULES if r.code.startswith("A3")},
 }
 
@@ -218,6 +296,7 @@ class ApiChange:
         message: One sentence naming the symbol.
         old: The value before, when there is one (a default, a path, a signature).
         new: The value after.
+        also: The object's other public paths, when one finding stands for several (a re-exported class).
     """
 
     code: str
@@ -229,6 +308,7 @@ class ApiChange:
     message: str
     old: str | None = None
     new: str | None = None
+    also: tuple[str, ...] = ()
 
     @property
     def breaking(self) -> bool:
@@ -246,12 +326,15 @@ class ApiChange:
         return (self.path, self.line or 0, self.code, self.symbol)
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain data for JSON and templates."""
-        return {
+        """Plain data for JSON and templates (`also` only when the object has other public paths)."""
+        data = {
             "code": self.code, "kind": self.kind, "category": self.category.value, "symbol": self.symbol,
             "path": self.path, "line": self.line, "breaking": self.breaking, "message": self.message,
             "old": self.old, "new": self.new,
         }
+        if self.also:
+            data["also"] = list(self.also)
+        return data
 
 
 def make_change(rule: Rule, symbol: str, path: str, line: int | None, message: str,

@@ -1,12 +1,12 @@
 """Load modules of one git revision into griffe objects, statically and lazily.
 
-Nothing here imports or runs the analysed code: sources come from git objects (`Git.read_many`, one
-`git cat-file --batch` per batch) or from the work tree, every file is first parsed with
-`compile(..., ast.PyCF_ONLY_AST)` so a syntax error is caught and reported, and griffe only *visits* the
-syntax tree (`griffe.visit`, the static agent; its inspector, which imports, is never used).
+Nothing here imports or runs the analysed code: sources come from git objects (one `git cat-file --batch`
+per batch, shared by both revisions) or from the work tree, every file is first decoded and parsed by
+`depgate.api.source` (bounded, as CPython would read it) so a file that cannot be analysed is reported, and
+griffe only *visits* the syntax tree (`griffe.visit`, the static agent; its inspector, which imports, is never used).
 
-Modules are loaded on demand, parents first (as Python would), so analysing a change in one package
-reads only that package and what its `__init__` re-exports, not the whole project.
+Modules are loaded on demand, parents first (as Python would): the surface reader loads the public modules
+whose names can have changed and what they re-export, not every module of the project.
 
 griffe is only used through `griffe.visit`: the extension loader, which imports modules named by the
 user, and the loader's inspection fallback, which imports the analysed package, are never reached.
@@ -17,40 +17,22 @@ so visited dataclasses hold their fields and no `__init__`; `diff.py` compares d
 from __future__ import annotations
 
 import ast
-import os
 import posixpath
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 import griffe
 
+from depgate.api import source
+from depgate.api.layout import Layout
+from depgate.api.source import ParseProblem, Sources
 from depgate.git import WORKTREE
 
 if TYPE_CHECKING:
     from depgate.git import Git
 
-#: Files larger than this are not analysed (reported as a problem instead); generated code is never API.
-MAX_FILE_BYTES = 2 * 1024 * 1024
 #: How many aliases (re-exports) a name may traverse before resolution gives up (guards against cycles).
 MAX_ALIAS_DEPTH = 24
-#: Modules nested deeper than this are not analysed (a hostile tree could otherwise exhaust the stack).
-MAX_MODULE_DEPTH = 48
-#: Statements in one module or class body beyond which a file is not handed to griffe: its visitor looks
-#: for each assignment's docstring among all following siblings, so its cost grows with the square of this.
-MAX_BODY_STATEMENTS = 2000
-#: File name given to the compiler: on a syntax error CPython reopens the named file to quote the line,
-#: and the repository path would be opened relative to the working directory, outside the repository.
-_COMPILE_NAME = os.devnull
-
-
-@dataclass(frozen=True)
-class ParseProblem:
-    """A module file that could not be analysed at a revision."""
-
-    path: str
-    line: int | None
-    message: str
 
 
 class Broken:
@@ -58,33 +40,6 @@ class Broken:
 
     def __init__(self, problem: ParseProblem):
         self.problem = problem
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where the analysed top-level packages live: package name -> folder prefix (`""` or `"src/"`)."""
-
-    roots: dict[str, str]
-    _names: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
-
-    def module_name(self, path: str) -> str | None:
-        """Map a repository path to a dotted module name, or None when it is not in an analysed package."""
-        if path not in self._names:
-            self._names[path] = self._module_name(path)
-        return self._names[path]
-
-    def _module_name(self, path: str) -> str | None:
-        if not path.endswith(".py"):
-            return None
-        for top, prefix in self.roots.items():
-            if path.startswith(f"{prefix}{top}/"):
-                rel = path[len(prefix):-3]
-                parts = rel.split("/")
-                if parts[-1] == "__init__":
-                    parts.pop()
-                if len(parts) <= MAX_MODULE_DEPTH and all(part.isidentifier() for part in parts):
-                    return ".".join(parts)
-        return None
 
 
 class Revision:
@@ -127,6 +82,8 @@ class Revision:
         self._lines = griffe.LinesCollection()
         #: Problems met while loading, by path.
         self.problems: dict[str, ParseProblem] = {}
+        #: Paths of modules that could not be analysed and that a public name's resolution needed.
+        self.depended: set[str] = set()
 
     # -- files ----------------------------------------------------------------------------------------
 
@@ -199,16 +156,10 @@ class Revision:
         data = self.text(path)
         if data is None:
             return self._broken(path, None, "the file cannot be read at this revision")
-        if len(data) > MAX_FILE_BYTES:
-            return self._broken(path, None, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")
-        try:
-            code = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            return self._broken(path, None, f"the file is not UTF-8 ({exc.reason} at byte {exc.start})")
-        problem = syntax_problem(path, code)
-        if problem is not None:
-            self.problems[path] = problem
-            return Broken(problem)
+        code = self.blobs.sources.check(path, data)
+        if isinstance(code, ParseProblem):
+            self.problems[path] = code
+            return Broken(code)
         try:
             module = griffe.visit(
                 name.rsplit(".", 1)[-1], PurePosixPath(path), code, parent=parent,  # type: ignore[arg-type]
@@ -242,7 +193,10 @@ class Revision:
         current: griffe.Object | Broken | None = self.module(parts[0])
         prefix = parts[0]
         for part in parts[1:]:
-            if current is None or isinstance(current, Broken):
+            if isinstance(current, Broken):
+                self.depended.add(current.problem.path)
+                return current
+            if current is None:
                 return current
             prefix = f"{prefix}.{part}"
             member = current.members.get(part)
@@ -252,6 +206,8 @@ class Revision:
             if member is None:
                 return None
             current = self.resolve(member.target_path, depth + 1) if member.is_alias else member
+        if isinstance(current, Broken):
+            self.depended.add(current.problem.path)
         return current
 
     def final(self, obj: griffe.Object | griffe.Alias, depth: int = 0) -> griffe.Object | Broken | None:
@@ -267,23 +223,14 @@ class BlobStore:
     def __init__(self, git: Git):
         self.git = git
         self._blobs: dict[str, bytes | None] = {}
+        #: Decoded and parsed sources, by content: an unchanged file is parsed once for both revisions.
+        self.sources = Sources()
 
     def read(self, ids: list[str]) -> dict[str, bytes | None]:
         """Return the contents of many blobs, reading the missing ones with one `git cat-file --batch`."""
         missing = sorted({i for i in ids if i not in self._blobs})
         if missing:
-            out = self.git.run("cat-file", "--batch", input_bytes="".join(f"{i}\n" for i in missing).encode())
-            pos = 0
-            for blob_id in missing:
-                end = out.index(b"\n", pos)
-                header = out[pos:end].split(b" ")
-                pos = end + 1
-                if len(header) == 3:
-                    size = int(header[2])
-                    self._blobs[blob_id] = out[pos:pos + size] if header[1] == b"blob" else None
-                    pos += size + 1
-                else:  # "<id> missing"
-                    self._blobs[blob_id] = None
+            self._blobs.update(self.git.read_blobs(missing))
         return {i: self._blobs.get(i) for i in ids}
 
 
@@ -291,16 +238,11 @@ def _list_blobs(git: Git, rev: str, folders: list[str]) -> tuple[dict[str, str],
     """Map every regular file under the folders at a revision to its blob id, and list the symbolic links."""
     blobs: dict[str, str] = {}
     links: set[str] = set()
-    for entry in git.run("ls-tree", "-r", "-z", "--full-tree", rev, "--", *folders).split(b"\0"):
-        if not entry:
-            continue
-        meta, _, raw_path = entry.partition(b"\t")
-        mode, kind, blob_id = meta.split(b" ", 2)
-        path = raw_path.decode("utf-8", "surrogateescape")
-        if kind == b"blob" and mode in (b"100644", b"100755"):
-            blobs[path] = blob_id.decode()
-        elif kind == b"blob" and mode == b"120000":
-            links.add(path)
+    for entry in git.ls_tree(rev, folders, recursive=True):
+        if entry.is_file:
+            blobs[entry.path] = entry.oid
+        elif entry.is_link:
+            links.add(entry.path)
     return blobs, links
 
 
@@ -316,15 +258,14 @@ def same_shape(old: bytes | None, new: bytes | None) -> bool:
     """Tell whether two versions of a file have the same syntax tree once docstrings are dropped.
 
     Reformatting, comments and docstring rewrites give the same shape, so the file cannot have changed
-    any API and need not be analysed. Anything else (or a file that does not parse) is a real change.
+    any API and need not be analysed. Anything else (or a file that cannot be analysed) is a real change.
+    Both are decoded as CPython would (`depgate.api.source`): a coding line that rewrites the text is never
+    taken for a comment.
     """
-    if old is None or new is None or max(len(old), len(new)) > MAX_FILE_BYTES:
+    if old is None or new is None:
         return False
-    try:
-        trees = [ast.parse(text.decode("utf-8-sig"), _COMPILE_NAME) for text in (old, new)]
-    except (UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return _same_tree(trees[0], trees[1])
+    trees = [source.tree(old), source.tree(new)]
+    return trees[0] is not None and trees[1] is not None and _same_tree(trees[0], trees[1])
 
 
 _DOC_HOLDERS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
@@ -372,27 +313,3 @@ def _same_tree(a: ast.AST, b: ast.AST) -> bool:
         elif x != y:
             return False
     return True
-
-
-def syntax_problem(path: str, code: str) -> ParseProblem | None:
-    """Return why a source text cannot be analysed (a syntax error, a body too long), or None. Never executes it."""
-    try:
-        tree = compile(code, _COMPILE_NAME, "exec", ast.PyCF_ONLY_AST | ast.PyCF_TYPE_COMMENTS, dont_inherit=True)
-    except SyntaxError as exc:
-        return ParseProblem(path, exc.lineno, f"the file does not parse: {exc.msg}")
-    except (ValueError, RecursionError, MemoryError) as exc:
-        return ParseProblem(path, None, f"the file does not parse: {_why(exc)}")
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef)) and len(node.body) > MAX_BODY_STATEMENTS:
-            where = "the module" if isinstance(node, ast.Module) else f"class {node.name}"
-            return ParseProblem(path, getattr(node, "lineno", None),
-                                f"{where} has {len(node.body)} statements in one body, more than the "
-                                f"{MAX_BODY_STATEMENTS} depgate analyses")
-    return None
-
-
-def _why(exc: BaseException) -> str:
-    """A parser failure in words, also when the exception carries no message (MemoryError)."""
-    if isinstance(exc, (RecursionError, MemoryError)):
-        return f"it is nested too deeply for the parser ({type(exc).__name__})"
-    return str(exc) or type(exc).__name__

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import ast
 import fnmatch
-import os
-import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -182,53 +180,31 @@ def _literal_all(value: object) -> bool:
 # -- what a change touches ----------------------------------------------------------------------------
 
 
-def _neighbours(revs: tuple[Revision, ...], touched: set[str]) -> list[tuple[Revision, str, str]]:
-    """Plain modules in the folders that hold touched modules (or, for a touched package, its parent)."""
-    out = []
-    for rev in revs:
-        folders = set()
-        for name in touched:
-            path = rev.files.get(name)
-            if path is not None:
-                folder = posixpath.dirname(path)
-                folders.add(posixpath.dirname(folder) if path.endswith("/__init__.py") else folder)
-        for folder in sorted(folders):
-            for path in rev.folder(folder):
-                name = rev.layout.module_name(path)
-                if name is not None and name not in touched and not path.endswith("/__init__.py"):
-                    out.append((rev, name, path))
-    return out
-
-
-def _import_targets(module: str, text: bytes, *, package: bool = True) -> list[str]:
-    """List the dotted names a module imports (`pkg.mod.Name`, `pkg.mod` for star imports)."""
-    try:
-        tree = ast.parse(text, os.devnull)  # not the real path: see snapshot._COMPILE_NAME
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
+def import_targets(module: str, imports: Iterable[tuple[int, str, str]], *, package: bool) -> list[str]:
+    """Turn a module's import statements (`source.Parsed.imports`) into dotted names (`pkg.mod.Name`, `pkg.mod`)."""
     targets: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            targets.extend(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                # Relative imports count from the package: the module itself for an `__init__`, else its parent.
-                parts = module.split(".") if package else module.split(".")[:-1]
-                anchor = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
-                base = ".".join([*anchor, *([node.module] if node.module else [])])
-            else:
-                base = node.module or ""
-            for alias in node.names:
-                targets.append(base if alias.name == "*" else f"{base}.{alias.name}")
+    for level, base, name in imports:
+        if level:
+            # Relative imports count from the package: the module itself for an `__init__`, else its parent.
+            parts = module.split(".") if package else module.split(".")[:-1]
+            anchor = parts[: len(parts) - (level - 1)] if level > 1 else parts
+            base = ".".join([*anchor, *([base] if base else [])])
+        if not name:
+            targets.append(base)  # `import a.b`
+        else:
+            targets.append(base if name == "*" else f"{base}.{name}")
     return targets
 
 
-def _needle(package: list[str], module: list[str]) -> bytes:
-    """The name an import of `module` from inside `package` must spell (see `touched_modules`)."""
+def _needles(importer: list[str], module: list[str]) -> tuple[bytes, ...]:
+    """Strings one of which any import of `module` from inside `importer` must spell (see `touched_modules`)."""
     common = 0
-    while common < min(len(package), len(module)) and package[common] == module[common]:
+    while common < min(len(importer), len(module)) and importer[common] == module[common]:
         common += 1
-    return module[min(common, len(module) - 1)].encode()
+    if common == len(module):
+        # An ancestor package: `from . import X`, `from .. import X` spell no name of it.
+        return (module[-1].encode(), b"from .")
+    return (module[common].encode(),)
 
 
 def module_of(name: str, revs: tuple[Revision, ...]) -> str | None:
@@ -251,28 +227,30 @@ def depends_on(name: str, touched: set[str], revs: tuple[Revision, ...]) -> bool
 
 
 def touched_modules(revs: tuple[Revision, Revision], changed: set[str]) -> set[str]:
-    """Return the changed modules plus every module that re-exports from them, to a fixed point.
+    """Return the changed modules plus every module that imports from them, to a fixed point.
 
-    Candidates are every package `__init__` and the plain modules next to a touched module (an `api.py`
-    that gathers names for its package's `__init__`). `__init__` files are read in one batch per
-    revision, and a candidate is only parsed when its text could import a touched module: any import of
-    `m` from package `P`, relative or absolute, spells the component of `m` that follows the longest
-    common prefix of `P` and `m` (`from .pkg2 import X`, `from ..pkg2 ...`, `from d9d.group3.pkg2 ...`).
-    So the cost stays small in large packages.
+    This is the reverse-import closure over the whole package tree at both revisions: a module outside it imports
+    nothing that changed, so every name it defines or re-exports is the same at both revisions and needs no second
+    look. Every module file is a candidate (an `__init__`, or a plain module anywhere that gathers names for
+    one), read in one batch per revision. A candidate is only parsed when its text could import a touched module:
+    any import of `m` from module `P`, relative or absolute, spells the component of `m` that follows the longest
+    common prefix of `P` and `m` (`from .pkg2 import X`, `from ..pkg2 ...`, `from d9d.group3.pkg2 ...`), or, for
+    an ancestor package of `P`, a relative `from .`. Parsed imports are kept by content, so a file unchanged
+    between the revisions is parsed once.
     """
     touched = set(changed)
-    inits: list[tuple[Revision, str, str]] = []
+    candidates: list[tuple[Revision, str, str]] = []
     for rev in revs:
-        paths = {name: path for name, path in rev.files.items() if path.endswith("/__init__.py")}
+        paths = {name: path for name, path in rev.files.items() if path not in rev.links}
         rev.prefetch(list(paths.values()))
-        inits.extend((rev, name, path) for name, path in paths.items())
-    parsed: dict[tuple[str, bytes], list[str]] = {}
+        candidates.extend((rev, name, path) for name, path in paths.items())
+    targets: dict[tuple[str, bytes], list[str]] = {}
     grew = True
     while grew:
         grew = False
-        touched_parts = [m.split(".") for m in touched]
+        touched_parts = [m.split(".") for m in sorted(touched)]
         seen: set[tuple[str, bytes]] = set()
-        for rev, name, path in [*inits, *_neighbours(revs, touched)]:
+        for rev, name, path in candidates:
             if name in touched:
                 continue
             text = rev.text(path)
@@ -280,11 +258,13 @@ def touched_modules(revs: tuple[Revision, Revision], changed: set[str]) -> set[s
             if not text or key in seen:  # an unchanged file is checked once for both revisions
                 continue
             seen.add(key)
-            if not any(_needle(name.split("."), parts) in text for parts in touched_parts):
+            importer = name.split(".")
+            if not any(needle in text for parts in touched_parts for needle in _needles(importer, parts)):
                 continue
-            if key not in parsed:
-                parsed[key] = _import_targets(name, text, package=path.endswith("/__init__.py"))
-            if any(depends_on(target, touched, revs) for target in parsed[key]):
+            if key not in targets:
+                parsed = rev.blobs.sources.parsed(text)
+                targets[key] = import_targets(name, parsed.imports, package=path.endswith("/__init__.py"))
+            if any(depends_on(target, touched, revs) for target in targets[key]):
                 touched.add(name)
                 grew = True
     return touched
@@ -309,9 +289,25 @@ class SurfaceReader:
         self.touched = touched
         self.changed = changed
         self.notes: list[Note] = []
+        #: Public paths missing at head although listed or re-exported there, with why (see `read`).
+        self.gone: dict[str, str] = {}
+
+    def _missing(self, out: dict[str, Entry | Unknown], side: int, path: str, note: Note, why: str) -> None:
+        self.notes.append(note)
+        if side == 0:
+            out[path] = Unknown(path)
+        else:
+            self.gone[path] = why
 
     def read(self) -> tuple[dict[str, Entry | Unknown], dict[str, Entry | Unknown]]:
-        """Return `(base entries, head entries)`, keyed by public path."""
+        """Return `(base entries, head entries)`, keyed by public path.
+
+        A name public at both revisions whose definition certainly did not change is left out of both (it needs
+        no second look). A public name that cannot be found at head (its re-export no longer resolves, or it is
+        listed in `__all__` but defined nowhere statically) is left out of the head entries, so it reads as
+        removed, and `gone` says why: what depgate cannot see fails closed. At base the same name is `Unknown`,
+        so nothing is claimed about it.
+        """
         out: tuple[dict[str, Entry | Unknown], dict[str, Entry | Unknown]] = ({}, {})
         modules = sorted(m for m in self.touched if any(self.policy.public_module(rev, m) for rev in self.revs))
         for name in modules:
@@ -322,13 +318,15 @@ class SurfaceReader:
                 if mod is None:
                     continue
                 if isinstance(mod, Broken):
+                    rev.depended.add(mod.problem.path)
                     out[side][name] = Unknown(name)
                     continue
                 out[side][name] = _module_entry(mod)
+                other = set(names[1 - side])
                 for member in names[side]:
-                    if self._unchanged(name, member, loaded):
+                    if member in other and self._unchanged(name, member, loaded):
                         continue
-                    self._add(out[side], rev, mod, member, depth=0)
+                    self._add(out[side], side, rev, mod, member, depth=0)
         return out
 
     def _names(self, rev: Revision, mod: griffe.Module | Broken | None) -> list[str]:
@@ -348,15 +346,17 @@ class SurfaceReader:
             return len(targets) == 1 and not depends_on(targets.pop(), self.touched, self.revs)
         return module not in self.changed and not any(m.is_alias for m in members)
 
-    def _add(self, out: dict[str, Entry | Unknown], rev: Revision, mod: griffe.Module, name: str, depth: int) -> None:
+    def _add(self, out: dict[str, Entry | Unknown], side: int, rev: Revision, mod: griffe.Module, name: str,
+             depth: int) -> None:
         path = f"{mod.path}.{name}"
         member = mod.members.get(name)
         if member is None:
             obj = rev.module(path) if path in rev.files else self._from_star_imports(rev, mod, name)
             if obj is None:
-                self.notes.append(Note("A902", str(mod.filepath), None,
-                                       f"{path} is listed in `__all__` but is not defined or imported statically"))
-                out[path] = Unknown(path)
+                self._missing(out, side, path, Note(
+                    "A902", str(mod.filepath), None,
+                    f"{path} is listed in `__all__` but is not defined or imported statically"),
+                    f"`{mod.filepath}` lists it in `__all__` but no longer defines or imports it statically")
                 return
         else:
             obj = rev.final(member)
@@ -366,10 +366,11 @@ class SurfaceReader:
         if obj is None:
             target = member.target_path if member is not None and member.is_alias else path  # type: ignore[union-attr]
             if target.split(".", 1)[0] in rev.layout.roots:
-                # An import from inside the project that does not resolve: report the limit, claim nothing.
-                self.notes.append(Note("A902", str(mod.filepath), _line(member),
-                                       f"{path} re-exports {target}, which cannot be found"))
-                out[path] = Unknown(path)
+                # An import from inside the project that does not resolve: at head the import fails, so the name
+                # is gone; at base nothing is claimed.
+                self._missing(out, side, path, Note("A902", str(mod.filepath), _line(member),
+                                                    f"{path} re-exports {target}, which cannot be found"),
+                              _why_missing(rev, target, mod))
                 return
             out[path] = Entry(path, "external", None, str(mod.filepath), _line(member), target)
             return
@@ -380,7 +381,7 @@ class SurfaceReader:
             if depth == 0 and not self.policy.public_module(rev, path):
                 for sub in self.policy.public_names(rev, obj, self.notes):  # type: ignore[arg-type]
                     sub_entry: dict[str, Entry | Unknown] = {}
-                    self._add(sub_entry, rev, obj, sub, depth + 1)  # type: ignore[arg-type]
+                    self._add(sub_entry, side, rev, obj, sub, depth + 1)  # type: ignore[arg-type]
                     for key, value in sub_entry.items():
                         out[f"{path}.{key.rsplit('.', 1)[-1]}"] = value
             return
@@ -396,6 +397,22 @@ class SurfaceReader:
                 if source is not None and source.is_module and name in source.members:
                     return rev.final(source.members[name])
         return None
+
+
+def _why_missing(rev: Revision, target: str, importer: griffe.Module) -> str:
+    """Say why an in-project re-export no longer resolves, naming the files involved."""
+    holder = module_of(target, (rev,))
+    leaf = target.rsplit(".", 1)[-1]
+    if holder is None or holder == target:
+        return f"`{target}` no longer exists, and `{importer.filepath}` imports it"
+    where = rev.files[holder]
+    loaded = rev.module(holder)
+    runtime = ""
+    if loaded is not None and not isinstance(loaded, Broken) and "__getattr__" in loaded.members:
+        runtime = " (its module `__getattr__` cannot be evaluated statically, so the name is taken as gone)"
+    if holder == importer.path:
+        return f"`{where}` no longer defines `{leaf}`{runtime}"
+    return f"`{where}` no longer defines `{leaf}`{runtime}, and `{importer.filepath}` re-exports it"
 
 
 def _line(member: griffe.Object | griffe.Alias | None) -> int | None:

@@ -1,0 +1,148 @@
+"""Where the analysed packages live at one revision, found from that revision's tree alone.
+
+A package is a top-level folder with an `__init__.py` under one of the configured source roots (`.`, `src`).
+Each revision is read on its own, so a package that moved between roots (griffe 2.0 moved `src/griffe` to
+`packages/griffelib/src/griffe`) is still compared by its dotted name, and which files a change touched never
+decides what is analysed:
+
+- a package known at one revision but under no source root at the other is searched for in the whole tree; one
+  top-level folder of that name is where it went, several are an ambiguity;
+- a package found under two roots at once (a decoy `d9d/__init__.py` next to the real `src/d9d`) is read from the
+  place the other revision uses, and the second copy is reported (`A904`): the gate cannot tell which one Python
+  will import, so it fails closed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from depgate.git import WORKTREE
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from depgate.api.surface import Policy
+    from depgate.config import ApiConfig
+    from depgate.git import Git
+
+#: Modules nested deeper than this are not analysed (a hostile tree could otherwise exhaust the stack).
+MAX_MODULE_DEPTH = 48
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the analysed top-level packages live: package name -> folder prefix (`""`, `"src/"`)."""
+
+    roots: dict[str, str]
+    _names: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def module_name(self, path: str) -> str | None:
+        """Map a repository path to a dotted module name, or None when it is not in an analysed package."""
+        if path not in self._names:
+            self._names[path] = self._module_name(path)
+        return self._names[path]
+
+    def _module_name(self, path: str) -> str | None:
+        if not path.endswith(".py"):
+            return None
+        for top, prefix in self.roots.items():
+            if path.startswith(f"{prefix}{top}/"):
+                rel = path[len(prefix):-3]
+                parts = rel.split("/")
+                if parts[-1] == "__init__":
+                    parts.pop()
+                if len(parts) <= MAX_MODULE_DEPTH and all(part.isidentifier() for part in parts):
+                    return ".".join(parts)
+        return None
+
+    def folders(self) -> list[str]:
+        """The package folders, in name order."""
+        return [f"{self.roots[top]}{top}" for top in sorted(self.roots)]
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A package found in more than one place at a revision.
+
+    Attributes:
+        package: The package name.
+        chosen: The folder analysed.
+        others: The other folders holding a package of that name.
+    """
+
+    package: str
+    chosen: str
+    others: tuple[str, ...]
+
+
+def prefixes(config: ApiConfig) -> list[str]:
+    """The configured source roots as path prefixes (`""`, `"src/"`), longest first."""
+    return sorted({"" if r.strip("/") in ("", ".") else r.strip("/") + "/" for r in config.source_roots},
+                  key=lambda p: (-len(p), p))
+
+
+def find_packages(git: Git, rev: str, config: ApiConfig, policy: Policy) -> dict[str, list[str]]:
+    """Find every analysable top-level package under the source roots at a revision: name -> prefixes holding it."""
+    candidates: list[tuple[str, str]] = []
+    for prefix in prefixes(config):
+        for path, kind in git.list_entries(rev, prefix.rstrip("/") or "."):
+            path = path.removeprefix("./")
+            name = posixpath.basename(path)
+            if kind == "dir" and _wanted(name, config, policy):
+                candidates.append((name, prefix))
+    inits = [f"{prefix}{name}/__init__.py" for name, prefix in candidates]
+    present = _present(git, rev, inits)
+    found: dict[str, list[str]] = {}
+    for (name, prefix), init in zip(candidates, inits, strict=True):
+        if init in present:
+            found.setdefault(name, []).append(prefix)
+    return found
+
+
+def search_tree(git: Git, rev: str, names: Iterable[str]) -> dict[str, list[str]]:
+    """Find top-level packages of the given names anywhere in a revision's tree: name -> prefixes holding it.
+
+    A folder counts when it has an `__init__.py` and its parent folder has none (a subpackage of the same name
+    elsewhere is not a candidate).
+    """
+    wanted = set(names)
+    if not wanted:
+        return {}
+    files = set(git.list_files(rev))
+    found: dict[str, list[str]] = {}
+    for path in sorted(files):
+        folder, _, leaf = path.rpartition("/")
+        if leaf != "__init__.py" or not folder:
+            continue
+        parent, _, name = folder.rpartition("/")
+        if name in wanted and (not parent or f"{parent}/__init__.py" not in files):
+            found.setdefault(name, []).append(f"{parent}/" if parent else "")
+    return found
+
+
+def choose(found: dict[str, list[str]], other: Layout | None) -> tuple[Layout, list[Duplicate]]:
+    """Pick one folder per package: the one the other revision uses, else the longest source-root prefix."""
+    roots: dict[str, str] = {}
+    duplicates: list[Duplicate] = []
+    for name in sorted(found):
+        places = sorted(set(found[name]), key=lambda p: (-len(p), p))
+        preferred = other.roots.get(name) if other is not None else None
+        chosen = preferred if preferred in places else places[0]
+        roots[name] = chosen
+        if len(places) > 1:
+            duplicates.append(Duplicate(name, f"{chosen}{name}", tuple(f"{p}{name}" for p in places if p != chosen)))
+    return Layout(roots), duplicates
+
+
+def _wanted(name: str, config: ApiConfig, policy: Policy) -> bool:
+    return name.isidentifier() and (not config.packages or name in config.packages) and not policy.excluded(name)
+
+
+def _present(git: Git, rev: str, paths: list[str]) -> set[str]:
+    if not paths:
+        return set()
+    if rev == WORKTREE:
+        return {p for p in paths if git.read(rev, p) is not None}
+    return {p for p, data in git.read_many(rev, paths).items() if data is not None}

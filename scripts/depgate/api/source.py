@@ -1,0 +1,151 @@
+"""Read a module file's source the way CPython would, within bounds, without running it.
+
+Every reader of Python source in `depgate.api` goes through `decode` and `parse`, so the syntax check, the
+formatting-only test and the import scan all see the same text CPython would compile:
+
+- the PEP 263 coding line is honoured: a file declaring another encoding is decoded with it when the codec is a
+  plain character map (`latin-1`, `cp1252`, ...). A codec that rewrites the text (`unicode_escape`, `rot13`,
+  `idna`, ...) can turn a line that looks like a comment into code, so such a file is refused (and refusing it fails
+  closed where it matters; see `depgate.api.surface`);
+- the work is bounded before the parser runs: the file size and a count of statement separators cap it, so a
+  hostile million-statement file costs a byte count, not gigabytes of syntax tree;
+- results are kept by content, so identical files (two revisions of an unchanged module, or an attacker's copies)
+  are decoded and parsed once per run.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import hashlib
+import io
+import os
+import tokenize
+from dataclasses import dataclass
+
+#: Files larger than this are not analysed (reported as a problem instead); generated code is never API.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+#: Upper bound of statements in a file, counted as newlines plus semicolons before parsing: a syntax tree of a
+#: million statements costs gigabytes, and the count is a cheap upper bound of what the parser would build.
+MAX_SEPARATORS = 60_000
+#: Statements in one module or class body beyond which a file is not handed to griffe: its visitor looks
+#: for each assignment's docstring among all following siblings, so its cost grows with the square of this.
+MAX_BODY_STATEMENTS = 2000
+#: Source encodings decoded as declared: codecs that map bytes to characters one for one and never rewrite text.
+SAFE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "ascii", "latin-1", "iso8859-1", "iso8859-15", "cp1252"})
+#: File name given to the compiler: on a syntax error CPython reopens the named file to quote the line,
+#: and the repository path would be opened relative to the working directory, outside the repository.
+COMPILE_NAME = os.devnull
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """A module file that could not be analysed at a revision."""
+
+    path: str
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What one file's source yields, kept by content: its text and static imports, or why it cannot be analysed.
+
+    Attributes:
+        text: The decoded source (None when it cannot be analysed).
+        problem: `(line, message)` when it cannot be analysed.
+        imports: Every import statement as `(level, module, name)`: `from ..a import b` is `(2, "a", "b")`,
+            `import a.b` is `(0, "a.b", "")`, a star import has the name `*`.
+    """
+
+    text: str | None
+    problem: tuple[int | None, str] | None = None
+    imports: tuple[tuple[int, str, str], ...] = ()
+
+
+class Sources:
+    """Decode and parse module files once per content (two revisions share their unchanged files).
+
+    Syntax trees are not kept (they cost far more memory than the text); what the analysis needs of them is.
+    """
+
+    def __init__(self) -> None:
+        self._parsed: dict[bytes, Parsed] = {}
+
+    def parsed(self, data: bytes) -> Parsed:
+        """Return what a file's content yields, parsing it on first use."""
+        key = hashlib.blake2b(data, digest_size=20).digest()
+        found = self._parsed.get(key)
+        if found is None:
+            found = self._parsed[key] = _parse(data)
+        return found
+
+    def check(self, path: str, data: bytes) -> str | ParseProblem:
+        """Return the text of a file that can be analysed, or why it cannot."""
+        found = self.parsed(data)
+        if found.problem is not None or found.text is None:
+            line, message = found.problem or (None, "the file cannot be analysed")
+            return ParseProblem(path, line, message)
+        return found.text
+
+
+def tree(data: bytes) -> ast.Module | None:
+    """Parse a file for comparison (uncached: two trees are compared and dropped), or None when it cannot be."""
+    text = _decode(data)
+    if not isinstance(text, str):
+        return None
+    try:
+        return ast.parse(text, COMPILE_NAME)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _decode(data: bytes) -> str | tuple[int | None, str]:
+    if len(data) > MAX_FILE_BYTES:
+        return None, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB"
+    if data.count(b"\n") + data.count(b";") > MAX_SEPARATORS:
+        return None, f"the file holds more than {MAX_SEPARATORS:,} lines and statements"
+    try:
+        declared, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # an unknown codec, or a cookie that contradicts a BOM
+        return getattr(exc, "lineno", None) or 1, f"the file's encoding declaration is not usable: {exc.msg}"
+    name = codecs.lookup(declared).name
+    if name not in SAFE_ENCODINGS:
+        return 1, (f"the file declares the source encoding {declared!r}, which rewrites the text before Python "
+                   "reads it; depgate analyses files in UTF-8 or a plain 8-bit encoding only")
+    try:
+        return data.decode("utf-8-sig" if name == "utf-8" else name)
+    except UnicodeDecodeError as exc:
+        encoding = "UTF-8" if name == "utf-8" else declared
+        return None, f"the file is not valid {encoding}; save it as UTF-8 ({exc.reason} at byte {exc.start})"
+
+
+def _parse(data: bytes) -> Parsed:
+    text = _decode(data)
+    if not isinstance(text, str):
+        return Parsed(None, text)
+    try:
+        module = compile(text, COMPILE_NAME, "exec", ast.PyCF_ONLY_AST | ast.PyCF_TYPE_COMMENTS, dont_inherit=True)
+    except SyntaxError as exc:
+        return Parsed(None, (exc.lineno, f"the file does not parse: {exc.msg}"))
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return Parsed(None, (None, f"the file does not parse: {_why(exc)}"))
+    imports: list[tuple[int, str, str]] = []
+    for node in ast.walk(module):
+        if isinstance(node, (ast.Module, ast.ClassDef)) and len(node.body) > MAX_BODY_STATEMENTS:
+            where = "the module" if isinstance(node, ast.Module) else f"class {node.name}"
+            return Parsed(None, (getattr(node, "lineno", None),
+                                 f"{where} has {len(node.body)} statements in one body, more than the "
+                                 f"{MAX_BODY_STATEMENTS} depgate analyses"))
+        if isinstance(node, ast.Import):
+            imports.extend((0, alias.name, "") for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            imports.extend((node.level, node.module or "", alias.name) for alias in node.names)
+    return Parsed(text, None, tuple(imports))
+
+
+def _why(exc: BaseException) -> str:
+    """A parser failure in words, also when the exception carries no message (MemoryError)."""
+    if isinstance(exc, (RecursionError, MemoryError)):
+        return f"it is nested too deeply for the parser ({type(exc).__name__})"
+    return str(exc) or type(exc).__name__
