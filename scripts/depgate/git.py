@@ -8,11 +8,17 @@ all output is read with `-z` so unusual file names survive.
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 import subprocess  # nosec B404 - git is run with an argument list, never through a shell (see SECURITY.md)
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from depgate.errors import GitError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 #: The pseudo-revision meaning "the files in the work tree, as they are now".
 WORKTREE = "WORKTREE"
@@ -35,17 +41,30 @@ _SCRUBBED_ENV = frozenset({
     "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_SHALLOW_FILE", "GIT_GRAFT_FILE",
     "GIT_REPLACE_REF_BASE", "GIT_EXTERNAL_DIFF", "GIT_DIFF_OPTS", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS",
     "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_EXEC_PATH", "GIT_PROXY_COMMAND",
+    # Pathspec settings: a case-insensitive or glob match would read another file than the one named.
+    "GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS",
 })
 # Settings a repository's own .git/config could use to run a program, switched off on every call
 # (command-line settings win over the repository's); `log.showSignature` would run `gpg.program` on
 # every signed commit a pull request brings. Filter drivers are handled per call
-# (`Git._filter_overrides`): their names are the repository's.
-_SAFE_OPTIONS = ("-c", "core.quotepath=off", "-c", "core.fsmonitor=false", "-c", "diff.external=",
+# (`Git._filter_overrides`): their names are the repository's. Paths depgate gives git are file names,
+# never patterns: `--literal-pathspecs` keeps `*.md` or `:(glob)x` from matching other files.
+_SAFE_OPTIONS = ("--literal-pathspecs",
+                 "-c", "core.quotepath=off", "-c", "core.fsmonitor=false", "-c", "diff.external=",
                  "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat", "-c", "core.sshCommand=",
                  "-c", "core.untrackedCache=false", "-c", "log.showSignature=false")
 
 # Commands that may read work-tree files (and so apply filter drivers to them).
 _WORKTREE_COMMANDS = frozenset({"diff", "ls-files", "status", "add", "update-index", "hash-object"})
+
+# A full object id (SHA-1 or SHA-256). Abbreviated ids are refused: git would also take them as ref names.
+_OID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?", re.IGNORECASE)
+# Tree entry modes. git canonicalises the modes of the trees it reads, so a blob is always one of the first three.
+_FILE_MODES = frozenset({"100644", "100755"})
+_LINK_MODE = "120000"
+_ENTRY_KINDS = frozenset({"blob", "tree", "commit"})
+# What `cat-file --batch` answers, instead of a header, for a name it cannot give.
+_NO_OBJECT = frozenset({b"missing", b"ambiguous"})
 
 
 def git_env() -> dict[str, str]:
@@ -70,6 +89,45 @@ class ChangedFile:
     old_path: str | None = None
 
 
+@dataclass(frozen=True)
+class TreeEntry:
+    """One entry of a tree at a revision, as `git ls-tree` lists it.
+
+    Attributes:
+        mode: `100644`, `100755` (regular files), `120000` (symbolic link), `040000` (folder), `160000` (submodule).
+        kind: `blob`, `tree` or `commit` (a submodule).
+        oid: The object id.
+        path: Repository-relative path; bytes that are not UTF-8 are kept with surrogateescape.
+        size: The blob's size in bytes when sizes were asked for (`Git.ls_tree(sizes=True)`), else None.
+    """
+
+    mode: str
+    kind: str
+    oid: str
+    path: str
+    size: int | None = None
+
+    @property
+    def is_file(self) -> bool:
+        """A regular file (a blob that is not a link)."""
+        return self.kind == "blob" and self.mode in _FILE_MODES
+
+    @property
+    def is_link(self) -> bool:
+        """A symbolic link (a blob holding the target's name)."""
+        return self.kind == "blob" and self.mode == _LINK_MODE
+
+    @property
+    def is_dir(self) -> bool:
+        """A folder."""
+        return self.kind == "tree"
+
+    @property
+    def is_submodule(self) -> bool:
+        """A submodule (a commit of another repository)."""
+        return self.kind == "commit"
+
+
 class Git:
     """A repository on disk, read through the git command line."""
 
@@ -77,11 +135,18 @@ class Git:
         self.repo = Path(repo)
         self._blob_cache: dict[tuple[str, str], bytes | None] = {}
         self._filters: tuple[str, ...] | None = None
+        self._top: Path | None = None
 
     # -- plumbing ---------------------------------------------------------------------------------
 
-    def run(self, *args: str, check: bool = True, input_bytes: bytes | None = None) -> bytes:
+    def run(self, *args: str, check: bool = True, input_bytes: bytes | None = None, cwd: Path | None = None) -> bytes:
         """Run git and return its standard output.
+
+        Args:
+            args: git's arguments, after depgate's fixed settings.
+            check: Raise when git exits non-zero.
+            input_bytes: What git reads on its standard input.
+            cwd: Where git runs (default: `repo`).
 
         Raises:
             GitError: git is missing, or exited non-zero while `check` is true.
@@ -91,7 +156,7 @@ class Git:
             # `--end-of-options` or are validated by `resolve`.
             proc = subprocess.run(  # nosec B603 B607 - see SECURITY.md, "bandit findings"
                 ["git", *_SAFE_OPTIONS, *self._filter_overrides(args), *args],
-                cwd=self.repo,
+                cwd=cwd or self.repo,
                 env=git_env(),
                 input=input_bytes,
                 capture_output=True,
@@ -234,6 +299,83 @@ class Git:
                     result.append(ChangedFile("A", _decode_path(path)))
         return result
 
+    def ls_tree(self, rev: str, paths: Sequence[str] = (), *, recursive: bool = False,
+                sizes: bool = False) -> list[TreeEntry]:
+        """List tree entries at a revision with one `git ls-tree`.
+
+        Paths are repository-relative and taken literally (no wildcards, no `:(magic)`), whatever folder
+        `repo` is. Without paths the top folder is listed. As in git, a path names that entry (a folder
+        path lists the folder itself), a path ending in `/` lists the folder's entries, and several paths
+        into one folder may list all of its entries: callers pick the paths they want from the answer.
+
+        Args:
+            rev: A revision (never `WORKTREE`); it is passed after `--end-of-options`.
+            paths: Paths to list (default: the top folder).
+            recursive: Descend into folders, listing the files inside (folders themselves are not listed).
+            sizes: Also learn each blob's size (`TreeEntry.size`).
+
+        Returns:
+            The entries, in git's order.
+
+        Raises:
+            GitError: the revision is unknown, a path is empty, holds a NUL or leaves the repository, or git
+                answers something that is not an `ls-tree` listing.
+        """
+        if rev == WORKTREE:
+            raise ValueError("ls_tree reads a revision; list the work tree with list_files or list_entries")
+        for path in paths:
+            if not path or "\0" in path:
+                raise GitError(f"cannot list the path {path!r} at {rev!r}: it is empty or holds a NUL byte",
+                               path=self.repo)
+        args = ["ls-tree", "-z", "--full-tree"]  # and --literal-pathspecs, as on every call (`_SAFE_OPTIONS`)
+        if recursive:
+            args.append("-r")
+        if sizes:
+            args.append("-l")
+        # NOTE: no `--` after the revision: once `--end-of-options` ends option parsing, ls-tree takes a `--`
+        # for a path (and lists a file of that name). git takes the paths relative to the folder it runs in,
+        # even with --full-tree, so it runs at the top.
+        out = self.run(*args, "--end-of-options", rev, *paths, cwd=self._toplevel_dir() if paths else None)
+        return [_tree_entry(record, sizes) for record in out.split(b"\0") if record]
+
+    def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes | None]:
+        """Read blobs by object id with one `git cat-file --batch`.
+
+        Args:
+            oids: Full object ids (duplicates are read once).
+
+        Returns:
+            Each id's contents; None for an id that is missing, is not a blob (a tree, a commit) or is not
+            a full object id (an abbreviated id or a name is never passed to git).
+
+        Raises:
+            GitError: git failed, or answered something that is not the batch format.
+        """
+        result: dict[str, bytes | None] = dict.fromkeys(oids)
+        asked = [oid for oid in result if _OID.fullmatch(oid)]
+        if not asked:
+            return result
+        out = self.run("cat-file", "--batch", input_bytes="".join(f"{oid}\n" for oid in asked).encode("ascii"))
+        pos = 0
+        for oid in asked:
+            # Each answer: `<oid> <type> <size>\n<contents>\n`, or `<oid> missing\n`.
+            end = out.find(b"\n", pos)
+            header = out[pos:end].split(b" ") if end >= 0 else []
+            name = oid.lower().encode("ascii")
+            if len(header) == 2 and header[0].lower() == name and header[1] in _NO_OBJECT:
+                pos = end + 1
+                continue
+            if len(header) != 3 or header[0].lower() != name or not header[2].isdigit():
+                raise GitError(f"`git cat-file --batch` gave an answer depgate does not understand for {oid}",
+                               path=self.repo)
+            start, size = end + 1, int(header[2])
+            if out[start + size:start + size + 1] != b"\n":
+                raise GitError(f"`git cat-file --batch` cut the contents of {oid} short", path=self.repo)
+            if header[1] == b"blob":
+                result[oid] = out[start:start + size]
+            pos = start + size + 1
+        return result
+
     def list_files(self, rev: str, under: str = "") -> list[str]:
         """List the regular files (blobs) at a revision, optionally only under a folder."""
         if rev == WORKTREE:
@@ -242,18 +384,8 @@ class Git:
                 args += ["--", under]
             paths = [_decode_path(p) for p in self.run(*args).split(b"\0") if p]
             return sorted(p for p in paths if (self.repo / p).is_file() and not (self.repo / p).is_symlink())
-        args = ["ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev]
-        if under:
-            args += ["--", under]
-        files = []
-        for entry in self.run(*args).split(b"\0"):
-            if not entry:
-                continue
-            meta, _, path = entry.partition(b"\t")
-            mode, kind, _ = meta.split(b" ", 2)
-            if kind == b"blob" and mode in (b"100644", b"100755"):
-                files.append(_decode_path(path))
-        return sorted(files)
+        return sorted(entry.path for entry in self.ls_tree(rev, [under] if under else [], recursive=True)
+                      if entry.is_file)
 
     def list_entries(self, rev: str, under: str) -> list[tuple[str, str]]:
         """List `(path, kind)` directly under a folder at a revision; kind is `file`, `dir`, `link` or `other`."""
@@ -267,16 +399,8 @@ class Git:
                         else "file" if child.is_file() else "other")
                 out.append((f"{under.rstrip('/')}/{child.name}", kind))
             return out
-        out = []
-        for entry in self.run("ls-tree", "-z", "--full-tree", "--end-of-options", rev, "--",
-                              under.rstrip("/") + "/").split(b"\0"):
-            if not entry:
-                continue
-            meta, _, path = entry.partition(b"\t")
-            mode, kind, _ = meta.split(b" ", 2)
-            label = {b"tree": "dir", b"commit": "other"}.get(kind, "link" if mode == b"120000" else "file")
-            out.append((_decode_path(path), label))
-        return out
+        folder = under.strip("/")
+        return [(entry.path, _kind_label(entry)) for entry in self.ls_tree(rev, [folder + "/"] if folder else [])]
 
     def read(self, rev: str, path: str) -> bytes | None:
         """Return a file's bytes at a revision, or None when there is no blob at that path.
@@ -296,46 +420,43 @@ class Git:
         self._blob_cache[key] = data
         return data
 
-    def read_many(self, rev: str, paths: list[str]) -> dict[str, bytes | None]:
-        """Read many files at one revision with a single `git cat-file --batch`."""
+    def read_many(self, rev: str, paths: Sequence[str]) -> dict[str, bytes | None]:
+        """Read many files at one revision: one `ls_tree` for their object ids, one `read_blobs` for the contents.
+
+        Any file name works (newlines, spaces, bytes that are not UTF-8, wildcard characters). A path that
+        is not a blob (missing, a folder, a submodule), is empty or leaves the repository reads as None.
+        """
         if rev == WORKTREE:
             return {p: self.read(rev, p) for p in paths}
-        if not paths:
-            return {}
-        # NOTE: `cat-file --batch` takes one name per line, so a path holding a newline is read on its own;
-        # names that are not UTF-8 go back to their original bytes (see `_decode_path`).
-        plain = [p for p in paths if "\n" not in p]
-        result: dict[str, bytes | None] = {p: self._read_odd(rev, p) for p in paths if "\n" in p}
-        names = [f"{rev}:{p}".encode("utf-8", "surrogateescape") for p in plain]
-        out = self.run("cat-file", "--batch", input_bytes=b"".join(name + b"\n" for name in names)) if plain else b""
-        pos = 0
-        for p, name in zip(plain, names, strict=True):
-            end = out.index(b"\n", pos)
-            line = out[pos:end]
-            pos = end + 1
-            header = line.split(b" ")
-            if line == name + b" missing" or len(header) != 3 or not header[2].isdigit():
-                result[p] = None  # "<name> missing" (the name may hold spaces)
-            elif header[1] == b"blob":
-                size = int(header[2])
-                result[p] = out[pos:pos + size]
-                pos += size + 1
-            else:  # a tree or a submodule commit: its contents follow, skip them
-                pos += int(header[2]) + 1
-                result[p] = None
-        for p in paths:
-            self._blob_cache[(rev, p)] = result[p]
+        result: dict[str, bytes | None] = {}
+        wanted: dict[str, str] = {}  # path as asked -> path as git lists it
+        for path in paths:
+            if (rev, path) in self._blob_cache:
+                result[path] = self._blob_cache[(rev, path)]
+            elif (listed := _tree_path(path)) is None:
+                result[path] = None
+            else:
+                wanted[path] = listed
+        if wanted:
+            names = set(wanted.values())
+            found = {entry.path: entry for entry in self.ls_tree(rev, sorted(names))
+                     if entry.path in names and entry.kind == "blob"}
+            blobs = self.read_blobs(entry.oid for entry in found.values())
+            for path, listed in wanted.items():
+                entry = found.get(listed)
+                result[path] = data = None if entry is None else blobs.get(entry.oid)
+                self._blob_cache[(rev, path)] = data
         return result
 
-    def _read_odd(self, rev: str, path: str) -> bytes | None:
-        """Read one blob whose path `cat-file --batch` cannot take (a newline in it), through its object id."""
-        listing = self.run("--literal-pathspecs", "ls-tree", "-z", "--full-tree", rev, "--", path)
-        for entry in listing.split(b"\0"):
-            meta, _, raw = entry.partition(b"\t")
-            fields = meta.split(b" ")
-            if len(fields) == 3 and fields[1] == b"blob" and _decode_path(raw) == path:
-                return self.run("cat-file", "blob", fields[2].decode("ascii"))
-        return None
+    def _toplevel_dir(self) -> Path:
+        """The folder git takes repository-relative paths from: the work tree's top, or `repo` when bare."""
+        if self._top is None:
+            if (self.repo / ".git").exists():
+                self._top = self.repo  # git looks no further up than a `.git` entry: no process needed
+            else:
+                cdup = _decode_path(self.run("rev-parse", "--show-cdup", check=False)).strip("\n")
+                self._top = self.repo / cdup if cdup else self.repo
+        return self._top
 
     def commit_messages(self, base: str, head: str) -> list[str]:
         """Return the full messages of the commits in `base..head`, oldest first."""
@@ -354,6 +475,42 @@ class Git:
     def first_parent_commits(self, rev_range: str) -> list[str]:
         """List the first-parent commits of a range (`A..B`), oldest first."""
         return self.text("rev-list", "--first-parent", "--reverse", "--end-of-options", rev_range, "--").split()
+
+
+def _tree_entry(record: bytes, sizes: bool) -> TreeEntry:
+    """Parse one NUL-terminated `ls-tree` record: `<mode> <kind> <oid>[ <size>]\t<path>`.
+
+    Raises:
+        GitError: the record does not have that shape.
+    """
+    meta, tab, raw_path = record.partition(b"\t")
+    fields = [field.decode("ascii", "replace") for field in meta.split()]
+    size_field = fields[3] if sizes and len(fields) == 4 else "-"
+    if (not tab or not raw_path or len(fields) != (4 if sizes else 3) or len(fields[0]) != 6
+            or not fields[0].isdigit() or fields[1] not in _ENTRY_KINDS or not _OID.fullmatch(fields[2])
+            or not (size_field == "-" or size_field.isdigit())):
+        raise GitError(f"`git ls-tree` gave a line depgate does not understand: {record[:200]!r}")
+    size = int(size_field) if size_field.isdigit() else None
+    return TreeEntry(fields[0], fields[1], fields[2], _decode_path(raw_path), size)
+
+
+def _kind_label(entry: TreeEntry) -> str:
+    """The `Tree.entries` word for an entry's kind."""
+    if entry.is_dir:
+        return "dir"
+    if entry.is_link:
+        return "link"
+    return "file" if entry.is_file else "other"
+
+
+def _tree_path(path: str) -> str | None:
+    """The path as `ls-tree` lists it (`./a//b` is `a/b`), or None when no blob can have it."""
+    if not path or "\0" in path or path.startswith("/"):
+        return None
+    listed = posixpath.normpath(path)
+    if listed in (".", "..") or listed.startswith("../"):
+        return None
+    return listed
 
 
 def _decode_path(raw: bytes) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from depgate.git import WORKTREE
 
 if TYPE_CHECKING:
-    from depgate.git import Git
+    from depgate.git import Git, TreeEntry
 
 
 # Errors that mean "not a regular file here" (as pathlib's `is_file` treats them), not a failure.
@@ -165,45 +165,38 @@ class GitTree:
             if path not in self._sizes:
                 folders.setdefault(path.rpartition("/")[0], set()).add(path)
         for folder, wanted in folders.items():
-            where = f"{folder}/" if folder else "."
-            listing = self.git.run("ls-tree", "-z", "-l", "--full-tree", self.rev, "--", where)
             small: dict[str, list[str]] = {}
-            for entry in listing.split(b"\0"):
-                meta, _, raw_path = entry.partition(b"\t")
-                path = raw_path.decode("utf-8", "surrogateescape")
-                fields = meta.split()
-                if path not in wanted or len(fields) != 4:
-                    continue
-                mode, kind, oid, size = (f.decode("ascii", "replace") for f in fields)
-                if kind != "blob" or mode not in ("100644", "100755") or not size.isdigit():
+            for entry in self.git.ls_tree(self.rev, [f"{folder}/"] if folder else [], sizes=True):
+                if entry.path not in wanted or not entry.is_file or entry.size is None:
                     continue  # a link, a folder or a submodule: `size` reads it the slow way and says so
-                self._sizes[path] = int(size)
-                if max_bytes is None or int(size) <= max_bytes:
-                    small.setdefault(oid, []).append(path)  # identical files share one blob
-            if small:
-                self._read_blobs(small)
+                self._sizes[entry.path] = entry.size
+                if max_bytes is None or entry.size <= max_bytes:
+                    small.setdefault(entry.oid, []).append(entry.path)  # identical files share one blob
+            for oid, data in self.git.read_blobs(small).items():
+                if data is not None:  # else it is read the slow way, by path
+                    for path in small[oid]:
+                        self._data[path] = data
 
-    def _read_blobs(self, oids: dict[str, list[str]]) -> None:
-        """Read blobs by object id with one `git cat-file --batch`, into memory by path."""
-        out = self.git.run("cat-file", "--batch", input_bytes="".join(f"{oid}\n" for oid in oids).encode())
-        pos = 0
-        for oid, paths in oids.items():
-            end = out.find(b"\n", pos)
-            header = out[pos:end].split(b" ")
-            if end < 0 or len(header) != 3 or header[1] != b"blob" or header[0].decode("ascii", "replace") != oid:
-                return  # an answer we do not understand: what is left is read the slow way
-            size = int(header[2])
-            for path in paths:
-                self._data[path] = out[end + 1:end + 1 + size]
-            pos = end + 1 + size + 1
+    def _file(self, path: str) -> TreeEntry | None:
+        """The tree entry of a regular file at `path` (not a link, folder or submodule), else None."""
+        if not path or "\0" in path:
+            return None
+        return next((entry for entry in self.git.ls_tree(self.rev, [path], sizes=True)
+                     if entry.path == path and entry.is_file), None)
 
     def size(self, path: str) -> int | None:
-        if path in self._sizes:
-            return self._sizes[path]
-        data = self.git.read(self.rev, path)
-        return None if data is None else len(data)
+        if path not in self._sizes:
+            if self.rev == WORKTREE:
+                data = self.git.read(self.rev, path)
+                return None if data is None else len(data)
+            entry = self._file(path)
+            self._sizes[path] = None if entry is None else entry.size
+        return self._sizes[path]
 
     def read(self, path: str) -> bytes | None:
         if path in self._data:
             return self._data[path]
-        return self.git.read(self.rev, path)
+        if self.rev == WORKTREE:
+            return self.git.read(self.rev, path)
+        entry = self._file(path)
+        return None if entry is None else self.git.read_blobs([entry.oid])[entry.oid]

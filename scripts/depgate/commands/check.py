@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import posixpath
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -211,9 +212,10 @@ def _folder_problems(git: Git, head: str, config: Config) -> tuple[Diagnostic, .
         kind = ("a symbolic link" if path.is_symlink()
                 else None if path.is_dir() or not path.exists() else "not a folder")
     else:
-        listing = git.run("--literal-pathspecs", "ls-tree", "-z", "--full-tree", head, "--", folder)
-        mode = listing.split(b" ", 1)[0] if listing else b"040000"
-        kind = {b"040000": None, b"120000": "a symbolic link", b"160000": "a submodule"}.get(mode, "a file")
+        listed = posixpath.normpath(folder) if folder else ""  # as ls-tree names it: `./deps` is `deps`
+        entry = next((e for e in git.ls_tree(head, [listed]) if e.path == listed), None) if folder else None
+        kind = (None if entry is None or entry.is_dir else "a symbolic link" if entry.is_link
+                else "a submodule" if entry.is_submodule else "a file")
     if kind is None:
         return ()
     from depgate.diagnostics import Location

@@ -567,11 +567,13 @@ def _open_pull_overview(ctx: Context, client: GitHubClient, root: Path, config: 
     files = client.open_pull_files(pattern)
     if files is None:
         return ""
+    from depgate.git import Git
+
     existing: dict[int, str] = {}
-    for path in _git(str(root), "ls-tree", "-r", "--name-only", "HEAD", "--", folder + "/").splitlines():
-        m = _DEP_FILE.search(path)
+    for entry in Git(root).ls_tree("HEAD", [folder + "/"] if folder else [], recursive=True):
+        m = _DEP_FILE.search(entry.path)
         if m:
-            existing[int(m.group(1))] = path
+            existing[int(m.group(1))] = entry.path
     claims: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for f in files:
         m = _DEP_FILE.search(f.path)
