@@ -202,17 +202,36 @@ def _tp(body: str) -> dict[str, str | None]:
 
 CASES: list[Case] = [
     # -- removals --------------------------------------------------------------------------------------
-    # Fires: a public function dropped from the package and its module.
+    # Fires once: a public function dropped from the package and its module is one finding (also naming the
+    # other path).
     Case("function-removed", new={**_sub(_CORE, '"Hook", "build_model"', '"Hook"',
                                          "from .build import DEFAULT_DTYPE, build_model",
                                          "from .build import DEFAULT_DTYPE"),
                                   **_sub(_BUILD, _SIG, "def _gone(name, mesh):"),
                                   "d9d/__init__.py": '__all__ = []\n'},
-         expected=(("A101", "d9d.build_model"), ("A101", "d9d.core.build_model"))),
+         expected=(("A101", "d9d.build_model"),)),
     # Fires: a public constant removed.
     Case("constant-removed", new={_CORE: textwrap.dedent(BASE[_CORE]).replace('"DEFAULT_DTYPE", ', "")
                                   .replace("DEFAULT_DTYPE, ", "")},
          expected=(("A101", "d9d.core.DEFAULT_DTYPE"),)),
+    # Advisory only: the constant left `__all__`, but the package's `__getattr__` still returns it with a
+    # DeprecationWarning (PEP 562), so every import keeps working.
+    Case("deprecated-by-getattr", new={_CORE: textwrap.dedent(BASE[_CORE]).replace('"DEFAULT_DTYPE", ', "")
+                                       .replace("DEFAULT_DTYPE, ", "") + textwrap.dedent('''
+
+                                           def __getattr__(name):
+                                               if name == "DEFAULT_DTYPE":
+                                                   import warnings
+
+                                                   warnings.warn("use dtype=", DeprecationWarning, stacklevel=2)
+                                                   return "bf16"
+                                               raise AttributeError(name)
+                                       ''')},
+         expected=(("A120", "d9d.core.DEFAULT_DTYPE"),)),
+    # Fires: an override removed whose base method is abstract is a removal (DataParallel became abstract); a
+    # base method that is concrete with the same signature would not fire (tests/test_api_false_alarms.py).
+    Case("override-removed-abstract-base", new=_sub(_DDP, "    def apply(self, model):\n        return model\n\n", ""),
+         expected=(("A101", "d9d.module.parallelism.DataParallel.apply"),)),
     # Does not fire: a private helper removed.
     Case("private-removed", new=_sub(_BUILD, "def _helper(name):\n    return name\n", "")),
     # Does not fire: a name that is not in `__all__` removed from its module.
@@ -256,6 +275,10 @@ CASES: list[Case] = [
     # Does not fire: keyword-only -> positional-or-keyword accepts every existing call.
     Case("param-kind-compatible", new=_sub(_BUILD, _SIG, _SIG.replace('*, dtype: str = "bf16",',
                                                                        'dtype: str = "bf16", *,'))),
+    # Advisory only: a keyword-only parameter removed is still accepted by the new `**options` (not A105).
+    Case("kwonly-absorbed-by-kwargs", new=_sub(_BUILD, _SIG, _SIG.replace("compile: bool = False, warmup: int = 1_000",
+                                                                           "warmup: int = 1_000, **options")),
+         expected=(("A305", "d9d.build_model"),)),
     # Fires: a keyword-only parameter lost its default.
     Case("param-required", new=_sub(_BUILD, _SIG, _SIG.replace('dtype: str = "bf16"', "dtype: str")),
          expected=(("A109", "d9d.build_model"),)),

@@ -8,9 +8,12 @@ yield changes and never print.
 from __future__ import annotations
 
 import ast
+import os
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from griffe import ParameterKind
+import griffe
+from griffe import BreakageKind, ParameterKind
 
 from depgate.api import kinds as K
 from depgate.api.snapshot import Broken
@@ -19,7 +22,7 @@ from depgate.api.surface import Entry, Unknown, matches
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    import griffe
+    from griffe import Breakage
 
     from depgate.api.kinds import ApiChange
     from depgate.api.snapshot import Revision
@@ -27,11 +30,6 @@ if TYPE_CHECKING:
 
 _POSITIONAL = (ParameterKind.positional_only, ParameterKind.positional_or_keyword)
 _VARIADIC = (ParameterKind.var_positional, ParameterKind.var_keyword)
-#: Kind changes every existing call survives.
-_COMPATIBLE_KINDS = {
-    (ParameterKind.positional_only, ParameterKind.positional_or_keyword),
-    (ParameterKind.keyword_only, ParameterKind.positional_or_keyword),
-}
 _ABSTRACT_BASES = frozenset({"abc.ABC", "typing.Protocol", "typing_extensions.Protocol"})
 _ABSTRACT_METAS = frozenset({"abc.ABCMeta", "ABCMeta"})
 _PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
@@ -42,6 +40,8 @@ _PYDANTIC_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "p
 #: Dunder methods that are part of a class's public contract.
 _PUBLIC_DUNDERS = frozenset({"__init__", "__call__"})
 _MAX_ANCESTRY = 16
+#: Warning categories that mark a name a module `__getattr__` keeps as deprecated.
+_DEPRECATION_WARNINGS = frozenset({"DeprecationWarning", "FutureWarning"})
 
 
 class Differ:
@@ -62,6 +62,8 @@ class Differ:
         self.base = base
         self.head = head
         self.unknown = {p for side in (base, head) for p, e in side.items() if isinstance(e, Unknown)}
+        #: Removed public path -> the added path it moved to (set by `changes`).
+        self._moves: dict[str, str] = {}
 
     # -- names ------------------------------------------------------------------------------------------
 
@@ -70,36 +72,92 @@ class Differ:
         return any(".".join(parts[:i]) in self.unknown for i in range(1, len(parts) + 1))
 
     def changes(self) -> Iterator[ApiChange]:
-        """Yield every change between the two surfaces."""
+        """Yield every change between the two surfaces.
+
+        An object public at several paths gives one finding per outcome (removed, moved, deprecated, added),
+        reported under its shortest path with the other paths in `ApiChange.also`. Removing one of its paths
+        while another stays is still a removal of that path: only paths that share an outcome are merged.
+        """
         removed = sorted(p for p, e in self.base.items() if p not in self.head and not self._ignored(p))
         added = sorted(p for p, e in self.head.items() if p not in self.base and not self._ignored(p))
         moves = self._pair_moves(removed, added)
+        self._moves = moves
         moved_to = set(moves.values())
         # A removed or moved module takes its names with it: report the module, not each name again.
         gone_modules = {p for p in removed if self.base[p].kind == "module"}  # type: ignore[union-attr]
+        outcomes: dict[tuple[str, str], list[str]] = {}
         for old_path in removed:
             if old_path.rsplit(".", 1)[0] in gone_modules or any(old_path.startswith(m + ".") for m in gone_modules):
                 continue
-            old, new = self.base[old_path], self.head.get(moves.get(old_path, ""))
+            old = self.base[old_path]
             if not isinstance(old, Entry):  # pragma: no cover - unknown paths are filtered above
                 continue
-            if isinstance(new, Entry):
-                yield K.make_change(K.SYMBOL_MOVED, old_path, new.file, new.line,
-                                    f"{old_path} moved to {new.path} without keeping the old path.",
-                                    old=old_path, new=new.path)
-            elif old.kind == "module":
-                yield K.make_change(K.MODULE_REMOVED, old_path, old.file, None,
-                                    f"Public module {old_path} was removed.")
+            outcome = "moved" if isinstance(self.head.get(moves.get(old_path, "")), Entry) else "removed"
+            outcomes.setdefault((old.canonical, outcome), []).append(old_path)
+        for (_, outcome), paths in outcomes.items():
+            if outcome == "moved":
+                yield from self._moved(_shortest_first(paths), moves)
             else:
-                yield K.make_change(K.SYMBOL_REMOVED, old_path, old.file, old.line,
-                                    f"Public {old.kind} {old_path} was removed.")
+                yield from self._removed(_shortest_first(paths))
         # Objects already public at another path are not new abstractions or strategies, only new paths.
         existing = {e.canonical for p, e in self.head.items()
                     if isinstance(e, Entry) and isinstance(self.base.get(p), Entry)}
+        fresh: dict[str, list[str]] = {}
         for new_path in added:
             if new_path not in moved_to:
-                yield from self._added(self.head[new_path], existing)  # type: ignore[arg-type]
-        yield from self._compare_common()
+                fresh.setdefault(self.head[new_path].canonical, []).append(new_path)  # type: ignore[union-attr]
+        for paths in fresh.values():
+            first, *also = _shortest_first(paths)
+            for change in self._added(self.head[first], existing):  # type: ignore[arg-type]
+                yield _with_also(change, also) if change.symbol == first else change
+        compared: set[tuple[str, str]] = set()
+        yield from self._compare_common(compared)
+        yield from self._compare_moved(moves, compared)
+
+    def _moved(self, paths: list[str], moves: dict[str, str]) -> Iterator[ApiChange]:
+        """One move of an object from its old public paths (shortest first) to new ones."""
+        old_path, *also = paths
+        new: Entry = self.head[moves[old_path]]  # type: ignore[assignment]  # `changes` pairs entries only
+        yield _with_also(K.make_change(K.SYMBOL_MOVED, old_path, new.file, new.line,
+                                       f"{old_path} moved to {new.path} without keeping the old path.",
+                                       old=old_path, new=new.path), also)
+
+    def _removed(self, paths: list[str]) -> Iterator[ApiChange]:
+        """One removal of an object from its public paths (shortest first), or a deprecation per path.
+
+        A module whose `__getattr__` still returns a name with a deprecation warning keeps it importable:
+        that path is deprecated, not removed (A120). Any other `__getattr__` cannot be evaluated statically,
+        so the name stays removed and the message says why depgate could not tell.
+        """
+        gone: list[str] = []
+        opaque: list[str] = []
+        for path in paths:
+            module, _, name = path.rpartition(".")
+            found = _module_getattr(self.revs[1], module)
+            if found is None:
+                gone.append(path)
+            elif _deprecates(found, name):
+                kind = self.base[path].kind  # type: ignore[union-attr]  # `changes` groups entries only
+                yield K.make_change(K.PUBLIC_NAME_DEPRECATED, path, self.revs[1].files[module], found.line,
+                                    f"Public {kind} {path} left `__all__` but `{module}.__getattr__` still returns it "
+                                    "with a deprecation warning.", old=path)
+            else:
+                opaque.append(module)
+                gone.append(path)
+        if not gone:
+            return
+        first, *also = gone
+        old: Entry = self.base[first]  # type: ignore[assignment]  # `changes` groups entries only
+        if old.kind == "module":
+            change = K.make_change(K.MODULE_REMOVED, first, old.file, None, f"Public module {first} was removed.")
+        else:
+            change = _with_also(K.make_change(K.SYMBOL_REMOVED, first, old.file, old.line,
+                                              f"Public {old.kind} {first} was removed."), also)
+            why = "".join(f" `{m}` defines `__getattr__`, which depgate cannot evaluate; the name is treated as "
+                          "removed." for m in opaque)
+            yield replace(change, message=change.message + why) if why else change
+            return
+        yield _with_also(change, also)
 
     def _pair_moves(self, removed: list[str], added: list[str]) -> dict[str, str]:
         """Pair removed and added paths by last name and kind: each pair is one move."""
@@ -159,7 +217,8 @@ class Differ:
 
     # -- objects present at both revisions -------------------------------------------------------------
 
-    def _compare_common(self) -> Iterator[ApiChange]:
+    def _compare_common(self, compared: set[tuple[str, str]]) -> Iterator[ApiChange]:
+        """Compare the objects public at the same path at both revisions; record each `(old, new)` definition pair."""
         groups: dict[tuple[str, str], list[str]] = {}
         for path, new in self.head.items():
             old = self.base.get(path)
@@ -168,19 +227,40 @@ class Differ:
             if "external" in (old.kind, new.kind):
                 continue  # outside the analysed packages: nothing to compare
             groups.setdefault((old.canonical, new.canonical), []).append(path)
+        compared.update(groups)
         for paths in groups.values():
             # The same object exported at several paths is compared once, under its shortest path.
-            path = min(paths, key=lambda p: (p.count("."), p))
+            path, *also = _shortest_first(paths)
             old, new = self.base[path], self.head[path]
             if not isinstance(old, Entry) or not isinstance(new, Entry):  # pragma: no cover - filtered above
                 continue
             if old.kind != new.kind:
-                yield K.make_change(K.KIND_CHANGED, path, new.file, new.line,
-                                    f"{path} changed from a {old.kind} to a {new.kind}.", old=old.kind, new=new.kind)
-            elif new.kind == "function":
-                yield from self._functions(path, old.obj, new.obj)  # type: ignore[arg-type]
-            elif new.kind == "class":
-                yield from self._classes(path, old.obj, new.obj)  # type: ignore[arg-type]
+                yield _with_also(K.make_change(K.KIND_CHANGED, path, new.file, new.line,
+                                               f"{path} changed from a {old.kind} to a {new.kind}.",
+                                               old=old.kind, new=new.kind), also)
+            else:
+                yield from self._compare_same_kind(path, old, new)
+
+    def _compare_moved(self, moves: dict[str, str], compared: set[tuple[str, str]]) -> Iterator[ApiChange]:
+        """Compare each moved function or class with its new definition, under its new path.
+
+        The move itself is one finding (A103); what changed in the object (a parameter, a method) is
+        reported as for an object that stayed, once per definition pair.
+        """
+        for old_path, new_path in sorted(moves.items(), key=lambda item: _shortest_key(item[1])):
+            old, new = self.base[old_path], self.head[new_path]
+            if not isinstance(old, Entry) or not isinstance(new, Entry) or old.kind != new.kind:
+                continue
+            if (old.canonical, new.canonical) in compared:
+                continue
+            compared.add((old.canonical, new.canonical))
+            yield from self._compare_same_kind(new_path, old, new)
+
+    def _compare_same_kind(self, path: str, old: Entry, new: Entry) -> Iterator[ApiChange]:
+        if new.kind == "function":
+            yield from self._functions(path, old.obj, new.obj)  # type: ignore[arg-type]
+        elif new.kind == "class":
+            yield from self._classes(path, old.obj, new.obj)  # type: ignore[arg-type]
 
     def _functions(self, symbol: str, old: griffe.Function, new: griffe.Function) -> Iterator[ApiChange]:
         yield from compare_parameters(symbol, old, new)
@@ -189,7 +269,10 @@ class Differ:
         base_rev, head_rev = self.revs
         file, line = str(new.filepath), new.lineno
         new_ancestors = set(_ancestors(head_rev, new))
-        replaced = [b for b in _direct_bases(base_rev, old) if b not in new_ancestors and b != "object"]
+        # A base is compared by identity, not by where it is defined: a base class whose file was renamed
+        # is the same base when its old path, or a public path of it, names one of the new ancestors.
+        replaced = [path for path, written in zip(_direct_bases(base_rev, old), old.bases, strict=True)
+                    if path != "object" and not self._base_at_head(path, written) & new_ancestors]
         for gone in replaced:
             now = ", ".join(_direct_bases(head_rev, new)) or "object"
             yield K.make_change(K.BASE_REMOVED, symbol, file, line,
@@ -204,6 +287,12 @@ class Differ:
         for name, member in old_members.items():
             path = f"{symbol}.{name}"
             if name not in new_members:
+                inherited = _inherited_from(head_rev, new, name)
+                # Still there through a base class: compare the old override with what is inherited now. But an
+                # implementation removed in favour of an abstract declaration leaves the class abstract: removed.
+                if inherited is not None and (_is_abstract_member(member) or not _is_abstract_member(inherited[1])):
+                    yield from self._inherited_member(path, member, inherited[1], fielded)
+                    continue
                 if member.is_attribute and not member.has_labels("property"):
                     what = "field" if fielded and _is_field(member) else "attribute"
                     yield K.make_change(K.ATTRIBUTE_REMOVED, path, str(old.filepath), member.lineno,
@@ -213,7 +302,7 @@ class Differ:
                                         f"Public {_kind(member)} {path} was removed.")
                 continue
             other = new_members[name]
-            if _kind(member) != _kind(other):
+            if _kind(member) != _kind(other) and not _reads_and_assigns_alike(member, other):
                 yield K.make_change(K.KIND_CHANGED, path, file, other.lineno,
                                     f"{path} changed from a {_kind(member)} to a {_kind(other)}.",
                                     old=_kind(member), new=_kind(other))
@@ -230,6 +319,19 @@ class Differ:
             if name in old_members:
                 continue
             path = f"{symbol}.{name}"
+            declared = _inherited_from(base_rev, old, name)
+            if declared is not None:
+                # An override of a member the class already had through a base: not new surface. It is a new
+                # abstract member only when the inherited one was neither abstract nor a Protocol member.
+                owner, before = declared
+                abstract_now = _is_abstract_member(member) or (is_protocol and not member.is_class)
+                required_before = _is_abstract_member(before) or (_is_protocol(base_rev, owner) and not before.is_class)
+                if was_abstract and abstract_now and not required_before:
+                    yield K.make_change(K.ABSTRACT_METHOD_ADDED, path, file, member.lineno,
+                                        f"{path} became abstract: every implementation of {symbol} must now provide "
+                                        "it.")
+                yield from self._inherited_member(path, before, member, fielded)
+                continue
             if was_abstract and (_is_abstract_member(member) or (is_protocol and not member.is_class)):
                 yield K.make_change(K.ABSTRACT_METHOD_ADDED, path, file, member.lineno,
                                     f"New abstract member {path}: every implementation of {symbol} must now "
@@ -245,6 +347,113 @@ class Differ:
                 what = "field" if fielded and _is_field(member) else "attribute"
                 yield K.make_change(K.ATTRIBUTE_ADDED, path, file, member.lineno, f"New public {what} {path}.")
 
+    def _inherited_member(self, path: str, old: griffe.Object, new: griffe.Object, fielded: bool,
+                          ) -> Iterator[ApiChange]:
+        """Compare a class member with the one that takes its place through inheritance (or the reverse)."""
+        if _kind(old) != _kind(new) and not _reads_and_assigns_alike(old, new):
+            yield K.make_change(K.KIND_CHANGED, path, str(new.filepath), new.lineno,
+                                f"{path} changed from a {_kind(old)} to a {_kind(new)}.",
+                                old=_kind(old), new=_kind(new))
+        elif old.is_function and new.is_function:
+            yield from compare_parameters(path, old, new)  # type: ignore[arg-type]
+        elif fielded and _is_field(old) and _is_field(new) and _has_default(old) and not _has_default(new):
+            yield K.make_change(K.FIELD_REQUIRED, path, str(new.filepath), new.lineno,
+                                f"Field {path} lost its default and is now required.", old=str(old.value), new=None)
+
+    def _base_at_head(self, path: str, written: object) -> set[str]:
+        """The paths at head of a base class known at base by `path` (written `written` in the class statement).
+
+        The old path and the written one, resolved at head, and every public path that exported the class at
+        base, resolved at head (or followed to where it moved): a base whose module was renamed is found again
+        through any of them.
+        """
+        head = self.revs[1]
+        names = {path, str(getattr(written, "canonical_path", None) or written)}
+        names.update(p for p, e in self.base.items() if isinstance(e, Entry) and e.canonical == path)
+        names.update([self._moves[name] for name in names if name in self._moves])
+        found = {path}
+        for name in names:
+            entry = self.head.get(name)
+            if isinstance(entry, Entry):
+                found.add(entry.canonical)
+            obj = head.resolve(name) if "." in name else None
+            if obj is not None and not isinstance(obj, Broken):
+                found.add(obj.path)
+        return found
+
+
+def _inherited_from(rev: Revision, cls: griffe.Class, name: str) -> tuple[griffe.Class, griffe.Object] | None:
+    """Find the ancestor a class inherits a member from, and the member; None when none has it or one cannot be read.
+
+    Fails closed: when an ancestor is outside the analysed packages or does not parse, it may define the
+    name first (with another signature), so nothing is claimed to be inherited.
+    """
+    ancestors = _resolved_ancestors(rev, cls)
+    for klass in ancestors or ():
+        member = klass.members.get(name)
+        if member is None:
+            continue
+        found = rev.final(member)
+        if found is None or isinstance(found, Broken):
+            return None
+        return klass, found  # type: ignore[return-value]
+    return None
+
+
+def _resolved_ancestors(rev: Revision, cls: griffe.Class) -> list[griffe.Class] | None:
+    """Every ancestor class, breadth-first (Python's order for single inheritance); None when one cannot be read.
+
+    typing/abc bases that declare no members of interest (`object`, `Protocol`, `Generic`, `ABC`) are skipped.
+    """
+    order: list[griffe.Class] = []
+    seen: set[str] = set()
+    queue: list[tuple[griffe.Class, int]] = [(cls, 0)]
+    while queue:
+        current, depth = queue.pop(0)
+        for base in current.bases:
+            path = _base_path(rev, base)
+            if path in seen or path in _PLAIN_BASES:
+                continue
+            seen.add(path)
+            found = rev.resolve(path) if "." in path else None
+            if depth >= _MAX_ANCESTRY or found is None or isinstance(found, Broken) or not found.is_class:
+                return None
+            order.append(found)  # type: ignore[arg-type]
+            queue.append((found, depth + 1))  # type: ignore[arg-type]
+    return order
+
+
+def _is_protocol(rev: Revision, cls: griffe.Class) -> bool:
+    return bool(_PROTOCOLS & set(_direct_bases(rev, cls)))
+
+
+def _reads_and_assigns_alike(old: griffe.Object, new: griffe.Object) -> bool:
+    """Tell whether a property that replaced an instance attribute still reads and assigns like it.
+
+    A `functools.cached_property` (griffe labels it `cached`) or a property with a setter (`writable`) keeps
+    `obj.x` and `obj.x = v` working. A read-only `@property` does not, and neither does any property that
+    replaced an attribute with a class-level value: `Cls.x` now gives the descriptor instead of the value.
+    """
+    return (_kind(old) == "attribute" and _kind(new) == "property" and bool(new.labels & {"cached", "writable"})
+            and (old.value is None or "class-attribute" not in old.labels))  # type: ignore[union-attr]
+
+
+def _shortest_key(path: str) -> tuple[int, str]:
+    return (path.count("."), path)
+
+
+def _shortest_first(paths: list[str]) -> list[str]:
+    """Order an object's public paths: the shortest (then alphabetically first) is the one reported."""
+    return sorted(paths, key=_shortest_key)
+
+
+def _with_also(change: ApiChange, also: list[str]) -> ApiChange:
+    """Name the object's other public paths in a change reported once for all of them."""
+    if not also:
+        return change
+    text = change.message.removesuffix(".")
+    return replace(change, also=tuple(also), message=f"{text} (also public as {', '.join(also)}).")
+
 
 def _shared_parts(a: str, b: str) -> int:
     """How many leading dotted components two paths share."""
@@ -254,6 +463,66 @@ def _shared_parts(a: str, b: str) -> int:
             break
         count += 1
     return count
+
+
+# -- module `__getattr__` ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Getattr:
+    """A module-level `__getattr__` at head: where it is, and its definition when it is a plain `def`."""
+
+    line: int | None
+    node: ast.FunctionDef | ast.AsyncFunctionDef | None
+
+
+def _module_getattr(rev: Revision, module: str) -> _Getattr | None:
+    """Find the `__getattr__` a module defines at a revision (PEP 562), read from its source; None without one.
+
+    Any other binding of the name (an import, an assignment) is still a `__getattr__`, one depgate cannot read.
+    """
+    loaded = rev.module(module) if module in rev.files else None
+    if loaded is None or isinstance(loaded, Broken) or "__getattr__" not in loaded.members:
+        return None
+    member = loaded.members["__getattr__"]
+    found = _Getattr(getattr(member, "alias_lineno", None) or member.lineno, None)
+    try:
+        tree = ast.parse((rev.text(rev.files[module]) or b"").decode("utf-8-sig"), os.devnull)
+    except (UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return found
+    for node in tree.body:  # the last top-level binding wins, as at import time
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "__getattr__":
+            found = _Getattr(node.lineno, node)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom)) and "__getattr__" in {
+                getattr(t, "id", None) or getattr(t, "asname", None) or getattr(t, "name", None)
+                for t in (node.targets if isinstance(node, ast.Assign) else
+                          [node.target] if isinstance(node, ast.AnnAssign) else node.names)}:
+            found = _Getattr(node.lineno, None)
+    return found
+
+
+def _deprecates(found: _Getattr, name: str) -> bool:
+    """Tell whether a module `__getattr__` mentions a name as a string and warns with a deprecation category.
+
+    Both must hold: the name as a string constant (`if name == "x"`, a dict key) says this branch handles it,
+    and a `DeprecationWarning`/`FutureWarning` says it is kept only to warn. Anything else is not evaluated.
+    """
+    if found.node is None:
+        return False
+    mentions = warns = False
+    for node in ast.walk(found.node):
+        if isinstance(node, ast.Constant) and node.value == name:
+            mentions = True
+        elif (isinstance(node, ast.Call) and _call_name(node.func) == "warn"
+              and any(_call_name(arg) in _DEPRECATION_WARNINGS
+                      for arg in [*node.args, *(k.value for k in node.keywords if k.arg == "category")])):
+            warns = True
+    return mentions and warns
+
+
+def _call_name(node: ast.expr) -> str | None:
+    """The last name of `warn`, `warnings.warn` or `warnings.DeprecationWarning`."""
+    return getattr(node, "attr", None) or getattr(node, "id", None)
 
 
 # -- parameters ---------------------------------------------------------------------------------------
@@ -268,59 +537,92 @@ def _norm_default(value: object) -> str:
 
 
 def compare_parameters(symbol: str, old: griffe.Function, new: griffe.Function) -> Iterator[ApiChange]:
-    """Yield parameter changes of one callable (symbol names the callable)."""
-    file, line = str(new.filepath), new.lineno
+    """Yield parameter changes of one callable (symbol names the callable).
+
+    griffe's breakage detection decides the kinds both tools share: removals (a removed parameter that
+    `*args`/`**kwargs` still accept is none), kind changes, moves, parameters that became required, new
+    required parameters and changed defaults. depgate keeps its own code for:
+
+    - renames (A106): griffe sees a removal and an addition; pairing a removed positional parameter with the
+      new one at its place tells users what to change.
+    - new optional parameters (A305): griffe reports breakages only, and an optional addition is none.
+    - the default comparison is re-checked on normalised expressions (`'bf16'` and `"bf16"`, `1_000` and
+      `1000`), so a reformatted default never counts as a change, whatever text griffe compares.
+    """
     old_params, new_params = list(old.parameters), list(new.parameters)
+    if _signature(old_params) == _signature(new_params):
+        return  # the common case, an unchanged signature: nothing to ask griffe
+    file, line = str(new.filepath), new.lineno
     old_names = {p.name for p in old_params}
-    new_by_name = {p.name: p for p in new_params}
+    new_names = {p.name for p in new_params}
     old_pos = [p.name for p in old_params if p.kind in _POSITIONAL]
     new_pos = [p.name for p in new_params if p.kind in _POSITIONAL]
-    renamed_to: set[str] = set()
-    for param in old_params:
-        name = param.name
-        if name not in new_by_name:
-            index = old_pos.index(name) if name in old_pos else -1
-            candidate = new_pos[index] if 0 <= index < len(new_pos) else None
+    renamed: dict[str, str] = {}
+    for name in old_pos:
+        if name not in new_names:
+            index = old_pos.index(name)
+            candidate = new_pos[index] if index < len(new_pos) else None
             if candidate is not None and candidate not in old_names:
-                renamed_to.add(candidate)
+                renamed[name] = candidate
                 yield K.make_change(K.PARAMETER_RENAMED, symbol, file, line,
                                     f"Parameter `{name}` of {symbol} was renamed to `{candidate}`.",
                                     old=name, new=candidate)
-            else:
-                yield K.make_change(K.PARAMETER_REMOVED, symbol, file, line,
-                                    f"Parameter `{name}` of {symbol} was removed.", old=name)
-            continue
-        other = new_by_name[name]
-        if param.kind != other.kind and (param.kind, other.kind) not in _COMPATIBLE_KINDS:
+    for breakage in _breakages(old, new):
+        before, after = breakage.old_value, breakage.new_value
+        if breakage.kind is BreakageKind.PARAMETER_REMOVED and before.name not in renamed:
+            yield K.make_change(K.PARAMETER_REMOVED, symbol, file, line,
+                                f"Parameter `{before.name}` of {symbol} was removed.", old=before.name)
+        elif breakage.kind is BreakageKind.PARAMETER_CHANGED_KIND:
             yield K.make_change(K.PARAMETER_KIND_CHANGED, symbol, file, line,
-                                f"Parameter `{name}` of {symbol} changed from {param.kind.value} to "
-                                f"{other.kind.value}.",
-                                old=param.kind.value, new=other.kind.value)
-        elif name in old_pos and name in new_pos and old_pos.index(name) != new_pos.index(name):
+                                f"Parameter `{before.name}` of {symbol} changed from {before.kind.value} to "
+                                f"{after.kind.value}.", old=before.kind.value, new=after.kind.value)
+        elif breakage.kind is BreakageKind.PARAMETER_MOVED:
+            was, now = old_pos.index(before.name) + 1, new_pos.index(after.name) + 1
             yield K.make_change(K.PARAMETER_MOVED, symbol, file, line,
-                                f"Parameter `{name}` of {symbol} moved from position {old_pos.index(name) + 1} to "
-                                f"{new_pos.index(name) + 1}.",
-                                old=str(old_pos.index(name) + 1), new=str(new_pos.index(name) + 1))
-        if param.kind in _VARIADIC:
-            continue
-        if param.default is not None and other.default is None:
+                                f"Parameter `{before.name}` of {symbol} moved from position {was} to {now}.",
+                                old=str(was), new=str(now))
+        elif breakage.kind is BreakageKind.PARAMETER_CHANGED_REQUIRED:
             yield K.make_change(K.PARAMETER_REQUIRED, symbol, file, line,
-                                f"Parameter `{name}` of {symbol} lost its default `{param.default}` and is now "
-                                "required.",
-                                old=str(param.default))
-        elif param.default is not None and _norm_default(param.default) != _norm_default(other.default):
+                                f"Parameter `{before.name}` of {symbol} lost its default `{before.default}` and is now "
+                                "required.", old=str(before.default))
+        elif (breakage.kind is BreakageKind.PARAMETER_CHANGED_DEFAULT
+              and _norm_default(before.default) != _norm_default(after.default)):
             yield K.make_change(K.DEFAULT_CHANGED, symbol, file, line,
-                                f"The default of parameter `{name}` of {symbol} changed from `{param.default}` to "
-                                f"`{other.default}`.", old=str(param.default), new=str(other.default))
-    for other in new_params:
-        if other.name in old_names or other.name in renamed_to:
-            continue
-        if other.kind not in _VARIADIC and other.default is None:
+                                f"The default of parameter `{before.name}` of {symbol} changed from `{before.default}` "
+                                f"to `{after.default}`.", old=str(before.default), new=str(after.default))
+        elif breakage.kind is BreakageKind.PARAMETER_ADDED_REQUIRED and after.name not in renamed.values():
             yield K.make_change(K.REQUIRED_PARAMETER_ADDED, symbol, file, line,
-                                f"{symbol} gained a required parameter `{other.name}`.", new=other.name)
-        else:
+                                f"{symbol} gained a required parameter `{after.name}`.", new=after.name)
+        # NOTE: griffe's other kinds are not about parameters; RETURN_CHANGED_TYPE (a dropped return
+        # annotation) breaks no caller at run time and has no depgate rule.
+    for other in new_params:
+        if other.name not in old_names and other.name not in renamed.values() and (
+                other.kind in _VARIADIC or other.default is not None):
             yield K.make_change(K.PARAMETER_ADDED, symbol, file, line,
                                 f"{symbol} gained an optional parameter `{other.name}`.", new=other.name)
+
+
+def _signature(params: list[griffe.Parameter]) -> list[tuple[str, ParameterKind, str | None]]:
+    """What callers depend on in a parameter list: names, kinds and defaults (annotations are not compared)."""
+    return [(p.name, p.kind, None if p.default is None else str(p.default)) for p in params]
+
+
+def _breakages(old: griffe.Function, new: griffe.Function) -> list[Breakage]:
+    """griffe's breakages between two versions of one callable.
+
+    NOTE: `griffe.find_breaking_changes` compares the *members* of the two objects it is given, so on two
+    functions it finds nothing. Each version is handed over as a copy (only its parameters and return
+    annotation), named `f`, in a stand-in module: the analysed objects are not re-parented, and griffe's
+    public-name test (`__all__`, a leading underscore) cannot skip a callable depgate has already found public.
+    """
+    holders = []
+    for function in (old, new):
+        holder = griffe.Module("_depgate_stand_in")
+        params = griffe.Parameters(*(griffe.Parameter(p.name, annotation=p.annotation, kind=p.kind, default=p.default)
+                                     for p in function.parameters))
+        holder.set_member("f", griffe.Function("f", parameters=params, returns=function.returns))
+        holders.append(holder)
+    return list(griffe.find_breaking_changes(holders[0], holders[1]))
 
 
 # -- classes ------------------------------------------------------------------------------------------
