@@ -15,15 +15,21 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
+import re
+import reprlib
 import sys
 import typing
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from depgate.diagnostics import Severity
 from depgate.errors import ConfigError
+from depgate.rules import all_rules, get_rule, matches_selector
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,11 +38,124 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 YAML_PATHS = (".github/depgate.yml", ".github/depgate.yaml")
 PYPROJECT = "pyproject.toml"
+#: Largest configuration file read (YAML file or pyproject.toml); a real one is a few kilobytes.
+MAX_CONFIG_BYTES = 1024 * 1024
+#: Longest rendering of a user's value or key in an error message.
+_SHOWN_CHARS = 80
 
 
-def _opt(default: Any, doc: str, *, choices: tuple[str, ...] = (), bounds: tuple[int, int] | None = None) -> Any:
-    """Declare a configuration field with its documentation (and allowed values, or an integer's bounds)."""
-    meta = {"doc": doc, "choices": choices, "bounds": bounds}
+# -- describing user values --------------------------------------------------------------------------------------
+
+
+def _cut(text: str, limit: int = _SHOWN_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _ShortRepr(reprlib.Repr):
+    """`repr` that stops at a few levels and items, so a huge or deep value is never rendered whole."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxlist = self.maxtuple = self.maxset = self.maxfrozenset = self.maxdict = 4
+        self.maxstring = self.maxother = self.maxlong = _SHOWN_CHARS
+
+    def repr_int(self, x: int, level: int) -> str:
+        # NOTE: `repr` of an integer past 4300 digits raises ValueError; YAML and TOML hex literals have no such limit.
+        if x.bit_length() > 128:
+            return f"<an integer of {x.bit_length()} bits>"
+        return super().repr_int(x, level)
+
+
+_SHORT_REPR = _ShortRepr()
+
+
+def _show(value: Any) -> str:
+    """Describe a user's value in at most 80 characters, without ever rendering all of it."""
+    return _cut(_SHORT_REPR.repr(value))
+
+
+def _name(key: Any) -> str:
+    """Show a user's key (any YAML scalar) in at most 80 characters."""
+    return _cut(key) if isinstance(key, str) else _show(key)
+
+
+# -- values with a syntax, checked once at load ------------------------------------------------------------------
+
+
+def compile_regex(pattern: str, key: str, source: str | None = None) -> re.Pattern[str]:
+    """Compile a regex-valued key.
+
+    Args:
+        pattern: The configured regular expression.
+        key: The dotted key it came from, for the message.
+        source: The configuration file, for the message.
+
+    Returns:
+        The compiled pattern.
+
+    Raises:
+        ConfigError: the value is not a valid regular expression.
+    """
+    try:
+        with warnings.catch_warnings():  # `re` warns of future meanings (`[[`) on stderr, mid-report
+            warnings.simplefilter("ignore")
+            return re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
+        where = f" at position {exc.pos}" if isinstance(exc, re.error) and exc.pos is not None else ""
+        problem = exc.msg if isinstance(exc, re.error) else "too complex"
+        raise ConfigError(f"`{key}` is not a valid regular expression ({problem}{where}): {_show(pattern)}",
+                          path=source, hint="fix the pattern; Python `re` syntax") from None
+
+
+def _check_regex(value: str, key: str, source: str) -> None:
+    compile_regex(value, key, source)
+
+
+def _check_selectors(value: list[str], key: str, source: str) -> None:
+    codes = [rule.code for rule in all_rules()]
+    for selector in value:
+        if not selector or not any(matches_selector(code, [selector]) for code in codes):
+            raise ConfigError(f"`{key}` names no known rule: {_show(selector)}", path=source,
+                              hint="use a rule code (`D203`), a code prefix (`D2`) or a rule name; "
+                                   "`depgate rules` lists them")
+
+
+def _check_selector_table(value: dict[str, list[str]], key: str, source: str) -> None:
+    for glob, selectors in value.items():
+        _check_selectors(selectors, f"{key}.{_cut(glob)}", source)
+
+
+def _check_severities(value: dict[str, str], key: str, source: str) -> None:
+    for code, name in value.items():
+        try:
+            get_rule(code)
+        except KeyError:
+            raise ConfigError(f"`{key}.{_cut(code)}` names no known rule", path=source,
+                              hint="use a rule code such as `D102`; `depgate rules` lists them") from None
+        try:
+            Severity.parse(name)
+        except ValueError:
+            names = ", ".join(member.label for member in Severity)
+            raise ConfigError(f"`{key}.{_cut(code)}` must be one of {names}, not {_show(name)}",
+                              path=source) from None
+
+
+# -- the schema ---------------------------------------------------------------------------------------------------
+
+
+def _opt(default: Any, doc: str, *, choices: tuple[str, ...] = (), bounds: tuple[int, int] | None = None,
+         check: typing.Callable[[Any, str, str], None] | None = None) -> Any:
+    """Declare a configuration field with its documentation.
+
+    Args:
+        default: The default value (a list or dict is copied for each instance).
+        doc: One sentence for docs/configuration.md.
+        choices: The allowed values of a string.
+        bounds: The inclusive bounds of an integer.
+        check: `check(value, key, source)` raises ConfigError when a value's syntax is wrong; run at load.
+    """
+    meta = {"doc": doc, "choices": choices, "bounds": bounds, "check": check}
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda: type(default)(default), metadata=meta)
     return field(default=default, metadata=meta)
@@ -81,12 +200,15 @@ class LintConfig:
     ignore: list[str] = _opt(
         [],
         "Rule codes, code prefixes or names never reported (`D203`, `D2`, `template-placeholder`).",
+        check=_check_selectors,
     )
     per_file_ignores: dict[str, list[str]] = _opt(
-        {}, "Glob (relative to the repository root) to the rules ignored in matching files, for old documents."
+        {}, "Glob (relative to the repository root) to the rules ignored in matching files, for old documents.",
+        check=_check_selector_table,
     )
     exclude: list[str] = _opt([], "Globs of documents not linted at all.")
-    severity: dict[str, str] = _opt({}, "Rule code to severity (`error`, `warning`, `info`), overriding the default.")
+    severity: dict[str, str] = _opt({}, "Rule code to severity (`error`, `warning`, `info`), overriding the default.",
+                                    check=_check_severities)
 
 
 @dataclass(frozen=True)
@@ -138,6 +260,7 @@ class VerdictConfig:
     override_marker: str = _opt(
         r"(?im)^\s*DEP:\s*none\s*[-—–:]+\s*(?P<reason>\S.*)$",
         "Regular expression that, found in the pull-request body, records a reasoned override (group `reason`).",
+        check=_check_regex,
     )
     override_labels: list[str] = _opt(["dep-not-needed"], "Pull-request labels that record an override.")
     conventional_commits: bool = _opt(
@@ -148,6 +271,15 @@ class VerdictConfig:
     summary_template: str | None = _opt(
         None, "A jinja2 template replacing the built-in Markdown report of `depgate check` (path from the repository "
         "root, read from the base revision like the configuration).")
+
+    @functools.cached_property
+    def override_pattern(self) -> re.Pattern[str]:
+        """`override_marker`, compiled (checked at load; a `VerdictConfig` built in code is checked here).
+
+        Raises:
+            ConfigError: the marker is not a valid regular expression.
+        """
+        return compile_regex(self.override_marker, "verdict.override-marker")
 
 
 @dataclass(frozen=True)
@@ -209,19 +341,17 @@ def _coerce(value: Any, tp: Any, key: str, source: str, choices: tuple[str, ...]
         if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
             ok = False
         else:
-            return {k: _coerce(v, value_tp, f"{key}.{k}", source, ()) for k, v in value.items()}
+            return {k: _coerce(v, value_tp, f"{key}.{_cut(k)}", source, ()) for k, v in value.items()}
     else:  # pragma: no cover - a schema mistake, not a user mistake
         raise TypeError(f"unsupported config type {tp!r}")
     if not ok:
-        shown = repr(value)
-        shown = shown if len(shown) <= 80 else shown[:79] + "…"  # a whole YAML document can be the value
         raise ConfigError(
-            f"`{key}` must be {_describe(tp)}, not {type(value).__name__} {shown}",
+            f"`{key}` must be {_describe(tp)}, not {type(value).__name__} {_show(value)}",
             path=source,
             hint="see docs/configuration.md for every key and its type",
         )
     if choices and value not in choices:
-        raise ConfigError(f"`{key}` must be one of {', '.join(choices)}, not {value!r}", path=source)
+        raise ConfigError(f"`{key}` must be one of {', '.join(choices)}, not {_show(value)}", path=source)
     return list(value) if origin is list else value
 
 
@@ -233,11 +363,12 @@ def _build(cls: type, data: Any, prefix: str, source: str) -> Any:
     fields = {_key(f.name): f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
     kwargs: dict[str, Any] = {}
     for raw_key, value in data.items():
-        dotted = f"{prefix}.{raw_key}" if prefix else str(raw_key)
-        fld = fields.get(str(raw_key))
+        shown = _name(raw_key)
+        dotted = f"{prefix}.{shown}" if prefix else shown
+        fld = fields.get(raw_key) if isinstance(raw_key, str) else None
         if fld is None:
             known = ", ".join(sorted(fields))
-            close = difflib.get_close_matches(str(raw_key), list(fields), n=1)
+            close = difflib.get_close_matches(shown, list(fields), n=1)
             guess = f"; did you mean `{close[0]}`?" if close else ""
             raise ConfigError(f"unknown key `{dotted}`{guess}", path=source, hint=f"known keys here: {known}")
         tp = hints[fld.name]
@@ -247,8 +378,11 @@ def _build(cls: type, data: Any, prefix: str, source: str) -> Any:
             kwargs[fld.name] = _coerce(value, tp, dotted, source, fld.metadata.get("choices", ()))
             bounds = fld.metadata.get("bounds")
             if bounds is not None and not bounds[0] <= kwargs[fld.name] <= bounds[1]:
-                raise ConfigError(f"`{dotted}` must be between {bounds[0]} and {bounds[1]}, not {value!r}",
+                raise ConfigError(f"`{dotted}` must be between {bounds[0]} and {bounds[1]}, not {_show(value)}",
                                   path=source)
+            check = fld.metadata.get("check")
+            if check is not None and kwargs[fld.name] is not None:
+                check(kwargs[fld.name], dotted, source)
     return cls(**kwargs)
 
 
@@ -264,36 +398,75 @@ def parse_config(data: Any, source: str, notes: tuple[str, ...] = ()) -> Config:
         The configuration.
 
     Raises:
-        ConfigError: an unknown key or a value of the wrong type.
+        ConfigError: an unknown key, a value of the wrong type, or a value whose syntax is wrong (a regular
+            expression that does not compile, a lint selector naming no rule).
     """
     config = _build(Config, {} if data is None else data, "", source)
     return dataclasses.replace(config, source=source, notes=notes)
 
 
+class _AnchorRefused(yaml.YAMLError):
+    """An anchor or alias met while composing; raised before any node is built or shared."""
+
+    def __init__(self, event: yaml.Event):
+        super().__init__()
+        self.sigil = "*" if isinstance(event, yaml.AliasEvent) else "&"
+        self.name = str(event.anchor)
+        self.mark = event.start_mark
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """The safe loader without anchors and aliases: depgate's configuration has no use for them, and an alias
+    that nests others (a "billion laughs" document) describes a value exponentially larger than its file."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _AnchorRefused(event)
+        return super().compose_node(parent, index)
+
+
+def _check_size(text: str, source: str) -> None:
+    if len(text) > MAX_CONFIG_BYTES:  # characters, not bytes, but a bound is what matters
+        raise ConfigError(f"the configuration file is larger than {MAX_CONFIG_BYTES // 1024} KiB", path=source,
+                          hint="a depgate configuration is a few lines; check that this is the right file")
+
+
 def _load_yaml(text: str, source: str) -> Any:
+    _check_size(text, source)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
+    except _AnchorRefused as exc:
+        what = "alias" if exc.sigil == "*" else "anchor"
+        raise ConfigError(f"YAML {what} `{exc.sigil}{_cut(exc.name, 40)}` at line {exc.mark.line + 1}, column "
+                          f"{exc.mark.column + 1} is not supported", path=source, line=exc.mark.line + 1,
+                          hint="write the value out; anchors and aliases are not supported") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"not valid YAML: {problem}", path=source, line=line, hint="fix the syntax") from None
+        raise ConfigError(f"not valid YAML: {_cut(problem)}", path=source, line=line, hint="fix the syntax") from None
     except RecursionError:
         raise ConfigError("not valid YAML: nested too deeply", path=source, hint="flatten the structure") from None
     except Exception as exc:
         # NOTE: PyYAML's value constructors raise plain ValueError, IndexError, KeyError or AttributeError
         # for values such as `2001-13-45`, `!!int` with nothing after it or `!!bool` alone.
-        raise ConfigError(f"not valid YAML: a value cannot be read ({type(exc).__name__}: {exc})", path=source,
-                          hint="quote the value, or remove its `!!` tag") from None
+        raise ConfigError(f"not valid YAML: a value cannot be read ({type(exc).__name__}: {_cut(str(exc))})",
+                          path=source, hint="quote the value, or remove its `!!` tag") from None
 
 
 def _load_toml_table(text: str, source: str) -> Any:
+    _check_size(text, source)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", path=source, hint="fix the syntax") from None
+        raise ConfigError(f"not valid TOML: {_cut(str(exc))}", path=source, hint="fix the syntax") from None
     except RecursionError:
         raise ConfigError("not valid TOML: nested too deeply", path=source, hint="flatten the structure") from None
+    except ValueError as exc:
+        # NOTE: an integer of more than 4300 decimal digits is a ValueError from `int`, not a TOMLDecodeError.
+        raise ConfigError(f"not valid TOML: a value cannot be read ({_cut(str(exc))})", path=source,
+                          hint="shorten the value") from None
     return doc.get("tool", {}).get("depgate") if isinstance(doc.get("tool"), dict) else None
 
 

@@ -1,9 +1,9 @@
 """Fuzz target: the configuration loader on arbitrary YAML and TOML text and decoded structures.
 
-Whatever the file holds, `load_config_from` returns a valid `Config` or raises `ConfigError`;
-nothing else escapes (no traceback for a user's typo). A `Config` it returns is valid all the way
-down: every value has its declared type, and the index and lint accept it (raising at most a
-`ConfigError` for lint selectors that name no rule).
+Whatever the file holds, `load_config_from` returns a valid `Config` or raises `ConfigError` with a
+message of bounded length; nothing else escapes (no traceback for a user's typo). A `Config` it
+returns is valid all the way down: every value has its declared type, its regular expressions are
+compiled, and the index and lint accept it without a `ConfigError` (selectors are checked at load).
 
 Budget: `DEPGATE_FUZZ_EXAMPLES` examples per test (see `fuzz_support`). Every file of
 `corpus/config/` is replayed as a regression test (`*.yml` as `.github/depgate.yml`, `*.toml` as
@@ -36,8 +36,18 @@ KEYS = sorted({key for key, *_ in iter_options()})
 WORDS = sorted({part for key in KEYS for part in key.split(".")} | {"tool", "depgate", "unknown", "DEP", ""})
 
 
+#: Longest message a configuration error may have: user values and keys are cut to 80 characters each.
+MAX_MESSAGE = 300
+
+
 def _reader(files: dict[str, str]):
     return lambda path: files.get(path)
+
+
+def _said(exc: ConfigError) -> None:
+    """Any ConfigError is fine, but it must say something, and briefly."""
+    assert exc.describe().strip()
+    assert len(exc.message) <= MAX_MESSAGE, exc.message[:1000]
 
 
 def _load(text: str, kind: str) -> Config | None:
@@ -46,7 +56,7 @@ def _load(text: str, kind: str) -> Config | None:
     try:
         return load_config_from(_reader({path: text}))
     except ConfigError as exc:
-        assert exc.describe().strip()  # noqa: PT017 - any ConfigError is fine; it must say something
+        _said(exc)
         return None
 
 
@@ -96,14 +106,12 @@ def check_config(config: Config | None) -> None:
     assert isinstance(config, Config)
     _check_types(config)
     assert 1 <= config.proposals.number_width <= 9
+    assert config.verdict.override_pattern.pattern == config.verdict.override_marker
     region = render_region(build_context(_PROPOSALS, config.proposals, index_path="deps/INDEX.md"))
     region.encode("utf-8", "surrogatepass")
     folder = config.proposals.directory.strip("/")
     files = {f"{folder}/0001-a.md": _DOC, f"{folder}/{config.proposals.template}": TEMPLATE}
-    try:
-        lint_tree(MemoryTree(files), config, today=dt.date(2026, 3, 1))
-    except ConfigError as exc:  # a `[lint]` selector naming no rule is reported when lint runs
-        assert exc.describe().strip()  # noqa: PT017 - any ConfigError is fine; it must say something
+    lint_tree(MemoryTree(files), config, today=dt.date(2026, 3, 1))  # `[lint]` was checked at load
 
 
 # -- replay ---------------------------------------------------------------------------------------------------
@@ -171,7 +179,7 @@ def test_fuzz_decoded_structures(data):
     try:
         config = parse_config(data, "fuzz")
     except ConfigError as exc:
-        assert exc.describe().strip()  # noqa: PT017 - any ConfigError is fine; it must say something
+        _said(exc)
         return
     check_config(config)
 
@@ -217,3 +225,68 @@ def test_fuzz_structures_through_toml(data):
             if literal is not None:
                 lines.append(f"{json.dumps(str(key))} = {literal}")
     check_config(_load("\n".join(lines) + "\n", "toml"))
+
+
+# -- anchors, regular expressions, lint selectors ---------------------------------------------------------------
+
+
+def _load_yaml_data(data: object) -> Config | ConfigError:
+    """Dump `data` as the YAML file and load it; the error instead of raising it."""
+    text = yaml.safe_dump(data, allow_unicode=True)
+    try:
+        return load_config_from(_reader({".github/depgate.yml": text}))
+    except ConfigError as exc:
+        _said(exc)
+        return exc
+
+
+_SHARED = st.one_of(st.lists(st.text(max_size=6), min_size=1, max_size=3),
+                    st.dictionaries(st.text(max_size=6), st.text(max_size=6), min_size=1, max_size=3))
+
+
+@given(_schema_shaped(), _SHARED, st.lists(st.sampled_from(KEYS), min_size=2, max_size=4, unique=True))
+@FUZZ
+def test_fuzz_anchors_are_refused_wherever_they_are(data, shared, keys):
+    # The same object under two keys makes the dumper write an anchor and an alias.
+    for key in keys:
+        section, _, name = key.partition(".")
+        if not isinstance(data.get(section), dict):
+            data[section] = {}
+        data[section][name] = shared
+    assert "&id" in yaml.safe_dump(data, allow_unicode=True)
+    result = _load_yaml_data(data)
+    assert isinstance(result, ConfigError)
+    assert "anchors and aliases are not supported" in result.hint
+    assert result.line is not None
+
+
+_REGEX_ATOMS = st.sampled_from(["(", ")", "(?P<reason>", "(?im)", "(?", "[", "]", "^", "$", "\\", "\\s", "*", "+",
+                                "?", "{2,1}", "{1,3}", "|", ".", "DEP", ":", "none", "(?<=a)", "(?<!a+)", "\\1"])
+
+
+@given(st.lists(_REGEX_ATOMS, max_size=12).map("".join), st.text(max_size=200))
+@FUZZ
+def test_fuzz_override_marker_is_compiled_at_load_or_refused(marker, body):
+    result = _load_yaml_data({"verdict": {"override-marker": marker}})
+    if isinstance(result, ConfigError):
+        assert "`verdict.override-marker`" in result.message
+        assert result.path == ".github/depgate.yml"
+        return
+    check_config(result)
+    result.verdict.override_pattern.search(body)  # a loaded marker never fails when it is used
+
+
+_SELECTOR = st.one_of(st.sampled_from(WORDS), st.text(max_size=5), st.from_regex(r"[DAV][0-9]{0,3}", fullmatch=True))
+_SEVERITY = st.sampled_from(["error", "Warning ", "info", "fatal", ""])
+
+
+@given(st.lists(_SELECTOR, max_size=4), st.dictionaries(_SELECTOR, _SEVERITY, max_size=2))
+@FUZZ
+def test_fuzz_lint_selectors_are_checked_at_load(selectors, severity):
+    result = _load_yaml_data({"lint": {"ignore": selectors, "per-file-ignores": {"deps/*.md": list(selectors)},
+                                       "severity": severity}})
+    if isinstance(result, ConfigError):
+        assert result.message.startswith(("`lint.ignore`", "`lint.per-file-ignores.deps/*.md`", "`lint.severity.")), \
+            result.message
+        return
+    check_config(result)
