@@ -400,7 +400,8 @@ class Git:
                 out.append((f"{under.rstrip('/')}/{child.name}", kind))
             return out
         folder = under.strip("/")
-        return [(entry.path, _kind_label(entry)) for entry in self.ls_tree(rev, [folder + "/"] if folder else [])]
+        listed = self.ls_tree(rev, [] if folder in ("", ".") else [folder + "/"])  # `.` and `` are the top folder
+        return [(entry.path, _kind_label(entry)) for entry in listed]
 
     def read(self, rev: str, path: str) -> bytes | None:
         """Return a file's bytes at a revision, or None when there is no blob at that path.
