@@ -405,7 +405,8 @@ CASES: list[Case] = [
                              **_sub(_CORE, '__all__ = ["DEFAULT_DTYPE",', 'from .meta import Scaler\n\n'
                                     '__all__ = ["Scaler", "DEFAULT_DTYPE",')},
          expected=(("A201", "d9d.core.Scaler"),)),
-    # Fires twice: a new strategy module under the parallelism path, and its class subclasses the base.
+    # Fires once: the new class subclasses the strategy base; its new module is not reported again (A203 is only
+    # for implementations no package exports).
     Case("new-strategy", new={"d9d/module/parallelism/fsdp.py": "from .base import ParallelStrategy\n\n\n"
                                                                 "class FullyShardedDP(ParallelStrategy):\n"
                                                                 "    def apply(self, model):\n        return model\n",
@@ -413,8 +414,34 @@ CASES: list[Case] = [
                                   "from .ddp import DataParallel", "from .ddp import DataParallel\n"
                                   "from .fsdp import FullyShardedDP").replace('"DataParallel",',
                                                                               '"DataParallel", "FullyShardedDP",')},
-         expected=(("A202", "d9d.module.parallelism.FullyShardedDP"),
-                   ("A203", "d9d.module.parallelism.fsdp"))),
+         expected=(("A202", "d9d.module.parallelism.FullyShardedDP"),)),
+    # Fires: a new module under the strategy path defines a strategy subclass that no package exports yet.
+    Case("new-strategy-module", new={"d9d/module/parallelism/fsdp.py": "from .base import ParallelStrategy\n\n\n"
+                                                                       "class FullyShardedDP(ParallelStrategy):\n"
+                                                                       "    def apply(self, model):\n"
+                                                                       "        return model\n"},
+         expected=(("A203", "d9d.module.parallelism.fsdp"),)),
+    # Does not fire: a new module under the strategy path that only uses an existing strategy (a model's plan).
+    Case("strategy-path-plan", new={"d9d/module/parallelism/plan.py": "from .ddp import DataParallel\n\n\n"
+                                                                      "def parallelize_model(model, mesh):\n"
+                                                                      "    return DataParallel(mesh).apply(model)\n"}),
+    # Fires: a new `parallelize_*` function in the parallelism API package (its new package is only advisory).
+    Case("new-strategy-function", new={"d9d/module/parallelism/api/__init__.py": "from .tp import parallelize_tp\n\n"
+                                                                                 "__all__ = ['parallelize_tp']\n",
+                                       "d9d/module/parallelism/api/tp.py": "def parallelize_tp(module, mesh):\n"
+                                                                           "    return module\n"},
+         expected=(("A206", "d9d.module.parallelism.api.parallelize_tp"), ("A301", "d9d.module.parallelism.api"))),
+    # Fires: a new package exporting two new classes is a new public subsystem (it replaces A301).
+    Case("new-public-subsystem", new={"d9d/events/__init__.py": "from .bus import Event, EventBus\n\n"
+                                                                "__all__ = ['Event', 'EventBus']\n",
+                                      "d9d/events/bus.py": "class Event:\n    pass\n\n\nclass EventBus:\n    pass\n"},
+         expected=(("A204", "d9d.events"), ("A302", "d9d.events.Event"), ("A302", "d9d.events.EventBus"))),
+    # Fires: the strategy ABC gains a non-abstract hook (`on_*`); the method is also a plain addition.
+    Case("new-extension-point", new=_sub("d9d/module/parallelism/base.py", "    def apply(self, model): ...",
+                                         "    def apply(self, model): ...\n\n    def on_attach(self, model):\n"
+                                         "        return None"),
+         expected=(("A205", "d9d.module.parallelism.ParallelStrategy.on_attach"),
+                   ("A303", "d9d.module.parallelism.ParallelStrategy.on_attach"))),
     # Fires: a strategy subclass outside the strategy paths is found by its base class.
     Case("new-strategy-by-base", new={"d9d/core/tp.py": "from d9d.module.parallelism import ParallelStrategy\n\n\n"
                                                         "class TensorParallel(ParallelStrategy):\n"

@@ -231,12 +231,36 @@ class ApiConfig:
                               "Module globs never analysed.")
     strategy_bases: list[str] = _opt(
         ["*.ModelParallelStrategy", "*.ParallelStrategy", "*.PipelineSchedule", "*.PipelineProgramBuilder",
-         "*.ShardingSpec", "*.ShardingStrategy", "torch.distributed.pipelining.schedules.*"],
-        "Globs of base classes whose new public subclasses are new distributed strategies.",
+         "*.ShardingSpec", "*.ShardingStrategy", "*.ParallelStyle", "torch.distributed.pipelining.schedules.*"],
+        "Globs of base classes whose new public subclasses are new distributed strategies (A202).",
+    )
+    strategy_functions: list[str] = _opt(
+        ["*.module.parallelism.api.parallelize_*", "*.module.parallelism.api.*.parallelize_*"],
+        "Globs of functions (public path or where defined) that are distributed strategies: a new public one "
+        "is a new strategy (A206). A function that only calls existing strategies elsewhere (a model's "
+        "parallelize plan) is not.",
     )
     strategy_paths: list[str] = _opt(
         ["*.module.parallelism.*", "*.pipelining.infra.schedule.program.*", "*.core.sharding.*"],
-        "Module globs under which a new public module or class is a new distributed strategy.",
+        "Module globs where a new module is a new strategy module (A203) when it defines a strategy "
+        "implementation: a subclass of `strategy-bases` or a function matching `strategy-functions`. Being "
+        "under one of these paths alone no longer makes a module or class a strategy.",
+    )
+    major_new_package_classes: int = _opt(
+        2,
+        "A new public package exporting at least this many new classes is a new public subsystem (A204); "
+        "0 turns the rule off.",
+        bounds=(0, 1_000_000),
+    )
+    major_exclude: list[str] = _opt(
+        ["*.module.model.*", "*.module.parallelism.model.*", "*.module.block.*", "*.kernel.*"],
+        "Package globs where a new package is a leaf addition (a model, a block, a kernel), never a new public "
+        "subsystem.",
+    )
+    extension_hooks: list[str] = _opt(
+        ["register_*", "on_*", "*_hook", "*_hooks"],
+        "Method-name globs: a new public method with such a name on an existing abstraction (an ABC at the base "
+        "revision) is a new extension point (A205).",
     )
 
 

@@ -178,11 +178,21 @@ class Differ:
 
     def _added(self, entry: Entry, existing: set[str]) -> Iterator[ApiChange]:
         path = entry.path
-        known = entry.canonical in existing
+        # NOTE: `existing` holds only the names the surface reader compared; an unchanged definition that was
+        # public at base is found there directly.
+        known = entry.kind != "module" and (entry.canonical in existing
+                                            or _public_at(self.policy, self.revs[0], entry.canonical))
         if entry.kind == "module":
-            if self._strategy_path(path) and not known:
-                return  # reported by the strategy-module pass, from the changed files
-            yield K.make_change(K.MODULE_ADDED, path, entry.file, None, f"New public module {path}.")
+            # NOTE: a new module under a strategy path is a plain addition here; the strategy-module pass
+            # (A203) reports it only when it defines a strategy implementation no package exports.
+            classes = self._new_package_classes(entry, existing)
+            if classes:
+                shown = ", ".join(classes[:5]) + (", ..." if len(classes) > 5 else "")
+                yield K.make_change(K.NEW_PUBLIC_SUBSYSTEM, path, entry.file, None,
+                                    f"New public package {path} exports {len(classes)} new classes ({shown}): "
+                                    "a new public subsystem.")
+            else:
+                yield K.make_change(K.MODULE_ADDED, path, entry.file, None, f"New public module {path}.")
         elif entry.kind == "class":
             cls = entry.obj
             if known:
@@ -191,15 +201,20 @@ class Differ:
             elif _is_abstraction(self.revs[1], cls):  # type: ignore[arg-type]
                 yield K.make_change(K.NEW_ABSTRACTION, path, entry.file, entry.line,
                                     f"New public abstraction {path} (an ABC, Protocol or class with abstract methods).")
-            elif ((base := self._strategy_base(cls))  # type: ignore[arg-type]
-                  or self._strategy_path(path) or self._strategy_path(entry.canonical)):
-                why = f"it subclasses {base}" if base else "it is defined under a strategy path"
+            elif base := self._strategy_base(cls):  # type: ignore[arg-type]
+                # Only a subclass of a strategy base is a strategy: a plain class under a strategy path
+                # (a sharding spec, a config) implements no strategy contract.
                 yield K.make_change(K.NEW_STRATEGY_CLASS, path, entry.file, entry.line,
-                                    f"New public distributed strategy {path} ({why}).")
+                                    f"New public distributed strategy {path} (it subclasses {base}).")
             else:
                 yield K.make_change(K.CLASS_ADDED, path, entry.file, entry.line, f"New public class {path}.")
         elif entry.kind == "function":
-            yield K.make_change(K.FUNCTION_ADDED, path, entry.file, entry.line, f"New public function {path}.")
+            if not known and _strategy_function(self.config.strategy_functions, path, entry.canonical):
+                yield K.make_change(K.NEW_STRATEGY_FUNCTION, path, entry.file, entry.line,
+                                    f"New public distributed strategy function {path} (it matches "
+                                    "`api.strategy-functions`).")
+            else:
+                yield K.make_change(K.FUNCTION_ADDED, path, entry.file, entry.line, f"New public function {path}.")
         else:
             yield K.make_change(K.ATTRIBUTE_ADDED, path, entry.file, entry.line, f"New public name {path}.")
 
@@ -207,13 +222,27 @@ class Differ:
         return matches(dotted, self.config.strategy_paths)
 
     def _strategy_base(self, cls: griffe.Class) -> str | None:
-        for ancestor in _ancestors(self.revs[1], cls):
-            if matches(ancestor, self.config.strategy_bases):
-                return ancestor
-            if "." not in ancestor and any(
-                    matches(ancestor, [g.rsplit(".", 1)[-1]]) for g in self.config.strategy_bases):
-                return ancestor
-        return None
+        return _strategy_ancestor(self.revs[1], cls, self.config.strategy_bases)
+
+    def _new_package_classes(self, entry: Entry, existing: set[str]) -> list[str]:
+        """The new classes a new public package exports, when they make it a new public subsystem (A204).
+
+        Empty unless the package is new at head (no module of that name at base), outside `major-exclude`,
+        and exports at least `major-new-package-classes` classes that are new: not already public
+        elsewhere, and not a public class of the same name that left another path (a moved package).
+        """
+        wanted = self.config.major_new_package_classes
+        path = entry.path
+        if (wanted <= 0 or not self.revs[1].is_package(path) or path in self.revs[0].files
+                or matches(path, self.config.major_exclude)):
+            return []
+        left = {p.rsplit(".", 1)[-1] for p, e in self.base.items()
+                if isinstance(e, Entry) and e.kind == "class" and p not in self.head}
+        classes = sorted(p.rsplit(".", 1)[-1] for p, e in self.head.items()
+                         if isinstance(e, Entry) and e.kind == "class" and p.rsplit(".", 1)[0] == path
+                         and e.canonical not in existing and p.rsplit(".", 1)[-1] not in left
+                         and not _public_at(self.policy, self.revs[0], e.canonical))
+        return classes if len(classes) >= wanted else []
 
     # -- objects present at both revisions -------------------------------------------------------------
 
@@ -764,10 +793,138 @@ def _false(node: ast.expr) -> bool:
 
 
 def strategy_modules(policy: Policy, base: Revision, head: Revision, modules: set[str]) -> Iterator[ApiChange]:
-    """Yield a new-strategy change for each new public module under a configured strategy path."""
+    """Yield the module-level passes over the changed modules: new strategy modules, then new extension points.
+
+    A new module under a strategy path is a new strategy module (A203) only when it defines a strategy
+    implementation (a subclass of a strategy base, a function matching `strategy-functions`) that no
+    enclosing package exports: exported ones are reported by name (A202, A206). A module that only calls
+    existing strategies, such as a model's parallelize plan, is not a strategy.
+    """
+    config = policy.config
     for name in sorted(modules):
         if name in base.files or name not in head.files or not policy.module_visible(name):
             continue
-        if matches(name, policy.config.strategy_paths):
-            yield K.make_change(K.NEW_STRATEGY_MODULE, name, head.files[name], None,
-                                f"New module {name} under a strategy path: a new distributed strategy.")
+        if not matches(name, config.strategy_paths):
+            continue
+        module = head.module(name)
+        if module is None or isinstance(module, Broken):
+            continue
+        found = [(obj, why) for obj, why in _strategy_members(policy, head, module)
+                 if not _public_paths(policy, head, obj)]
+        if found:
+            what = "; ".join(f"{obj.name} ({why})" for obj, why in found)
+            yield K.make_change(K.NEW_STRATEGY_MODULE, name, head.files[name], found[0][0].lineno,
+                                f"New module {name} under a strategy path defines a strategy implementation no "
+                                f"package exports yet: {what}.")
+    # NOTE: extension points are a pass over changed modules too; they ride on this call so the pipeline
+    # (`depgate.api.analyze`) keeps one module-level entry point.
+    yield from extension_points(policy, base, head, modules)
+
+
+# -- strategies and major additions ------------------------------------------------------------------
+
+
+def _strategy_function(globs: list[str], *paths: str) -> bool:
+    """Tell whether a function, by its public path or where it is defined, matches `strategy-functions` globs."""
+    return any(matches(path, globs) for path in paths)
+
+
+def _strategy_ancestor(rev: Revision, cls: griffe.Class, globs: list[str]) -> str | None:
+    """The first ancestor of a class that matches a strategy-base glob (a bare name matches a glob's last part)."""
+    for ancestor in _ancestors(rev, cls):
+        if matches(ancestor, globs):
+            return ancestor
+        if "." not in ancestor and any(matches(ancestor, [g.rsplit(".", 1)[-1]]) for g in globs):
+            return ancestor
+    return None
+
+
+def _strategy_members(policy: Policy, rev: Revision, module: griffe.Module) -> list[tuple[griffe.Object, str]]:
+    """The strategy implementations a module defines (not imports), with why each one is a strategy."""
+    config = policy.config
+    found: list[tuple[griffe.Object, str]] = []
+    for name, member in module.members.items():
+        if member.is_alias or name.startswith("_"):
+            continue
+        if member.is_class:
+            base = _strategy_ancestor(rev, member, config.strategy_bases)  # type: ignore[arg-type]
+            if base is not None:
+                found.append((member, f"subclasses {base}"))  # type: ignore[arg-type]
+        elif member.is_function and _strategy_function(config.strategy_functions, member.path):
+            found.append((member, "matches `api.strategy-functions`"))  # type: ignore[arg-type]
+    return found
+
+
+def _public_paths(policy: Policy, rev: Revision, obj: griffe.Object) -> list[str]:
+    """The public paths of an object: its own module's public names, or a re-export by an enclosing package.
+
+    Only the module that defines it and its enclosing packages are searched, the places a project exports
+    from; shortest path first.
+    """
+    parts = obj.path.split(".")
+    found: list[str] = []
+    for end in range(len(parts) - 1, 0, -1):
+        name = ".".join(parts[:end])
+        module = rev.module(name)
+        if module is None or isinstance(module, Broken) or not policy.public_module(rev, name):
+            continue
+        for public in policy.public_names(rev, module, []):  # type: ignore[arg-type]
+            member = module.members.get(public)
+            target = rev.final(member) if member is not None else None
+            if target is not None and not isinstance(target, Broken) and target.path == obj.path:
+                found.append(f"{name}.{public}")
+    return sorted(found, key=lambda p: (p.count("."), p))
+
+
+def _public_at(policy: Policy, rev: Revision, canonical: str) -> bool:
+    """Tell whether the object defined at a dotted path exists at a revision and is public there."""
+    if "." not in canonical or canonical.split(".", 1)[0] not in rev.layout.roots:
+        return False  # outside the analysed packages
+    found = rev.resolve(canonical)
+    return found is not None and not isinstance(found, Broken) and bool(_public_paths(policy, rev, found))
+
+
+def _inherited(rev: Revision, cls: griffe.Class, name: str) -> bool:
+    """Tell whether a resolvable ancestor of a class already defines a member (an override is no new hook)."""
+    for ancestor in _ancestors(rev, cls):
+        found = rev.resolve(ancestor) if "." in ancestor else None
+        if found is not None and not isinstance(found, Broken) and name in found.members:
+            return True
+    return False
+
+
+def extension_points(policy: Policy, base: Revision, head: Revision, modules: set[str]) -> Iterator[ApiChange]:
+    """Yield a new-extension-point change (A205) for each new hook method on an existing public abstraction.
+
+    The static criterion: a class defined in a changed module at both revisions, an abstraction at base
+    (ABC, ABCMeta or abstract members; Protocols are left to A113, where any new member is required),
+    public at head, gains a public, non-abstract method whose name matches `extension-hooks` and that no
+    ancestor defines already. A new abstract method is A113 (breaking), not an extension point.
+    """
+    hooks = policy.config.extension_hooks
+    if not hooks:
+        return
+    for name in sorted(modules):
+        if name not in base.files or name not in head.files or policy.internal(name):
+            continue
+        old_module, new_module = base.module(name), head.module(name)
+        if old_module is None or new_module is None or isinstance(old_module, Broken) or isinstance(
+                new_module, Broken):
+            continue
+        for cls_name, new_cls in new_module.members.items():
+            old_cls = old_module.members.get(cls_name)
+            if (new_cls.is_alias or not new_cls.is_class or old_cls is None or old_cls.is_alias
+                    or not old_cls.is_class or not _is_abstraction(base, old_cls)  # type: ignore[arg-type]
+                    or _PROTOCOLS & set(_direct_bases(head, new_cls))):  # type: ignore[arg-type]
+                continue
+            public = _public_paths(policy, head, new_cls)  # type: ignore[arg-type]
+            if not public:
+                continue
+            for method_name, method in _public_members(new_cls).items():  # type: ignore[arg-type]
+                if (method_name in old_cls.members or not method.is_function or _is_abstract_member(method)
+                        or not matches(method_name, hooks) or _inherited(head, new_cls, method_name)):  # type: ignore[arg-type]
+                    continue
+                symbol = f"{public[0]}.{method_name}"
+                yield K.make_change(K.NEW_EXTENSION_POINT, symbol, str(new_cls.filepath), method.lineno,
+                                    f"New hook {symbol} on the existing abstraction {public[0]}: subclasses can "
+                                    "override or call it, a new extension point.")
