@@ -24,7 +24,6 @@ from depgate import verdict_rules as V
 from depgate.diagnostics import Diagnostic, Location, Severity
 from depgate.errors import ConfigError
 from depgate.proposals.folder import is_candidate
-from depgate.rules import rules_by_code
 from depgate.report.model import (
     ChangedPath,
     DepInfo,
@@ -37,6 +36,7 @@ from depgate.report.model import (
     Suggestion,
     Verdict,
 )
+from depgate.rules import rules_by_code
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

@@ -1,13 +1,16 @@
 """The public-API snapshot and diff: what a change does to the analysed packages' public surface.
 
 `analyze()` is the entry point. It reads sources from git objects (never a checkout), parses them with
-griffe's static visitor (never importing them), and only loads the packages the diff touches:
+griffe's static visitor (never importing them), and shares every piece of work it can between the revisions:
 
-1. No changed `.py` file under an analysed package: nothing is read at all.
-2. The changed modules, plus every package whose `__init__` imports from them (to a fixed point), are
-   the touched modules (`surface.touched_modules`).
-3. Their public entries are read at both revisions (`surface.SurfaceReader`), skipping names that are
-   certainly unchanged, and compared (`diff.Differ`).
+1. No changed `.py` file: nothing is read at all.
+2. Each revision's packages are found from its own tree (`layout`); the changed modules are those whose files
+   differ in more than formatting and docstrings.
+3. The names the change can reach are the reverse-import closure over the whole package tree at both
+   revisions (`surface.Closure`); everything outside it is identical at both and needs no second look.
+4. The public modules holding reachable names are read at both revisions (`surface.SurfaceReader`), every name
+   public at only one revision or reachable from the change is resolved through its re-export chain, and the
+   two surfaces are compared (`diff.Differ`). What cannot be read fails closed (see DEP-0002).
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], conf
     # NOTE: imported here so a change without Python files does not even pay for importing griffe.
     from depgate.api.diff import Differ, strategy_modules
     from depgate.api.snapshot import BlobStore, Revision
-    from depgate.api.surface import Policy, SurfaceReader, touched_modules
+    from depgate.api.surface import Closure, Policy, SurfaceReader
 
     policy = Policy(config)
     layouts, duplicates = _layouts(git, base, head, config, policy)
@@ -81,8 +84,7 @@ def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], conf
     revs = (Revision(git, base, layouts[0], blobs), Revision(git, head, layouts[1], blobs))
     changed_modules = _changed_modules(revs, changed, policy)
     _drop_cosmetic(revs, changed_modules)
-    touched = touched_modules(revs, changed_modules)
-    reader = SurfaceReader(policy, revs, touched, changed_modules)
+    reader = SurfaceReader(policy, revs, Closure(revs, changed_modules), changed_modules)
     base_entries, head_entries = reader.read()
     # Load every changed module at head, so a file that cannot be analysed is reported even where no public name
     # depends on it (then only as a note: it cannot change the public API).
@@ -141,7 +143,7 @@ def _drop_cosmetic(revs: tuple[Revision, Revision], modules: set[str]) -> None:
     for rev in revs:
         rev.prefetch([rev.files[m] for m in both])
     for name in both:
-        if same_shape(revs[0].text(revs[0].files[name]), revs[1].text(revs[1].files[name])):
+        if same_shape(revs[0].text(revs[0].files[name]), revs[1].text(revs[1].files[name]), revs[0].blobs.sources):
             modules.discard(name)
 
 

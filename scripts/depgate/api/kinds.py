@@ -45,7 +45,8 @@ MODULE_REMOVED = _rule(
     "A102", "public-module-removed", _B,
     "A public module or package must not disappear.",
     "Every `import` of the module fails.", _DEPRECATE,
-    '# d9d/offload/__init__.py deleted', '# d9d/offload/__init__.py kept, re-exporting from the new place', at_base=True)
+    '# d9d/offload/__init__.py deleted', '# d9d/offload/__init__.py kept, re-exporting from the new place',
+    at_base=True)
 SYMBOL_MOVED = _rule(
     "A103", "public-symbol-moved", _B,
     "A public name moved to another path must stay importable from its old path.",

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 
 import griffe
 
-from depgate.api import source
 from depgate.api.layout import Layout
 from depgate.api.source import ParseProblem, Sources
 from depgate.git import WORKTREE
@@ -254,18 +253,22 @@ def _list_worktree(git: Git, folders: list[str]) -> tuple[list[str], set[str]]:
     return files, links
 
 
-def same_shape(old: bytes | None, new: bytes | None) -> bool:
+def same_shape(old: bytes | None, new: bytes | None, sources: Sources | None = None) -> bool:
     """Tell whether two versions of a file have the same syntax tree once docstrings are dropped.
 
     Reformatting, comments and docstring rewrites give the same shape, so the file cannot have changed
     any API and need not be analysed. Anything else (or a file that cannot be analysed) is a real change.
     Both are decoded as CPython would (`depgate.api.source`): a coding line that rewrites the text is never
-    taken for a comment.
+    taken for a comment. Given the run's `sources`, each file is parsed once for this and for its imports.
     """
     if old is None or new is None:
         return False
-    trees = [source.tree(old), source.tree(new)]
-    return trees[0] is not None and trees[1] is not None and _same_tree(trees[0], trees[1])
+    sources = sources if sources is not None else Sources()
+    first = sources.tree(old)
+    if first is None:
+        return False
+    second = sources.tree(new)
+    return second is not None and _same_tree(first, second)
 
 
 _DOC_HOLDERS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)

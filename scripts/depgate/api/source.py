@@ -21,7 +21,7 @@ import hashlib
 import io
 import os
 import tokenize
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: Files larger than this are not analysed (reported as a problem instead); generated code is never API.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -54,13 +54,15 @@ class Parsed:
     Attributes:
         text: The decoded source (None when it cannot be analysed).
         problem: `(line, message)` when it cannot be analysed.
-        imports: Every import statement as `(level, module, name)`: `from ..a import b` is `(2, "a", "b")`,
-            `import a.b` is `(0, "a.b", "")`, a star import has the name `*`.
+        imports: Every import statement that runs with the module or a class body, as `(level, module, name)`:
+            `from ..a import b` is `(2, "a", "b")`, `import a.b` is `(0, "a.b", "")`, a star import has the name `*`.
+        bindings: How each module-level name is bound (`Binding`).
     """
 
     text: str | None
     problem: tuple[int | None, str] | None = None
     imports: tuple[tuple[int, str, str], ...] = ()
+    bindings: dict[str, Binding] = field(default_factory=dict)
 
 
 class Sources:
@@ -89,15 +91,27 @@ class Sources:
         return found.text
 
 
-def tree(data: bytes) -> ast.Module | None:
-    """Parse a file for comparison (uncached: two trees are compared and dropped), or None when it cannot be."""
-    text = _decode(data)
-    if not isinstance(text, str):
-        return None
-    try:
-        return ast.parse(text, COMPILE_NAME)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    def tree(self, data: bytes) -> ast.Module | None:
+        """Parse a file for comparison, or None when it cannot be analysed.
+
+        The tree is not kept (trees cost far more memory than text), but what the analysis needs of it is, so a
+        file compared here is not parsed again when its imports are read.
+        """
+        key = hashlib.blake2b(data, digest_size=20).digest()
+        known = self._parsed.get(key)
+        if known is not None and known.text is None:
+            return None
+        text = known.text if known is not None else _decode(data)
+        if not isinstance(text, str):
+            self._parsed[key] = Parsed(None, text)
+            return None
+        module = _compile(text)
+        if not isinstance(module, ast.Module):
+            self._parsed[key] = Parsed(None, module)
+            return None
+        if known is None:
+            self._parsed[key] = summarize(text, module)
+        return module
 
 
 def _decode(data: bytes) -> str | tuple[int | None, str]:
@@ -124,24 +138,113 @@ def _parse(data: bytes) -> Parsed:
     text = _decode(data)
     if not isinstance(text, str):
         return Parsed(None, text)
+    module = _compile(text)
+    if not isinstance(module, ast.Module):
+        return Parsed(None, module)
+    return summarize(text, module)
+
+
+def _compile(text: str) -> ast.Module | tuple[int | None, str]:
     try:
-        module = compile(text, COMPILE_NAME, "exec", ast.PyCF_ONLY_AST | ast.PyCF_TYPE_COMMENTS, dont_inherit=True)
+        return compile(text, COMPILE_NAME, "exec", ast.PyCF_ONLY_AST | ast.PyCF_TYPE_COMMENTS, dont_inherit=True)
     except SyntaxError as exc:
-        return Parsed(None, (exc.lineno, f"the file does not parse: {exc.msg}"))
+        return exc.lineno, f"the file does not parse: {exc.msg}"
     except (ValueError, RecursionError, MemoryError) as exc:
-        return Parsed(None, (None, f"the file does not parse: {_why(exc)}"))
+        return None, f"the file does not parse: {_why(exc)}"
+
+
+#: Statements whose bodies run when the module (or class) body runs; function bodies do not.
+_BLOCKS = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, *(
+    (ast.TryStar,) if hasattr(ast, "TryStar") else ()))
+
+
+@dataclass(frozen=True)
+class Binding:
+    """How a module-level name is bound.
+
+    Attributes:
+        kind: `def` (a function, or a class without bases), `assign`, `class` (a class with bases or keywords:
+            what it inherits can change elsewhere), `import`, or `dynamic` (bound by a statement depgate does not
+            follow, or imported from two places: a `try`/`except` fallback).
+        source: For an import, `(level, module, name)` as in `Parsed.imports` (`name` is empty for `import a.b`).
+        uses: The names the binding reads (a class's bases and keywords, an assignment's value).
+    """
+
+    kind: str
+    source: tuple[int, str, str] | None = None
+    uses: frozenset[str] = frozenset()
+
+
+#: How much a binding can hide, from least to most: a name bound several ways counts as the most.
+_RANK = {"def": 0, "assign": 1, "class": 2, "import": 3, "dynamic": 4}
+
+
+def _names_in(*nodes: ast.AST | None) -> frozenset[str]:
+    return frozenset(n.id for node in nodes if node is not None for n in ast.walk(node) if isinstance(n, ast.Name))
+
+
+def summarize(text: str, module: ast.Module) -> Parsed:
+    """Collect what the analysis needs of a parsed module: its imports and top-level bindings, and its limits.
+
+    Only statements that run with the module or a class body are read (an import inside a function re-exports
+    nothing), so the walk skips function bodies, which hold most of a file's nodes.
+    """
     imports: list[tuple[int, str, str]] = []
-    for node in ast.walk(module):
-        if isinstance(node, (ast.Module, ast.ClassDef)) and len(node.body) > MAX_BODY_STATEMENTS:
-            where = "the module" if isinstance(node, ast.Module) else f"class {node.name}"
-            return Parsed(None, (getattr(node, "lineno", None),
-                                 f"{where} has {len(node.body)} statements in one body, more than the "
+    bindings: dict[str, Binding] = {}
+    stack: list[tuple[list[ast.stmt], bool, ast.AST]] = [(module.body, True, module)]
+    while stack:
+        body, top, owner = stack.pop()
+        if isinstance(owner, (ast.Module, ast.ClassDef)) and len(body) > MAX_BODY_STATEMENTS:
+            where = "the module" if isinstance(owner, ast.Module) else f"class {owner.name}"
+            return Parsed(None, (getattr(owner, "lineno", None),
+                                 f"{where} has {len(body)} statements in one body, more than the "
                                  f"{MAX_BODY_STATEMENTS} depgate analyses"))
-        if isinstance(node, ast.Import):
-            imports.extend((0, alias.name, "") for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            imports.extend((node.level, node.module or "", alias.name) for alias in node.names)
-    return Parsed(text, None, tuple(imports))
+        for node in body:
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    imports.append((0, alias.name, ""))
+                    if top:
+                        local = alias.asname or alias.name.split(".", 1)[0]
+                        _bind(bindings, local, Binding("import", (0, alias.name if alias.asname else local, "")))
+            elif isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    imports.append((node.level, node.module or "", alias.name))
+                    if top and alias.name != "*":
+                        _bind(bindings, alias.asname or alias.name,
+                              Binding("import", (node.level, node.module or "", alias.name)))
+            elif isinstance(node, ast.ClassDef):
+                if top:
+                    uses = _names_in(*node.bases, *(k.value for k in node.keywords))
+                    _bind(bindings, node.name, Binding("class" if uses else "def", uses=uses))
+                stack.append((node.body, False, node))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if top:
+                    _bind(bindings, node.name, Binding("def"))
+            elif isinstance(node, _BLOCKS):
+                for field_name in ("body", "orelse", "finalbody"):
+                    stack.append((getattr(node, field_name, []), top, node))
+                for handler in getattr(node, "handlers", []):
+                    stack.append((handler.body, top, handler))
+            elif top and isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                uses = _names_in(node.value)
+                for name in _names_in(*targets):
+                    _bind(bindings, name, Binding("assign", uses=uses))
+            elif top and not isinstance(node, (ast.Expr, ast.Pass)):
+                # `del`, `global`, `match`, ... : what they bind is not followed; a name they touch is dynamic.
+                for name in _names_in(node):
+                    _bind(bindings, name, Binding("dynamic"))
+    return Parsed(text, None, tuple(imports), bindings)
+
+
+def _bind(bindings: dict[str, Binding], name: str, how: Binding) -> None:
+    old = bindings.get(name)
+    if old is None or _RANK[how.kind] > _RANK[old.kind]:
+        bindings[name] = how
+    elif old.kind == how.kind == "import" and old.source != how.source:
+        bindings[name] = Binding("dynamic")  # imported from two places (a try/except fallback): follow neither
+    elif old.kind == how.kind:
+        bindings[name] = Binding(old.kind, old.source, old.uses | how.uses)
 
 
 def _why(exc: BaseException) -> str:

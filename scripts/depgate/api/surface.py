@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     import griffe
 
     from depgate.api.snapshot import Revision
+    from depgate.api.source import Parsed
     from depgate.config import ApiConfig
 
 from depgate.api.snapshot import Broken
@@ -196,15 +198,20 @@ def import_targets(module: str, imports: Iterable[tuple[int, str, str]], *, pack
     return targets
 
 
-def _needles(importer: list[str], module: list[str]) -> tuple[bytes, ...]:
-    """Strings one of which any import of `module` from inside `importer` must spell (see `touched_modules`)."""
-    common = 0
-    while common < min(len(importer), len(module)) and importer[common] == module[common]:
-        common += 1
-    if common == len(module):
-        # An ancestor package: `from . import X`, `from .. import X` spell no name of it.
-        return (module[-1].encode(), b"from .")
-    return (module[common].encode(),)
+def _needle_pattern(modules: Iterable[str]) -> re.Pattern[bytes]:
+    """Match any name an import of one of `modules` must spell.
+
+    An import whose target lies in module `m` spells `m`'s last component, whatever its form: `from a.b.m import
+    X`, `from .m import X`, `from ..x.m import X`, `from a.b import m`, `import a.b.m as z`. The one exception is an
+    ancestor package reached by a bare relative import (`from . import X`), which the caller matches separately.
+    """
+    names = sorted({module.rsplit(".", 1)[-1] for module in modules})
+    if not names:
+        return re.compile(b"(?!)")
+    # A whole word only: `rope` must not match `property`. The guards are ASCII on purpose: next to a byte of a
+    # non-ASCII name they still match, which only parses a file more.
+    words = b"|".join(re.escape(n.encode()) for n in names)
+    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + words + rb")(?![A-Za-z0-9_])")
 
 
 def module_of(name: str, revs: tuple[Revision, ...]) -> str | None:
@@ -217,57 +224,108 @@ def module_of(name: str, revs: tuple[Revision, ...]) -> str | None:
     return None
 
 
-def depends_on(name: str, touched: set[str], revs: tuple[Revision, ...]) -> bool:
-    """Tell whether a dotted name is reached through a touched module.
+class Closure:
+    """The names a change can reach: the reverse-import closure over the whole package tree, name by name.
 
-    The module that holds the name (the longest module prefix) decides: `pkg.sub.Name` depends on
-    `pkg.sub` only, since an untouched `pkg.sub` re-exports exactly what it did before.
+    A changed module may have changed every name (`None`). Another module's name is touched when its binding
+    reads a touched name: an import of it, a class whose bases or keywords name one (what it inherits can
+    change), an assignment built from one (`__all__ = sub.__all__ + [...]`), or a statement depgate does not
+    follow in a module that imports anything touched; a star import from a touched module touches every name.
+    Everything outside is the same at both revisions and needs no second look.
+
+    Every module file at both revisions is a candidate, read in one batch per revision. A candidate is only
+    parsed when its text spells the name an import of a newly touched module must spell (`_needle_pattern`);
+    what a file yields is kept by content (`source.Sources`), so a file unchanged between the revisions is
+    parsed once.
+
+    Args:
+        revs: Base and head.
+        changed: Modules whose files changed.
     """
-    return module_of(name, revs) in touched
 
+    def __init__(self, revs: tuple[Revision, Revision], changed: set[str]):
+        self.revs = revs
+        #: module -> its touched names (None: every name).
+        self.names: dict[str, set[str] | None] = dict.fromkeys(changed)
+        self._grow(changed)
 
-def touched_modules(revs: tuple[Revision, Revision], changed: set[str]) -> set[str]:
-    """Return the changed modules plus every module that imports from them, to a fixed point.
+    @property
+    def modules(self) -> set[str]:
+        """The modules with a touched name."""
+        return set(self.names)
 
-    This is the reverse-import closure over the whole package tree at both revisions: a module outside it imports
-    nothing that changed, so every name it defines or re-exports is the same at both revisions and needs no second
-    look. Every module file is a candidate (an `__init__`, or a plain module anywhere that gathers names for
-    one), read in one batch per revision. A candidate is only parsed when its text could import a touched module:
-    any import of `m` from module `P`, relative or absolute, spells the component of `m` that follows the longest
-    common prefix of `P` and `m` (`from .pkg2 import X`, `from ..pkg2 ...`, `from d9d.group3.pkg2 ...`), or, for
-    an ancestor package of `P`, a relative `from .`. Parsed imports are kept by content, so a file unchanged
-    between the revisions is parsed once.
-    """
-    touched = set(changed)
-    candidates: list[tuple[Revision, str, str]] = []
-    for rev in revs:
-        paths = {name: path for name, path in rev.files.items() if path not in rev.links}
-        rev.prefetch(list(paths.values()))
-        candidates.extend((rev, name, path) for name, path in paths.items())
-    targets: dict[tuple[str, bytes], list[str]] = {}
-    grew = True
-    while grew:
-        grew = False
-        touched_parts = [m.split(".") for m in sorted(touched)]
-        seen: set[tuple[str, bytes]] = set()
-        for rev, name, path in candidates:
-            if name in touched:
-                continue
-            text = rev.text(path)
-            key = (name, text or b"")
-            if not text or key in seen:  # an unchanged file is checked once for both revisions
-                continue
-            seen.add(key)
-            importer = name.split(".")
-            if not any(needle in text for parts in touched_parts for needle in _needles(importer, parts)):
-                continue
-            if key not in targets:
-                parsed = rev.blobs.sources.parsed(text)
-                targets[key] = import_targets(name, parsed.imports, package=path.endswith("/__init__.py"))
-            if any(depends_on(target, touched, revs) for target in targets[key]):
-                touched.add(name)
-                grew = True
-    return touched
+    def affects(self, target: str) -> bool:
+        """Tell whether a dotted name (`pkg.mod.Name`, `pkg.mod`) can differ between the revisions."""
+        holder = module_of(target, self.revs)
+        if holder is None or holder not in self.names:
+            return False
+        names = self.names[holder]
+        if names is None or holder == target:
+            return True
+        return target[len(holder) + 1:].split(".", 1)[0] in names
+
+    def touches(self, module: str, name: str) -> bool:
+        """Tell whether a name of a module can differ between the revisions (a submodule counts as a name)."""
+        names = self.names.get(module, set())
+        return names is None or name in names or self.affects(f"{module}.{name}")
+
+    def _grow(self, changed: set[str]) -> None:
+        candidates: dict[tuple[str, bytes], tuple[Revision, str, bool]] = {}
+        for rev in self.revs:
+            paths = {name: path for name, path in rev.files.items() if path not in rev.links}
+            rev.prefetch(list(paths.values()))
+            for name, path in paths.items():
+                text = rev.text(path)
+                if text and name not in changed:  # an unchanged file is one candidate for both revisions
+                    candidates.setdefault((name, text), (rev, name, path.endswith("/__init__.py")))
+        parsed: dict[tuple[str, bytes], tuple[Parsed, bool]] = {}
+        new = set(changed)
+        while new:
+            # Unparsed candidates are searched for the names of the modules touched last round only: the names of
+            # earlier rounds were searched for already. Parsed ones are checked against everything touched so far.
+            pattern = _needle_pattern(new)
+            ancestors = {m for m in new if any(rev.is_package(m) for rev in self.revs)}
+            grown: set[str] = set()
+            for key, (rev, name, package) in candidates.items():
+                if key not in parsed:
+                    # NOTE: a file with a coding line is always parsed: its bytes need not spell its names in UTF-8.
+                    spelled = pattern.search(key[1]) is not None or b"coding" in key[1][:400] or (
+                        b"from ." in key[1] and any(name.startswith(m + ".") for m in ancestors))
+                    if not spelled:
+                        continue
+                    parsed[key] = (rev.blobs.sources.parsed(key[1]), package)
+                summary, package = parsed[key]
+                touched = self._touched_names(name, summary, package)
+                old = self.names.get(name, set())
+                if old is not None and (touched is None or not touched <= old):
+                    self.names[name] = None if touched is None else old | touched
+                    grown.add(name)
+            new = grown
+
+    def _touched_names(self, module: str, summary: Parsed, package: bool) -> set[str] | None:
+        """The names of one unchanged module that read a touched name (None: all of them)."""
+        if summary.text is None:
+            return None  # it cannot be analysed: claim nothing about it
+        for level, base, name in summary.imports:
+            if name == "*" and self.affects(import_targets(module, [(level, base, name)], package=package)[0]):
+                return None
+        touched: set[str] = set()
+        for local, binding in summary.bindings.items():
+            if binding.kind == "import" and binding.source is not None and self.affects(
+                    import_targets(module, [binding.source], package=package)[0]):
+                touched.add(local)
+        if touched:
+            for local, binding in summary.bindings.items():
+                if binding.kind == "dynamic":
+                    touched.add(local)
+        grew = True
+        while grew:  # a class whose base is a touched class of the same module
+            grew = False
+            for local, binding in summary.bindings.items():
+                if local not in touched and binding.kind in ("class", "assign") and binding.uses & touched:
+                    touched.add(local)
+                    grew = True
+        return touched
 
 
 # -- reading the surface ------------------------------------------------------------------------------
@@ -279,14 +337,14 @@ class SurfaceReader:
     Args:
         policy: The public-surface policy.
         revs: Base and head.
-        touched: Touched modules (see `touched_modules`).
+        closure: The names the change can reach (see `Closure`).
         changed: Modules whose files changed.
     """
 
-    def __init__(self, policy: Policy, revs: tuple[Revision, Revision], touched: set[str], changed: set[str]):
+    def __init__(self, policy: Policy, revs: tuple[Revision, Revision], closure: Closure, changed: set[str]):
         self.policy = policy
         self.revs = revs
-        self.touched = touched
+        self.closure = closure
         self.changed = changed
         self.notes: list[Note] = []
         #: Public paths missing at head although listed or re-exported there, with why (see `read`).
@@ -309,7 +367,8 @@ class SurfaceReader:
         so nothing is claimed about it.
         """
         out: tuple[dict[str, Entry | Unknown], dict[str, Entry | Unknown]] = ({}, {})
-        modules = sorted(m for m in self.touched if any(self.policy.public_module(rev, m) for rev in self.revs))
+        modules = sorted(m for m in self.closure.modules
+                         if any(self.policy.public_module(rev, m) for rev in self.revs))
         for name in modules:
             loaded = tuple(rev.module(name) if self.policy.public_module(rev, name) else None for rev in self.revs)
             names = [self._names(rev, mod) for rev, mod in zip(self.revs, loaded, strict=True)]
@@ -335,16 +394,10 @@ class SurfaceReader:
         return self.policy.public_names(rev, mod, self.notes)
 
     def _unchanged(self, module: str, name: str, loaded: tuple) -> bool:
-        """Tell whether a name is certainly identical at both revisions, so resolving it can be skipped."""
+        """Tell whether a name public at both revisions is certainly identical, so resolving it can be skipped."""
         if any(m is None or isinstance(m, Broken) for m in loaded):
             return False
-        members = [m.members.get(name) for m in loaded]
-        if any(m is None for m in members):
-            return False
-        if all(m.is_alias for m in members):
-            targets = {m.target_path for m in members}
-            return len(targets) == 1 and not depends_on(targets.pop(), self.touched, self.revs)
-        return module not in self.changed and not any(m.is_alias for m in members)
+        return module not in self.changed and not self.closure.touches(module, name)
 
     def _add(self, out: dict[str, Entry | Unknown], side: int, rev: Revision, mod: griffe.Module, name: str,
              depth: int) -> None:
