@@ -87,7 +87,8 @@ class Differ:
         gone_modules = {p for p in removed if self.base[p].kind == "module"}  # type: ignore[union-attr]
         outcomes: dict[tuple[str, str], list[str]] = {}
         for old_path in removed:
-            if old_path.rsplit(".", 1)[0] in gone_modules or any(old_path.startswith(m + ".") for m in gone_modules):
+            # NOTE: a top-level package has no parent: `"d9d".rsplit(".")[0]` is itself, so test the dotted prefix only.
+            if any(old_path.startswith(m + ".") for m in gone_modules):
                 continue
             old = self.base[old_path]
             if not isinstance(old, Entry):  # pragma: no cover - unknown paths are filtered above
