@@ -47,10 +47,10 @@ def test_ls_tree_top_folder_kinds(repo):
     assert (entries["a.py"].mode, entries["a.py"].kind) == ("100644", "blob")
     assert entries["a.py"].oid == git_repo.git("rev-parse", f"{rev}:a.py")
     assert entries["a.py"].size is None  # not asked for
-    assert entries["run.sh"].mode == "100755" and entries["run.sh"].is_file
-    assert entries["link.py"].is_link and not entries["link.py"].is_file
-    assert entries["d"].is_dir and entries["d"].mode == "040000" and not entries["d"].is_file
-    assert entries["sub"].is_submodule and entries["sub"].oid == "1" * 40 and entries["sub"].kind == "commit"
+    assert (entries["run.sh"].mode, entries["run.sh"].is_file) == ("100755", True)
+    assert (entries["link.py"].is_link, entries["link.py"].is_file) == (True, False)
+    assert (entries["d"].is_dir, entries["d"].mode, entries["d"].is_file) == (True, "040000", False)
+    assert (entries["sub"].is_submodule, entries["sub"].oid, entries["sub"].kind) == (True, "1" * 40, "commit")
     assert [name for name, e in entries.items() if e.is_file] == ["a.py", "run.sh", "same1.txt", "same2.txt"]
 
 
@@ -62,7 +62,7 @@ def test_ls_tree_recursive_with_sizes(repo):
         TreeEntry("100644", "blob", git_repo.git("rev-parse", f"{rev}:d/e/deep.py"), "d/e/deep.py", 5),
     ]
     top = {e.path: e.size for e in Git(git_repo.path).ls_tree(rev, sizes=True)}
-    assert top["d"] is None and top["sub"] is None  # folders and submodules have no size
+    assert (top["d"], top["sub"]) == (None, None)  # folders and submodules have no size
     assert top["link.py"] == len("/etc/passwd")
 
 
@@ -71,6 +71,10 @@ def test_ls_tree_one_path_names_that_entry_a_slash_lists_inside(repo):
     git = Git(git_repo.path)
     assert [(e.path, e.kind) for e in git.ls_tree(rev, ["d"])] == [("d", "tree")]
     assert [e.path for e in git.ls_tree(rev, ["d/"])] == ["d/b.py", "d/e"]
+    assert git.list_entries(rev, ".") == git.list_entries(rev, "") == [(e.path, "file" if e.is_file else "link"
+                                                                        if e.is_link else "dir" if e.is_dir
+                                                                        else "other") for e in git.ls_tree(rev)]
+    assert ("sub", "other") in git.list_entries(rev, ".")
     assert [e.path for e in git.ls_tree(rev, ["d/e/deep.py", "a.py"])] == ["a.py", "d/e/deep.py"]
     assert git.ls_tree(rev, ["nothing/here.py"]) == []
 
