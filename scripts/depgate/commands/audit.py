@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from depgate.commands._common import add_config_option, add_repo_option, load_config_file, write_output
-from depgate.commands.check import build_report, commit_messages, load_check_config, open_repository
+from depgate.commands.check import build_report, commit_messages, load_check_config, open_repository, trusted_sha
 from depgate.config import Config
 from depgate.errors import DepgateError, UsageError
 from depgate.git import Git
@@ -69,10 +69,11 @@ def audit_commit(git: Git, sha: str, config: Config | None) -> tuple[dict, Repor
     if not parents:
         record["error"] = "root commit: nothing to compare it with"
         return record, None
-    base = Revision(f"{sha[:12]}^1", parents[0])
+    # The first parent is both the base branch's tip at the merge and the commit the change is diffed from.
+    base = Revision(f"{sha[:12]}^1", parents[0], tip=parents[0])
     head = Revision(sha, sha)
     try:
-        cfg = config or load_check_config(git, parents[0], None)
+        cfg = config or load_check_config(git, trusted_sha(base), None)
         report = build_report(git, base, head, config=cfg, title=subject.strip(), body=body.strip("\n"),
                               messages=commit_messages(git, parents[0], sha), fail_on=FailOn.REQUIRED)
     except DepgateError as exc:

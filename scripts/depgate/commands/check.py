@@ -69,10 +69,11 @@ is always reported.
 Defaults: --head is HEAD, --base is the merge-base of --head with the default branch (origin/HEAD,
 else main, else master); an explicit --base is also reduced to the merge-base, as GitHub's "Files
 changed" tab does. The title and body default to the head commit's message. The configuration is
-read from the BASE revision (a pull request cannot change its own check); --config FILE (a file on
-disk, relative to the current directory) replaces it. Works in a bare repository (revisions only).
-In a shallow clone, depgate refuses to guess a merge-base and says what to fetch (`fetch-depth: 0`
-in actions/checkout).
+read from the BASE revision as given, its tip, not from the merge-base (a pull request can neither
+change its own check nor pick an old, looser configuration by branching from an old commit);
+--config FILE (a file on disk, relative to the current directory) replaces it. Works in a bare
+repository (revisions only). In a shallow clone, depgate refuses to guess a merge-base and says
+what to fetch (`fetch-depth: 0` in actions/checkout).
 
 Exit codes: 0 the check passes; 1 a required DEP is missing (no override) or a linked DEP is an
 error (see --fail-on); 2 usage or environment error.
@@ -138,6 +139,9 @@ def open_repository(path: str | None) -> Git:
 def resolve_range(git: Git, base: str | None, head: str) -> tuple[Revision, Revision]:
     """Resolve the compared revisions: head as given, base as the merge-base of base (or the default branch) and head.
 
+    The base `Revision` keeps both commits: `sha` is the merge-base, which the change is diffed from, and
+    `tip` the commit the base names, which the trusted configuration is read from (see `trusted_sha`).
+
     Raises:
         UsageError: `WORKTREE` in a bare repository.
         GitError: a revision is unknown, the histories are unrelated, or the clone is too shallow to tell.
@@ -161,7 +165,15 @@ def resolve_range(git: Git, base: str | None, head: str) -> tuple[Revision, Revi
         base = git.default_branch()
     base_commit = git.resolve(base)
     merge_base = git.merge_base(base_commit, head_commit)
-    return Revision(base, merge_base), Revision(head, head_sha)
+    return Revision(base, merge_base, tip=base_commit), Revision(head, head_sha)
+
+
+def trusted_sha(base: Revision) -> str:
+    """The commit whose configuration and summary template are trusted: the base's tip, else its resolved commit.
+
+    Not the merge-base: it is picked by the pull request (branch from an old commit, get its old configuration).
+    """
+    return base.tip or base.sha or ""
 
 
 def _decode(data: bytes | None) -> str | None:
@@ -169,7 +181,13 @@ def _decode(data: bytes | None) -> str | None:
 
 
 def load_check_config(git: Git, base_sha: str, explicit: str | None) -> Config:
-    """Read the configuration from the base revision (trusted), or from `explicit` on disk (cwd-relative)."""
+    """Read the configuration from the base revision (trusted), or from `explicit` on disk (cwd-relative).
+
+    Args:
+        git: The repository.
+        base_sha: The commit to read it from: `trusted_sha(base)`, the base's tip, never the merge-base.
+        explicit: `--config`, a file on disk, or None.
+    """
     if explicit is not None:
         return load_config_file(explicit)
     return load_config_from(lambda rel: _decode(git.read(base_sha, rel)))
@@ -313,6 +331,8 @@ def build_report(
 def summary_template(git: Git, base_sha: str | None, config: Config, explicit: str | None) -> str | None:
     """Return the Markdown template's text: `--template` on disk, else the configured one at base, else None.
 
+    `base_sha` is the commit the configuration was read from (`trusted_sha(base)`), not the merge-base.
+
     Raises:
         ConfigError: the template file is missing.
     """
@@ -369,14 +389,14 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if base.sha == head.sha:
         console.note(f"depgate: note: the base ({base.rev}) and the head ({head.rev}) are the same commit, so there "
                      "is nothing to check; pass --base (e.g. --base HEAD~1) or run it on a branch")
-    config = load_check_config(git, base.sha or "", args.config)
+    config = load_check_config(git, trusted_sha(base), args.config)
     report_notes(config, console)
     body = _read_body(args.body_file)
     report = build_report(git, base, head, config=config, title=args.title, body=body, labels=_labels(args.labels),
                           fail_on=FailOn(args.fail_on))
     template = None
     if args.format == OutputFormat.MARKDOWN.value or args.markdown_file:
-        template = summary_template(git, base.sha, config, args.template)
+        template = summary_template(git, trusted_sha(base), config, args.template)
     if args.json_file:
         write_output(args.json_file, encodable(json_report.render(report)), "the JSON report")
     if args.markdown_file:

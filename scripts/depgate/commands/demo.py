@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from depgate import demo
 from depgate.commands._common import OutputFormat, add_format_option
-from depgate.commands.check import build_report, load_check_config, render, resolve_range
+from depgate.commands.check import build_report, load_check_config, render, resolve_range, trusted_sha
 from depgate.errors import UsageError
 from depgate.git import Git
 
@@ -66,7 +66,7 @@ def run_demo(repo: Path) -> list[tuple[demo.Scenario, Report]]:
     results = []
     for scenario in scenarios:
         base, head = resolve_range(git, "main", scenario.branch)
-        config = load_check_config(git, base.sha or "", None)
+        config = load_check_config(git, trusted_sha(base), None)
         report = build_report(git, base, head, config=config)
         results.append((scenario, report))
     return results

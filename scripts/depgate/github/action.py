@@ -367,7 +367,9 @@ def _config_from_base(inputs: Inputs, base: str, folder: Path) -> str:
     """The `config` input as of the base revision, so a pull request cannot edit its own check's configuration.
 
     `depgate check --config` reads a file on disk, and the disk is the pull request's checkout; the
-    file is therefore taken from the base commit and handed over as a copy.
+    file is therefore taken from the base commit and handed over as a copy. That commit is `base` as
+    given (the event's base sha: the base branch's tip), never the merge-base, as `depgate check` reads
+    its own configuration: a pull request branched from an old commit does not get that commit's rules.
 
     Raises:
         ConfigError: the file does not exist at the base revision.

@@ -59,11 +59,14 @@ class Revision:
 
     Attributes:
         rev: What the user gave (or the default chosen), e.g. `main`, `HEAD`, `WORKTREE`.
-        sha: The full commit id; None for the work tree.
+        sha: The full commit id; None for the work tree. For the base, the merge-base the change is diffed from.
+        tip: For the base, the commit `rev` names (the base branch's tip), where the trusted inputs (the
+            configuration, the summary template) are read; None elsewhere. Not part of the JSON report.
     """
 
     rev: str
     sha: str | None
+    tip: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON and templates."""
