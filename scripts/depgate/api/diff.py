@@ -8,7 +8,6 @@ yield changes and never print.
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -516,9 +515,9 @@ def _module_getattr(rev: Revision, module: str) -> _Getattr | None:
         return None
     member = loaded.members["__getattr__"]
     found = _Getattr(getattr(member, "alias_lineno", None) or member.lineno, None)
-    try:
-        tree = ast.parse((rev.text(rev.files[module]) or b"").decode("utf-8-sig"), os.devnull)
-    except (UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+    # The module loaded, so its source decodes and parses; read it as CPython would (`depgate.api.source`).
+    tree = rev.blobs.sources.tree(rev.text(rev.files[module]) or b"")
+    if tree is None:
         return found
     for node in tree.body:  # the last top-level binding wins, as at import time
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "__getattr__":
