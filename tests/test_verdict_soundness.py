@@ -285,3 +285,17 @@ def test_configuration_is_read_from_the_base_tip_not_the_merge_base(run_cli, git
     code, report = _check(run_cli, git_repo, "main", head, "--labels", "anything-goes")
     assert (code, report["verdict"]) == (1, "required")
     assert report["override"] is None
+
+
+def test_function_named_like_its_own_module_resolves(run_cli, git_repo: GitRepo) -> None:
+    # `from .get_int_dtype import get_int_dtype`: the package attribute is the function, the dotted path the module.
+    base = git_repo.commit("feat: base", {"k/__init__.py": "from .get_int_dtype import get_int_dtype\n\n"
+                                                           "__all__ = ['get_int_dtype']\n",
+                                          "k/get_int_dtype.py": "def get_int_dtype(bits):\n    return bits\n"})
+    same = git_repo.commit("docs: comment", {"k/get_int_dtype.py": "def get_int_dtype(bits):\n    return bits + 0\n"})
+    code, report = _check(run_cli, git_repo, base, same)
+    assert (code, report["verdict"], report["problems"]) == (0, "not-required", [])
+    head = git_repo.commit("fix: tidy", {"k/get_int_dtype.py": "def get_int_dtype():\n    return 8\n"})
+    code, report = _check(run_cli, git_repo, same, head)
+    assert (code, report["verdict"]) == (1, "required")
+    assert [(c["code"], c["symbol"]) for c in report["changes"]] == [("A105", "k.get_int_dtype")]

@@ -191,7 +191,8 @@ class Revision:
             return None
         current: griffe.Object | Broken | None = self.module(parts[0])
         prefix = parts[0]
-        for part in parts[1:]:
+        last = len(parts) - 1
+        for index, part in enumerate(parts[1:], 1):
             if isinstance(current, Broken):
                 self.depended.add(current.problem.path)
                 return current
@@ -199,7 +200,9 @@ class Revision:
                 return current
             prefix = f"{prefix}.{part}"
             member = current.members.get(part)
-            if member is None and current.is_module:
+            # Inside a dotted path the submodule wins, as in an import statement: `from .get_int_dtype import
+            # get_int_dtype` in a package makes the attribute a function, yet `pkg.get_int_dtype.x` is the module's.
+            if current.is_module and (member is None or (index < last and prefix in self.files)):
                 current = self.module(prefix)
                 continue
             if member is None:
