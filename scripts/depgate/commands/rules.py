@@ -119,12 +119,31 @@ def render_rules_json(rules: Sequence[Rule]) -> str:
 def _rule_section(rule: Rule) -> list[str]:
     out = [f"### {rule.code} {rule.name}", "", _prose(rule.summary), "",
            f"- Default severity: **{rule.severity.label}**", f"- Name (for `lint.ignore` and friends): `{rule.name}`",
+           *([f"- Verdict: {effect}"] if (effect := _verdict_effect(rule)) else []),
            "", f"**Why it matters.** {_prose(rule.rationale)}", "", f"**How to fix.** {_prose(rule.fix)}", ""]
     if rule.example_bad:
         out += ["Fires on:", "", _fence(rule.example_bad), ""]
     if rule.example_good:
         out += ["Passes:", "", _fence(rule.example_good), ""]
     return out
+
+
+def _verdict_effect(rule: Rule) -> str | None:
+    """What a finding of the rule does to a pull request's verdict, from the rule's own record."""
+    if rule.fails_closed:
+        return "fails closed: depgate cannot vouch for the change, so a DEP (or an override) is required"
+    if rule.forces_review:
+        return "at least `review`"
+    if rule.category == "api":
+        from depgate.api.kinds import CATEGORIES, Category
+
+        category = CATEGORIES.get(rule.code)
+        if category in (Category.BREAKING, Category.ABSTRACTION, Category.STRATEGY):
+            return f"a DEP is required ({category.value})"
+        if category is Category.ADDITION:
+            return "`review` when `verdict.review-on-additions` is on (the default)"
+        return "reported only"
+    return None
 
 
 def render_rules_markdown(rules: Sequence[Rule]) -> str:
@@ -155,6 +174,12 @@ def render_rules_markdown(rules: Sequence[Rule]) -> str:
         if not members:
             continue
         out += [f"## {CATEGORY_TITLES.get(category, category.title())}", ""]
+        if category == "api":
+            from depgate.api.guide import SURFACE_GUIDE
+
+            for block in SURFACE_GUIDE:
+                out += [block, ""]
+            out += ["### The rules", ""]
         for rule in members:
             out += _rule_section(rule)
     return "\n".join(out).rstrip("\n") + "\n"
