@@ -68,3 +68,16 @@ def test_environment_error_is_exit_2_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "not a git repository" in proc.stderr
+
+
+def test_listed_summaries_are_the_commands_own_help() -> None:
+    from depgate.commands import SUMMARIES
+
+    assert {importlib.import_module(m).NAME: importlib.import_module(m).HELP for m in COMMANDS} == SUMMARIES
+
+
+def test_running_one_command_imports_no_other(tmp_path) -> None:
+    code = ("import sys\nfrom depgate.cli import main\nmain(['rules', 'A101'])\n"
+            "print(sorted(m for m in sys.modules if m.startswith('depgate.commands.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path).stdout
+    assert out.strip().splitlines()[-1] == "['depgate.commands._common', 'depgate.commands.rules']"

@@ -17,7 +17,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from depgate import __version__
-from depgate.commands import COMMANDS
+from depgate.commands import COMMANDS, SUMMARIES
 from depgate.console import Console
 from depgate.errors import DepgateError
 
@@ -45,8 +45,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n  hint: run `{self.prog} --help`\n")
 
 
-def get_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every subcommand."""
+def get_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser with every subcommand.
+
+    Args:
+        command: The subcommand about to run: only its module is imported (and its options declared); the
+            others are listed with their one-line help. None declares every subcommand in full.
+    """
     parser = _Parser(
         prog="depgate",
         description="Enforce a design-proposal (DEP) process: classify pull requests by their public-API "
@@ -58,6 +63,10 @@ def get_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (repeat for debug output)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module_name in COMMANDS:
+        name = module_name.rsplit(".", 1)[-1]
+        if command is not None and name != command:
+            subparsers.add_parser(name, help=SUMMARIES[name], add_help=False)
+            continue
         module = importlib.import_module(module_name)
         sub = subparsers.add_parser(
             module.NAME,
@@ -81,8 +90,11 @@ def main(args: Sequence[str] | None = None, console: Console | None = None) -> i
     Returns:
         The exit code.
     """
-    parser = get_parser()
-    opts = parser.parse_args(list(sys.argv[1:] if args is None else args))
+    argv = list(sys.argv[1:] if args is None else args)
+    # Import only the command that runs: the first word that is not an option (`-v` is the only global one).
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    parser = get_parser(first if first in SUMMARIES else None)
+    opts = parser.parse_args(argv)
     console = console or Console.default()
     level = logging.WARNING - 10 * min(opts.verbose, 2)
     logging.basicConfig(level=level, format="depgate: %(levelname)s: %(message)s", stream=console.err)

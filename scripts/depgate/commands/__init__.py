@@ -13,3 +13,17 @@ COMMANDS: tuple[str, ...] = (
     "depgate.commands.demo",
     "depgate.commands.rules",
 )
+
+#: Each command's one-line help, so the parser can list every command while importing only the one that runs
+#: (`tests/test_cli.py` checks these equal the modules' `HELP`).
+SUMMARIES: dict[str, str] = {
+    "check": "Classify a change by its public-API impact and check that it links the DEP it needs.",
+    "lint": "Check DEP documents: header, sections, placeholders, unique numbers (rules D0xx-D3xx).",
+    "index": "Render the DEP index (deps/INDEX.md); --write updates it, --check fails when it is stale.",
+    "new": "Create the next DEP document (deps/NNNN-slug.md) from the template and print its path.",
+    "audit": (
+        "Check every first-parent commit (each merged pull request) of a range; JSON Lines plus a Markdown table."
+    ),
+    "demo": "Build a sample d9d-like repository with three pull requests and check each one.",
+    "rules": "List every rule (code, severity, summary) or explain one; generates docs/rules.md.",
+}

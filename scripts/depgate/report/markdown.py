@@ -14,9 +14,6 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import jinja2
-import jinja2.sandbox
-
 from depgate.diagnostics import sort_diagnostics
 from depgate.errors import ConfigError, UsageError
 from depgate.report.escape import md_code, md_inline
@@ -24,6 +21,8 @@ from depgate.report.model import Verdict
 from depgate.report.text import GROUPS, grouped
 
 if TYPE_CHECKING:
+    import jinja2
+
     from depgate.diagnostics import Diagnostic
     from depgate.report.model import Report
 
@@ -155,6 +154,8 @@ def context(report: Report, *, link_base: str | None = None) -> dict[str, Any]:
 
 
 def _environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
+    import jinja2.sandbox
+
     env = jinja2.sandbox.SandboxedEnvironment(
         loader=loader, autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
@@ -171,6 +172,8 @@ def load_template(text: str | None = None) -> jinja2.Template:
     Raises:
         ConfigError: the template has a syntax error.
     """
+    import jinja2  # here, not at the top: a check that prints JSON or text never loads jinja2
+
     if text is None:
         text = resources.files("depgate.report").joinpath("templates", TEMPLATE_NAME).read_text(encoding="utf-8")
     try:
@@ -191,6 +194,8 @@ def render(report: Report, *, template: str | None = None, link_base: str | None
     Raises:
         ConfigError: the template is invalid or fails while rendering.
     """
+    import jinja2  # here, not at the top: a check that prints JSON or text never loads jinja2
+
     compiled = load_template(template)
     try:
         text = compiled.render(**context(report, link_base=link_base))
