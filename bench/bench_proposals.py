@@ -6,6 +6,9 @@ six header keys (some with optional ones such as `Discussion` or `Superseded-By`
 the template's sections, code blocks and lists. About one document in two hundred is broken on
 purpose (no header, an unclosed header, CRLF endings, a byte-order mark, invalid UTF-8, a duplicate
 number, a placeholder left in, a hostile title, an unknown status...), as a real folder would have.
+One more document is hostile to the reader's text matching: a 30,000-character heading line, header
+values with runs of 30,000 blanks, and 30,000 backticks before a `<` (issue #8: such lines once took
+10-30 s each).
 
 Then it times each command as a subprocess (`python -m depgate ...`, the way CI runs it):
 
@@ -174,6 +177,22 @@ def _break(rng: random.Random, kind: int, name: str, data: bytes) -> tuple[str, 
             return name.split("-", 1)[1], data
 
 
+#: Lines that made backtracking patterns take seconds each (issue #8); every one is 30,000 characters or more.
+_LONG = 30_000
+
+
+def _hostile(number: int, width: int) -> tuple[str, bytes]:
+    """One document whose lines are long runs of blanks, `#` and backticks."""
+    padded = f"{number:0{width}d}"
+    blanks = " " * _LONG
+    header = [f"DEP: {padded}", f"Title: Long{blanks}lines", f"Author: Jane Doe @jdoe{blanks}&{blanks}",
+              f"Status: Draft{blanks}", "Type: Feature", "Created: 2026-02-04", f"Discussion{blanks}:x"]
+    body = [f"# DEP-{padded}: Long{blanks}lines{blanks}{'#' * _LONG}", "", f"## Abstract{blanks}x", "",
+            f"See <the real placeholder> {'`' * _LONG} <inside code> {'`' * _LONG}.", "", "## Usage", "", "`" * _LONG]
+    text = "---\n" + "\n".join(header) + "\n---\n\n" + "\n".join(body) + "\n"
+    return f"{padded}-long-lines.md", text.encode()
+
+
 def generate(root: Path, count: int, seed: int = 8) -> dict[str, int]:
     """Write `count` documents (a few broken) into `root/deps` and commit them.
 
@@ -204,6 +223,10 @@ def generate(root: Path, count: int, seed: int = 8) -> dict[str, int]:
             path = path.with_name(path.stem + "-bis.md")
         path.write_bytes(data)
         stats["documents"] += 1
+    name, data = _hostile(number + 1, width)
+    (deps / name).write_bytes(data)
+    stats["documents"] += 1
+    stats["broken"] += 1
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, env=_ENV, check=True)
     subprocess.run(["git", "add", "-A"], cwd=root, env=_ENV, check=True)
     subprocess.run(["git", "commit", "-q", "-m", "docs: DEPs"], cwd=root, env=_ENV, check=True)

@@ -21,10 +21,17 @@ from hypothesis import strategies as st
 
 from depgate.config import ProposalsConfig
 from depgate.proposals.index import build_context, default_file, render_region
-from depgate.proposals.model import Author, Proposal, parse_authors, parse_date, parse_number
+from depgate.proposals.model import (
+    _AUTHOR_SEPARATOR,
+    Author,
+    HeaderField,
+    Proposal,
+    parse_authors,
+    parse_date,
+    parse_number,
+)
 from depgate.proposals.numbering import missing_numbers, missing_ranges
 from depgate.proposals.reader import (
-    _HEADING,
     DepHeaderHandler,
     _heading,
     parse_header_lines,
@@ -32,11 +39,14 @@ from depgate.proposals.reader import (
     read_from_tree,
     to_proposal,
 )
+from depgate.proposals.template import _mask_code_spans, parse_template
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 CODE = re.compile(r"D[0-9]{3}")
 STANDARD = ("DEP", "Title", "Author", "Status", "Type", "Created")
+# The reader's former heading pattern, the reference for its string code (quadratic: short lines only).
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
 
 
 class MemoryTree:
@@ -288,9 +298,63 @@ def test_header_lines_are_numbered_from_the_first_line(lines, first):
 @example("#  ## ")
 @example("# a #")
 @example("####### x")
-def test_fast_heading_path_matches_the_regular_expression(line):
+def test_heading_reading_matches_the_regular_expression(line):
     match = _HEADING.match(line)
     assert _heading(line) == ((len(match["hashes"]), (match["text"] or "").strip()) if match else None)
+
+
+# -- linear-time matching equals the former patterns --------------------------------------------------------
+# Issue #8: these patterns backtracked quadratically (or worse) on long runs of blanks or backticks. They stay
+# here as the reference the string code must equal, on lines short enough for them.
+
+_FORMER_FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(?P<value>.*?)|)[ \t]*$")
+_FORMER_SECTION = re.compile(r"^##[ \t]+(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$")
+_FORMER_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_FORMER_AUTHOR_SEPARATOR = re.compile(r"\s*(?:&|,|\band\b)\s*")
+
+
+@given(st.text(st.sampled_from("Kk:: \t\"'a-_1\u00a0\x0b"), max_size=14))
+@settings(max_examples=400, deadline=None)
+@example("Key:")
+@example("Key :  'v' ")
+@example("Key:v")
+def test_header_field_reading_matches_the_former_pattern(line):
+    assume(line.strip())
+    match = _FORMER_FIELD.match(line)
+    if match is None:
+        assert parse_header_lines([line], 1) == ([], [(1, line)])
+        return
+    value = (match["value"] or "").strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1]
+    assert parse_header_lines([line], 1) == ([HeaderField(match["key"], value, 1)], [])
+
+
+@given(st.text(st.sampled_from("## \t\u00a0ax"), max_size=14))
+@settings(max_examples=400, deadline=None)
+@example("## a ##")
+@example("##\t#")
+def test_template_sections_match_the_former_pattern(line):
+    match = _FORMER_SECTION.match(line)
+    expected = (match["title"],) if match and match["title"] else ()
+    assert parse_template("t.md", line).sections == expected
+
+
+@given(st.text(st.sampled_from("```a <\n"), max_size=30))
+@settings(max_examples=1000, deadline=None)
+@example("``a`")
+@example("`````a``")
+@example("``` `` ` ```` `")
+@example("`a\n`")
+def test_code_span_masking_matches_the_former_pattern(line):
+    assert _mask_code_spans(line) == _FORMER_CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+
+
+@given(st.lists(st.sampled_from(["a", " ", "and", "&", ",", "\u00a0", "b", "@x", "\t"]), max_size=12).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_author_separators_match_the_former_pattern(value):
+    value = value.strip()
+    assert [part.strip() for part in _AUTHOR_SEPARATOR.split(value)] == _FORMER_AUTHOR_SEPARATOR.split(value)
 
 
 def _reference_structure(text: str) -> tuple:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from depgate.errors import UsageError
 from depgate.proposals.model import number_in_filename
-from depgate.proposals.reader import parse_header_lines
+from depgate.proposals.reader import HEADER_HANDLER, parse_header_lines
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -224,16 +224,21 @@ def render_new_document(
               "Created": created.isoformat()}
     fields, _ = parse_header_lines(lines[1:end], 2)
     present = {fld.key for fld in fields}
+    # NOTE: the lines depgate fills in are written by the header handler's `export`; the rest of the
+    # template's header (other keys, comments, continuation lines, its own spacing) is kept as it is.
+    # `frontmatter.dumps` cannot write the whole document: it rebuilds the header from a dict (losing
+    # all of that) and strips the result, dropping the template's last line break.
     header: list[str] = []
     for raw in lines[1:end]:
         match = re.match(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)[ \t]*:", raw)
         if match and match["key"] in values:
-            header.append(f"{match['key']}: {values[match['key']]}")
+            header.append(HEADER_HANDLER.export({match["key"]: values[match["key"]]}))
         elif raw[:1] in (" ", "\t") and header and header[-1].split(":", 1)[0] in values:
             continue  # a continuation line of a value that was just replaced
         else:
             header.append(raw)
-    header += [f"{key}: {values[key]}" for key in required_headers if key in values and key not in present]
+    header += [HEADER_HANDLER.export({key: values[key]}) for key in required_headers
+               if key in values and key not in present]
     body = lines[end + 1:]
     heading = f"# {prefix}-{label}: {title}"
     for i, raw in enumerate(body):

@@ -2,7 +2,13 @@
 
 The header looks like YAML but is not (`Author: @handle` is a YAML syntax error, and YAML would
 retype `0010` and dates), so it is read as the text people wrote: one `Key: value` per line, with
-indented continuation lines. `DepHeaderHandler` plugs that reading into python-frontmatter.
+indented continuation lines. `DepHeaderHandler` is that reading as a python-frontmatter handler, and
+`read_document` finds the header block through it.
+
+Every pattern here runs in time linear in its input: a fork can put a 1 MiB line in a DEP, and the
+index job runs with a write token. No two neighbouring quantifiers may match the same characters
+(`[ \t]+(.*?)[ \t]*$` backtracks over a run of blanks once per character of it); where a pattern
+cannot be written so, plain string code does the job.
 """
 
 from __future__ import annotations
@@ -34,10 +40,9 @@ if TYPE_CHECKING:
 MAX_BYTES = 1024 * 1024
 
 _DELIMITER = re.compile(r"^-{3}[ \t]*$")
-_FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(?P<value>.*?)|)[ \t]*$")
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
+# `Key:`; the value after it is cut out by `_field`, not by a `[ \t]+(.*?)[ \t]*$` tail (quadratic on blanks).
+_KEY = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9_-]*)[ \t]*:")
 _FENCE = re.compile(r"^ {0,3}(```+|~~~+)")
-_DELIMITER_LINE = re.compile(r"^-{3}[ \t]*$", re.MULTILINE)
 _CANDIDATE_LINE = re.compile(r"\n([#`~ ][^\n]*)")
 _CANDIDATE_START = frozenset("#`~ ")
 STANDARD_KEYS = ("DEP", "Title", "Author", "Status", "Type", "Created")
@@ -48,6 +53,20 @@ def _unquote(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         return value[1:-1]
     return value
+
+
+def _field(raw: str) -> tuple[str, str] | None:
+    """Return `(key, value)` when a header line is `Key: value`, else None.
+
+    The value is what follows the colon, which must be nothing or start with a blank, stripped and unquoted.
+    """
+    match = _KEY.match(raw)
+    if match is None:
+        return None
+    rest = raw[match.end():]
+    if rest and rest[0] not in " \t":  # `Key:value`, without a blank, is not a field
+        return None
+    return match["key"], _unquote(rest.strip())
 
 
 def parse_header_lines(lines: list[str], first_line: int) -> tuple[list[HeaderField], list[tuple[int, str]]]:
@@ -72,14 +91,14 @@ def parse_header_lines(lines: list[str], first_line: int) -> tuple[list[HeaderFi
                 folding = _Folded(fields[-1].value)
             folding.add(raw.strip())
             continue
-        match = _FIELD.match(raw)
-        if match is None:
+        field = _field(raw)
+        if field is None:
             bad.append((line_no, raw))
             continue
         if folding is not None:
             fields[-1] = HeaderField(fields[-1].key, folding.value(), fields[-1].line)
             folding = None
-        fields.append(HeaderField(match["key"], _unquote((match["value"] or "").strip()), line_no))
+        fields.append(HeaderField(field[0], field[1], line_no))
     if folding is not None:
         fields[-1] = HeaderField(fields[-1].key, folding.value(), fields[-1].line)
     return fields, bad
@@ -136,6 +155,10 @@ class _Folded:
 class DepHeaderHandler(BaseHandler):
     """python-frontmatter handler for DEP headers: values stay the strings people wrote.
 
+    `read_document` finds the header block with this handler's `split` (python-frontmatter's own, on
+    `FM_BOUNDARY`) and reads it with `parse_header_lines`, as `load` does. `numbering` writes the
+    lines it fills in with `export`.
+
     Example:
         >>> import frontmatter
         >>> post = frontmatter.loads("---\\nDEP: 0010\\nAuthor: @me\\n---\\nbody", handler=DepHeaderHandler())
@@ -143,6 +166,9 @@ class DepHeaderHandler(BaseHandler):
         ('0010', '@me')
     """
 
+    # NOTE: linear on any input: `^` pins each try to a line start, and `[ \t]*$` backtracks at most
+    # once over that line's blanks. (python-frontmatter's YAML boundary, `^-{3,}\s*$`, would also take
+    # `----` and run across lines.)
     FM_BOUNDARY = re.compile(r"^-{3}[ \t]*$", re.MULTILINE)
     START_DELIMITER = END_DELIMITER = "---"
 
@@ -159,20 +185,36 @@ class DepHeaderHandler(BaseHandler):
         return "\n".join(f"{key}: {value}" for key, value in metadata.items())
 
 
-def _heading(raw: str) -> tuple[int, str] | None:
-    """Return `(level, text)` when a line is an ATX heading, else None (same answer as `_HEADING`)."""
+#: The one handler instance; it holds no state.
+HEADER_HANDLER = DepHeaderHandler()
+
+
+def atx_heading(raw: str) -> tuple[int, str] | None:
+    """Split an ATX heading line into its level and text; None when the line is not a heading.
+
+    One to six `#` then a blank (or nothing); the text loses the spaces and tabs around it and a closing
+    `#` sequence that follows a blank. Other whitespace is kept, for callers to strip or not.
+
+    Examples:
+        >>> atx_heading("## Motivation ##"), atx_heading("#hashtag"), atx_heading("# C#")
+        ((2, 'Motivation'), None, (1, 'C#'))
+    """
+    # NOTE: plain string code, not `#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`: the lazy text and the
+    # blanks after it share characters, which made a 30,000-character heading take seconds.
     level = len(raw) - len(raw.lstrip("#"))
-    if not 1 <= level <= 6 or raw[level:level + 1] not in (" ", "\t"):
-        # Rare shapes (`#`, `#####  #`, seven hashes...) go through the regular expression.
-        match = _HEADING.match(raw)
-        return (len(match["hashes"]), (match["text"] or "").strip()) if match else None
-    text = raw[level:].lstrip(" \t")
-    if not text or text[-1] in "# \t":  # a closing `##` sequence or trailing blanks: let the regex decide
-        match = _HEADING.match(raw)
-        return (len(match["hashes"]), (match["text"] or "").strip()) if match else None
-    # NOTE: `# text` with no closing sequence is the common case, and the regex's lazy `.*?` costs
-    # more than the rest of the reading; the answer is the text itself.
-    return level, text.strip()
+    if not 1 <= level <= 6 or raw[level:level + 1] not in ("", " ", "\t"):
+        return None
+    text = raw[level:].strip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and bare[-1:] in (" ", "\t"):
+        text = bare.rstrip(" \t")
+    return level, text
+
+
+def _heading(raw: str) -> tuple[int, str] | None:
+    """Return `(level, text)` when a line is an ATX heading, else None; the text is stripped of all whitespace."""
+    heading = atx_heading(raw)
+    return (heading[0], heading[1].strip()) if heading is not None else None
 
 
 def fence_after(fence: str | None, line: str) -> tuple[str | None, bool]:
@@ -261,17 +303,29 @@ def read_document(path: str, data: bytes) -> ProposalDocument:
             "document has no front-matter header; its first line must be `---`", at))
         return ProposalDocument(path, text, headings=_headings(text, 0, 1), problems=tuple(problems),
                                 has_bom=has_bom, has_crlf=has_crlf)
-    # The closing delimiter: the first `---` line after line 1, found without splitting the body.
-    closing = _DELIMITER_LINE.search(text, first_break + 1) if first_break >= 0 else None
-    if closing is None:
+    # NOTE: python-frontmatter finds the block (`BaseHandler.split`: the first two `FM_BOUNDARY` lines,
+    # the first being line 1 as checked above), but `frontmatter.parse`/`loads` cannot be used here:
+    # - `parse` strips the whole text first, so the body's offset is lost and a last line such as
+    #   `---\x85` turns into a closing delimiter that this reader does not see;
+    # - `parse` hides a missing closing line (it returns the whole text as content) and returns a
+    #   dict, which loses duplicate keys and every line number the lint reports;
+    # - `loads` passes the header keys to `Post(content, handler, **metadata)`, so a `handler:` or
+    #   `content:` header raises TypeError.
+    # `split` returns the texts between the delimiters unchanged, so lines are counted from their lengths.
+    try:
+        fm, content = HEADER_HANDLER.split(text)
+    except ValueError:  # one delimiter only: `split` has fewer than three parts to unpack
         problems.append(R.UNCLOSED_HEADER.diagnostic(
             "front-matter header opened on line 1 is never closed; add a `---` line after the last header", at))
         header_lines = text[first_break + 1:].split("\n") if first_break >= 0 else []
         end = None
+        headings: tuple[Heading, ...] = ()
     else:
-        header_text = text[first_break + 1:closing.start()]
+        header_text = fm[1:]  # `fm` starts with the line break that ends line 1
         header_lines = header_text[:-1].split("\n") if header_text else []
         end = len(header_lines) + 1  # 0-based index of the closing line
+        # The body starts past the closing line and its line break.
+        headings = _headings(text, len(text) - len(content) + 1, end + 2)
     fields, bad = parse_header_lines(header_lines, 2)
     for line_no, raw in bad:
         problems.append(R.MALFORMED_LINE.diagnostic(
@@ -280,7 +334,6 @@ def read_document(path: str, data: bytes) -> ProposalDocument:
         if "\t" in raw:
             problems.append(R.TAB_IN_HEADER.diagnostic("header line contains a tab; use spaces",
                                                        Location(path, offset + 2)))
-    headings = () if closing is None else _headings(text, closing.end() + 1, end + 2)
     return ProposalDocument(
         path=path, text=text, fields=tuple(fields), header_start=1,
         header_end=(end + 1) if end is not None else None, headings=headings,

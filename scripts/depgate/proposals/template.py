@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from depgate.proposals.folder import template_path
-from depgate.proposals.reader import fence_after, read_from_tree
+from depgate.proposals.reader import atx_heading, fence_after, read_from_tree
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -39,7 +39,7 @@ _TAG = re.compile(
 )
 _AUTOLINK = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*$")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*$")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_BACKTICKS = re.compile(r"`+")
 
 
 def _is_markup(inner: str) -> bool:
@@ -61,9 +61,50 @@ def _is_markup(inner: str) -> bool:
     return name in HTML_TAGS or (written_lower and ("=" in rest or "-" in name))
 
 
+def _code_spans(segment: str) -> Iterator[tuple[int, int]]:
+    """Yield `(start, end)` of each inline code span of a text without line breaks, in linear time.
+
+    The spans are those `re.finditer(r"(`+)(.+?)\\1", segment)` finds, computed from the runs of backticks:
+    that pattern tries every shorter opening run against every later position, cubic in a run's length.
+    From a position `start` with `r` backticks up to the end of its run, the longest opening `k` that
+    has a closing `k` backticks somewhere after `start + k + 1` wins: inside the same run when
+    `2k + 1 <= r`, else at the start of the first later run of at least `k` backticks.
+    """
+    runs = [(m.start(), m.end() - m.start()) for m in _BACKTICKS.finditer(segment)]
+    longest_after = [0] * len(runs)  # the longest run after each run
+    for i in range(len(runs) - 2, -1, -1):
+        longest_after[i] = max(longest_after[i + 1], runs[i + 1][1])
+    i, pos = 0, 0
+    while i < len(runs):
+        run_start, run_length = runs[i]
+        start = max(run_start, pos)
+        remaining = run_start + run_length - start
+        if remaining <= 0:
+            i += 1
+            continue
+        inside, later = (remaining - 1) // 2, min(remaining, longest_after[i])
+        if inside >= max(later, 1):
+            pos = start + 2 * inside + 1
+        elif later >= 1:
+            i = next(j for j in range(i + 1, len(runs)) if runs[j][1] >= later)
+            pos = runs[i][0] + later
+        else:
+            return  # no later run and fewer than three backticks left: nothing more can match
+        yield start, pos
+
+
 def _mask_code_spans(line: str) -> str:
     # Inline code (`List<int>`, `<T>`) is shown literally, never a placeholder; keep columns intact.
-    return _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+    if "`" not in line:
+        return line
+    masked: list[str] = []
+    for segment in line.split("\n"):  # a span never crosses a line break
+        end = 0
+        for start, stop in _code_spans(segment):
+            masked += (segment[end:start], " " * (stop - start))
+            end = stop
+        masked += (segment[end:], "\n")
+    return "".join(masked)[:-1]
 
 
 def find_placeholders(line: str, known: frozenset[str] = frozenset()) -> Iterator[tuple[int, str]]:
@@ -131,9 +172,9 @@ def parse_template(path: str, text: str) -> Template:
                 placeholders.add(match.group(0))
     sections = []
     for _, line in body_lines(text):
-        match = re.match(r"^##[ \t]+(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$", line)
-        if match and match["title"]:
-            sections.append(match["title"])
+        heading = atx_heading(line)
+        if heading is not None and heading[0] == 2 and heading[1]:
+            sections.append(heading[1])
     return Template(path=path, sections=tuple(sections), placeholders=frozenset(placeholders))
 
 
