@@ -222,6 +222,11 @@ class Git:
         proc = self.run("rev-parse", "--is-bare-repository", check=False)
         return proc.strip() == b"true"
 
+    def git_dir(self) -> Path | None:
+        """Return the repository's (common) git directory, where depgate may keep its own files; None if unknown."""
+        proc = self.run("rev-parse", "--git-common-dir", check=False).decode("utf-8", "surrogateescape").strip()
+        return (self.repo / proc).resolve() if proc else None
+
     def is_shallow(self) -> bool:
         """Tell whether the repository is a shallow clone."""
         return self.run("rev-parse", "--is-shallow-repository", check=False).strip() == b"true"

@@ -72,15 +72,18 @@ def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], conf
     if not any(_is_python(p) for c in changed for p in (c.path, c.old_path) if p):
         return ApiDiff((), (), (), 0)
     # NOTE: imported here so a change without Python files does not even pay for importing griffe.
+    from depgate.api.cache import open_cache
     from depgate.api.diff import Differ, strategy_modules
     from depgate.api.snapshot import BlobStore, Revision
+    from depgate.api.source import Sources
     from depgate.api.surface import Closure, Policy, SurfaceReader
 
     policy = Policy(config)
     layouts, duplicates = _layouts(git, base, head, config, policy)
     if not layouts[0].roots and not layouts[1].roots:
         return ApiDiff((), (), (), 0)
-    blobs = BlobStore(git)
+    cache = open_cache(git.git_dir())
+    blobs = BlobStore(git, Sources(cache.entries, cache.used))
     revs = (Revision(git, base, layouts[0], blobs), Revision(git, head, layouts[1], blobs))
     changed_modules = _changed_modules(revs, changed, policy)
     _drop_cosmetic(revs, changed_modules)
@@ -94,6 +97,7 @@ def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], conf
     differ = Differ(policy, revs, base_entries, head_entries)
     changes = [_explained(c, reader.gone) for c in differ.changes()]
     changes += strategy_modules(policy, revs[0], revs[1], changed_modules)
+    cache.save()
     changed_paths = {revs[1].files[m] for m in changed_modules if m in revs[1].files}
     problems = _problems(revs[1], reader.notes, changed_paths, policy) + [_duplicate(d) for d in duplicates]
     return ApiDiff(

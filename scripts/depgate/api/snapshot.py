@@ -222,11 +222,11 @@ class Revision:
 class BlobStore:
     """Blob contents by id, shared by both revisions: a file unchanged between them is read once."""
 
-    def __init__(self, git: Git):
+    def __init__(self, git: Git, sources: Sources | None = None):
         self.git = git
         self._blobs: dict[str, bytes | None] = {}
         #: Decoded and parsed sources, by content: an unchanged file is parsed once for both revisions.
-        self.sources = Sources()
+        self.sources = sources if sources is not None else Sources()
 
     def read(self, ids: list[str]) -> dict[str, bytes | None]:
         """Return the contents of many blobs, reading the missing ones with one `git cat-file --batch`."""

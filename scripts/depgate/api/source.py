@@ -49,17 +49,17 @@ class ParseProblem:
 
 @dataclass(frozen=True)
 class Parsed:
-    """What one file's source yields, kept by content: its text and static imports, or why it cannot be analysed.
+    """What one file's content yields: its static imports and module-level bindings, or why it cannot be analysed.
+
+    Plain data (kept on disk by `depgate.api.cache`); the text itself is decoded again when griffe needs it.
 
     Attributes:
-        text: The decoded source (None when it cannot be analysed).
-        problem: `(line, message)` when it cannot be analysed.
+        problem: `(line, message)` when the file cannot be analysed.
         imports: Every import statement that runs with the module or a class body, as `(level, module, name)`:
             `from ..a import b` is `(2, "a", "b")`, `import a.b` is `(0, "a.b", "")`, a star import has the name `*`.
         bindings: How each module-level name is bound (`Binding`).
     """
 
-    text: str | None
     problem: tuple[int | None, str] | None = None
     imports: tuple[tuple[int, str, str], ...] = ()
     bindings: dict[str, Binding] = field(default_factory=dict)
@@ -68,28 +68,32 @@ class Parsed:
 class Sources:
     """Decode and parse module files once per content (two revisions share their unchanged files).
 
-    Syntax trees are not kept (they cost far more memory than the text); what the analysis needs of them is.
+    Syntax trees are not kept (they cost far more memory than the text); what the analysis needs of them is, by
+    content digest, in `known` (which `depgate.api.cache` fills from, and saves to, disk).
     """
 
-    def __init__(self) -> None:
-        self._parsed: dict[bytes, Parsed] = {}
+    def __init__(self, known: dict[bytes, Parsed] | None = None, used: set[bytes] | None = None) -> None:
+        #: What each content yields, by `digest`.
+        self.known: dict[bytes, Parsed] = known if known is not None else {}
+        #: The digests this run asked for.
+        self.used: set[bytes] = used if used is not None else set()
 
     def parsed(self, data: bytes) -> Parsed:
         """Return what a file's content yields, parsing it on first use."""
-        key = hashlib.blake2b(data, digest_size=20).digest()
-        found = self._parsed.get(key)
+        key = digest(data)
+        self.used.add(key)
+        found = self.known.get(key)
         if found is None:
-            found = self._parsed[key] = _parse(data)
+            found = self.known[key] = _parse(data)
         return found
 
     def check(self, path: str, data: bytes) -> str | ParseProblem:
         """Return the text of a file that can be analysed, or why it cannot."""
         found = self.parsed(data)
-        if found.problem is not None or found.text is None:
-            line, message = found.problem or (None, "the file cannot be analysed")
-            return ParseProblem(path, line, message)
-        return found.text
-
+        text = _decode(data) if found.problem is None else found.problem
+        if isinstance(text, str):
+            return text
+        return ParseProblem(path, text[0], text[1])
 
     def tree(self, data: bytes) -> ast.Module | None:
         """Parse a file for comparison, or None when it cannot be analysed.
@@ -97,21 +101,27 @@ class Sources:
         The tree is not kept (trees cost far more memory than text), but what the analysis needs of it is, so a
         file compared here is not parsed again when its imports are read.
         """
-        key = hashlib.blake2b(data, digest_size=20).digest()
-        known = self._parsed.get(key)
-        if known is not None and known.text is None:
+        key = digest(data)
+        self.used.add(key)
+        known = self.known.get(key)
+        if known is not None and known.problem is not None:
             return None
-        text = known.text if known is not None else _decode(data)
+        text = _decode(data)
         if not isinstance(text, str):
-            self._parsed[key] = Parsed(None, text)
+            self.known[key] = Parsed(text)
             return None
         module = _compile(text)
         if not isinstance(module, ast.Module):
-            self._parsed[key] = Parsed(None, module)
+            self.known[key] = Parsed(module)
             return None
         if known is None:
-            self._parsed[key] = summarize(text, module)
+            self.known[key] = summarize(module)
         return module
+
+
+def digest(data: bytes) -> bytes:
+    """The key of a file's content (two revisions, or two paths, holding the same bytes share it)."""
+    return hashlib.blake2b(data, digest_size=20).digest()
 
 
 def _decode(data: bytes) -> str | tuple[int | None, str]:
@@ -137,11 +147,11 @@ def _decode(data: bytes) -> str | tuple[int | None, str]:
 def _parse(data: bytes) -> Parsed:
     text = _decode(data)
     if not isinstance(text, str):
-        return Parsed(None, text)
+        return Parsed(text)
     module = _compile(text)
     if not isinstance(module, ast.Module):
-        return Parsed(None, module)
-    return summarize(text, module)
+        return Parsed(module)
+    return summarize(module)
 
 
 def _compile(text: str) -> ast.Module | tuple[int | None, str]:
@@ -183,7 +193,7 @@ def _names_in(*nodes: ast.AST | None) -> frozenset[str]:
     return frozenset(n.id for node in nodes if node is not None for n in ast.walk(node) if isinstance(n, ast.Name))
 
 
-def summarize(text: str, module: ast.Module) -> Parsed:
+def summarize(module: ast.Module) -> Parsed:
     """Collect what the analysis needs of a parsed module: its imports and top-level bindings, and its limits.
 
     Only statements that run with the module or a class body are read (an import inside a function re-exports
@@ -196,7 +206,7 @@ def summarize(text: str, module: ast.Module) -> Parsed:
         body, top, owner = stack.pop()
         if isinstance(owner, (ast.Module, ast.ClassDef)) and len(body) > MAX_BODY_STATEMENTS:
             where = "the module" if isinstance(owner, ast.Module) else f"class {owner.name}"
-            return Parsed(None, (getattr(owner, "lineno", None),
+            return Parsed((getattr(owner, "lineno", None),
                                  f"{where} has {len(body)} statements in one body, more than the "
                                  f"{MAX_BODY_STATEMENTS} depgate analyses"))
         for node in body:
@@ -234,7 +244,7 @@ def summarize(text: str, module: ast.Module) -> Parsed:
                 # `del`, `global`, `match`, ... : what they bind is not followed; a name they touch is dynamic.
                 for name in _names_in(node):
                     _bind(bindings, name, Binding("dynamic"))
-    return Parsed(text, None, tuple(imports), bindings)
+    return Parsed(None, tuple(imports), bindings)
 
 
 def _bind(bindings: dict[str, Binding], name: str, how: Binding) -> None:

@@ -304,7 +304,7 @@ class Closure:
 
     def _touched_names(self, module: str, summary: Parsed, package: bool) -> set[str] | None:
         """The names of one unchanged module that read a touched name (None: all of them)."""
-        if summary.text is None:
+        if summary.problem is not None:
             return None  # it cannot be analysed: claim nothing about it
         for level, base, name in summary.imports:
             if name == "*" and self.affects(import_targets(module, [(level, base, name)], package=package)[0]):
