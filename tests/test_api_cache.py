@@ -96,3 +96,15 @@ def test_one_cache_per_repository_per_process(pair) -> None:
     git_dir = Git(repo.path).git_dir()
     assert open_cache(git_dir) is open_cache(git_dir)
     assert open_cache(None).path is None
+
+
+def test_formatting_verdict_is_kept_for_the_pair(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = git_repo.commit("base", FILES)
+    head = git_repo.commit("style", {"pkg/core.py": "from .base import Base\n\n\nclass keep(Base):\n    ...\n\n\n"
+                                                    "def gone(a):  # kept\n    ...\n"})
+    assert _run(git_repo, base, head) == []
+    calls: list[int] = []
+    real = source._compile
+    monkeypatch.setattr(source, "_compile", lambda text: calls.append(1) or real(text))
+    assert _run(git_repo, base, head) == []
+    assert calls == []  # neither version was parsed again to learn that only the formatting changed

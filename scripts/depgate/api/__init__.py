@@ -83,7 +83,7 @@ def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], conf
     if not layouts[0].roots and not layouts[1].roots:
         return ApiDiff((), (), (), 0)
     cache = open_cache(git.git_dir())
-    blobs = BlobStore(git, Sources(cache.entries, cache.used))
+    blobs = BlobStore(git, Sources(cache.entries, cache.used, cache.shapes))
     revs = (Revision(git, base, layouts[0], blobs), Revision(git, head, layouts[1], blobs))
     changed_modules = _changed_modules(revs, changed, policy)
     _drop_cosmetic(revs, changed_modules)

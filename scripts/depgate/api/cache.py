@@ -1,4 +1,5 @@
-"""What each file content yields (`source.Parsed`), kept on disk between runs, by content digest.
+"""What each file content yields (`source.Parsed`), kept on disk between runs, by content digest; and whether two
+contents differ only in formatting and docstrings.
 
 Most files are the same from one check to the next, and at both revisions of one check: reading what a file
 imports and binds costs a parse, and the parse is the largest cost of a cold check. The cache keeps that
@@ -72,13 +73,15 @@ class SummaryCache:
     def __init__(self, path: Path | None):
         self.path = path
         self.entries: dict[bytes, Parsed] = {}
+        #: Whether two contents have the same syntax tree but for docstrings, by their two digests end to end.
+        self.shapes: dict[bytes, bool] = {}
         #: Digests read or learnt since the cache was opened (kept when the file is trimmed).
         self.used: set[bytes] = set()
-        self._saved: set[bytes] = set()
+        self._saved = (0, 0)
         self._last_write = 0.0
         if path is not None:
             self._load(path)
-            self._saved = set(self.entries)
+            self._saved = (len(self.entries), len(self.shapes))
 
     def _load(self, path: Path) -> None:
         try:
@@ -93,6 +96,13 @@ class SummaryCache:
             parsed = _decode(key, value)
             if parsed is not None:
                 self.entries[parsed[0]] = parsed[1]
+        shapes = data.get("same_shape")
+        for key, value in (shapes.items() if isinstance(shapes, dict) else ()):
+            if isinstance(key, str) and len(key) == 80 and isinstance(value, bool):
+                try:
+                    self.shapes[bytes.fromhex(key)] = value
+                except ValueError:
+                    continue
 
     def save(self, *, force: bool = False) -> None:
         """Write the cache when something new was learnt, atomically; errors are logged, never raised.
@@ -100,16 +110,18 @@ class SummaryCache:
         Args:
             force: Write now, even if the last write was less than `_WRITE_EVERY` seconds ago.
         """
-        if self.path is None or len(self.entries) == len(self._saved):
+        if self.path is None or (len(self.entries), len(self.shapes)) == self._saved:
             return
         if not force and time.monotonic() - self._last_write < _WRITE_EVERY:
             return
         self._last_write = time.monotonic()
-        self._saved = set(self.entries)
-        entries = self.entries
-        if len(entries) > MAX_ENTRIES:
+        self._saved = (len(self.entries), len(self.shapes))
+        entries, shapes = self.entries, self.shapes
+        if len(entries) + len(shapes) > MAX_ENTRIES:
             entries = {key: entries[key] for key in self.used if key in entries}
-        payload = {"stamp": _stamp(), "entries": dict(_encode_all(entries))}
+            shapes = {key: same for key, same in shapes.items() if key[:20] in self.used and key[20:] in self.used}
+        payload = {"stamp": _stamp(), "entries": dict(_encode_all(entries)),
+                   "same_shape": {key.hex(): same for key, same in sorted(shapes.items())}}
         if not self.path.parent.parent.is_dir():
             return  # the repository is gone (a temporary one, at exit): never recreate it
         try:

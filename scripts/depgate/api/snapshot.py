@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import griffe
 
 from depgate.api.layout import Layout
-from depgate.api.source import ParseProblem, Sources
+from depgate.api.source import ParseProblem, Sources, digest
 from depgate.git import WORKTREE
 
 if TYPE_CHECKING:
@@ -262,16 +262,19 @@ def same_shape(old: bytes | None, new: bytes | None, sources: Sources | None = N
     Reformatting, comments and docstring rewrites give the same shape, so the file cannot have changed
     any API and need not be analysed. Anything else (or a file that cannot be analysed) is a real change.
     Both are decoded as CPython would (`depgate.api.source`): a coding line that rewrites the text is never
-    taken for a comment. Given the run's `sources`, each file is parsed once for this and for its imports.
+    taken for a comment. Given the run's `sources`, each file is parsed once for this and for its imports, and the
+    answer is kept for the pair of contents (on disk too, see `depgate.api.cache`).
     """
     if old is None or new is None:
         return False
     sources = sources if sources is not None else Sources()
-    first = sources.tree(old)
-    if first is None:
-        return False
-    second = sources.tree(new)
-    return second is not None and _same_tree(first, second)
+    key = digest(old) + digest(new)
+    sources.used.update((key[:20], key[20:]))
+    if key not in sources.shapes:
+        first = sources.tree(old)
+        second = sources.tree(new) if first is not None else None
+        sources.shapes[key] = first is not None and second is not None and _same_tree(first, second)
+    return sources.shapes[key]
 
 
 _DOC_HOLDERS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)

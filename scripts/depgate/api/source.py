@@ -72,11 +72,14 @@ class Sources:
     content digest, in `known` (which `depgate.api.cache` fills from, and saves to, disk).
     """
 
-    def __init__(self, known: dict[bytes, Parsed] | None = None, used: set[bytes] | None = None) -> None:
+    def __init__(self, known: dict[bytes, Parsed] | None = None, used: set[bytes] | None = None,
+                 shapes: dict[bytes, bool] | None = None) -> None:
         #: What each content yields, by `digest`.
         self.known: dict[bytes, Parsed] = known if known is not None else {}
         #: The digests this run asked for.
         self.used: set[bytes] = used if used is not None else set()
+        #: Whether two contents have the same shape (`snapshot.same_shape`), by their digests end to end.
+        self.shapes: dict[bytes, bool] = shapes if shapes is not None else {}
 
     def parsed(self, data: bytes) -> Parsed:
         """Return what a file's content yields, parsing it on first use."""
