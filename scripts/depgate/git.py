@@ -406,7 +406,7 @@ class Git:
             return out
         folder = under.strip("/")
         listed = self.ls_tree(rev, [] if folder in ("", ".") else [folder + "/"])  # `.` and `` are the top folder
-        return [(entry.path, _kind_label(entry)) for entry in listed]
+        return [(entry.path, kind_label(entry)) for entry in listed]
 
     def read(self, rev: str, path: str) -> bytes | None:
         """Return a file's bytes at a revision, or None when there is no blob at that path.
@@ -500,7 +500,7 @@ def _tree_entry(record: bytes, sizes: bool) -> TreeEntry:
     return TreeEntry(fields[0], fields[1], fields[2], _decode_path(raw_path), size)
 
 
-def _kind_label(entry: TreeEntry) -> str:
+def kind_label(entry: TreeEntry) -> str:
     """The `Tree.entries` word for an entry's kind."""
     if entry.is_dir:
         return "dir"

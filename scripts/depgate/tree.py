@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from depgate.git import WORKTREE
+from depgate.git import WORKTREE, kind_label
 
 if TYPE_CHECKING:
     from depgate.git import Git, TreeEntry
@@ -147,9 +147,20 @@ class GitTree:
         self.label = rev[:12]
         self._sizes: dict[str, int | None] = {}
         self._data: dict[str, bytes] = {}
+        self._listed: dict[str, list[TreeEntry]] = {}
+
+    def _listing(self, folder: str) -> list[TreeEntry]:
+        """A folder's entries with their sizes, listed once (`entries` and `prefetch` share it)."""
+        folder = folder.strip("/")
+        if folder not in self._listed:
+            self._listed[folder] = self.git.ls_tree(self.rev, [f"{folder}/"] if folder not in ("", ".") else [],
+                                                    sizes=True)
+        return self._listed[folder]
 
     def entries(self, folder: str) -> list[tuple[str, str]]:
-        return self.git.list_entries(self.rev, folder)
+        if self.rev == WORKTREE:
+            return self.git.list_entries(self.rev, folder)
+        return [(entry.path, kind_label(entry)) for entry in self._listing(folder)]
 
     def prefetch(self, paths: list[str], max_bytes: int | None = None) -> None:
         """Learn the sizes of `paths` and read those of at most `max_bytes`, with two git processes per folder.
@@ -166,7 +177,7 @@ class GitTree:
                 folders.setdefault(path.rpartition("/")[0], set()).add(path)
         for folder, wanted in folders.items():
             small: dict[str, list[str]] = {}
-            for entry in self.git.ls_tree(self.rev, [f"{folder}/"] if folder else [], sizes=True):
+            for entry in self._listing(folder):
                 if entry.path not in wanted or not entry.is_file or entry.size is None:
                     continue  # a link, a folder or a submodule: `size` reads it the slow way and says so
                 self._sizes[entry.path] = entry.size

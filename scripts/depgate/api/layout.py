@@ -14,7 +14,6 @@ decides what is analysed:
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -85,13 +84,19 @@ def prefixes(config: ApiConfig) -> list[str]:
 
 def find_packages(git: Git, rev: str, config: ApiConfig, policy: Policy) -> dict[str, list[str]]:
     """Find every analysable top-level package under the source roots at a revision: name -> prefixes holding it."""
+    roots = prefixes(config)
+    if rev == WORKTREE:
+        listing = [(p.removeprefix("./"), kind) for prefix in roots
+                   for p, kind in git.list_entries(WORKTREE, prefix.rstrip("/") or ".")]
+    else:  # every root in one `ls-tree`: `src/` lists the folder's entries, `.` the top folder's
+        listing = [(e.path, "dir" if e.is_dir else "other")
+                   for e in git.ls_tree(rev, [prefix or "." for prefix in roots])]
     candidates: list[tuple[str, str]] = []
-    for prefix in prefixes(config):
-        for path, kind in git.list_entries(rev, prefix.rstrip("/") or "."):
-            path = path.removeprefix("./")
-            name = posixpath.basename(path)
-            if kind == "dir" and _wanted(name, config, policy):
-                candidates.append((name, prefix))
+    for path, kind in listing:
+        prefix, _, name = path.rpartition("/")
+        prefix = f"{prefix}/" if prefix else ""
+        if kind == "dir" and prefix in roots and _wanted(name, config, policy):
+            candidates.append((name, prefix))
     inits = [f"{prefix}{name}/__init__.py" for name, prefix in candidates]
     present = _present(git, rev, inits)
     found: dict[str, list[str]] = {}
@@ -141,8 +146,9 @@ def _wanted(name: str, config: ApiConfig, policy: Policy) -> bool:
 
 
 def _present(git: Git, rev: str, paths: list[str]) -> set[str]:
+    """The paths that are regular files at a revision (one `ls-tree`, no contents read)."""
     if not paths:
         return set()
     if rev == WORKTREE:
         return {p for p in paths if git.read(rev, p) is not None}
-    return {p for p, data in git.read_many(rev, paths).items() if data is not None}
+    return {e.path for e in git.ls_tree(rev, paths) if e.is_file}

@@ -20,7 +20,7 @@ from depgate.commands._common import (
     resolve_root,
     write_output,
 )
-from depgate.config import load_config_from
+from depgate.config import PYPROJECT, YAML_PATHS, load_config_from
 from depgate.errors import ConfigError, GitError, UsageError
 from depgate.git import WORKTREE, Git
 from depgate.proposals.folder import FolderDocument, load_folder
@@ -190,6 +190,7 @@ def load_check_config(git: Git, base_sha: str, explicit: str | None) -> Config:
     """
     if explicit is not None:
         return load_config_file(explicit)
+    git.read_many(base_sha, [PYPROJECT, *YAML_PATHS])  # every candidate in one batch; `git.read` answers from it
     return load_config_from(lambda rel: _decode(git.read(base_sha, rel)))
 
 
