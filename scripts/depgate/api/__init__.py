@@ -85,6 +85,8 @@ def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], conf
     cache = open_cache(git.git_dir())
     blobs = BlobStore(git, Sources(cache.entries, cache.used, cache.shapes))
     revs = (Revision(git, base, layouts[0], blobs), Revision(git, head, layouts[1], blobs))
+    # Every module file of both revisions in one `cat-file` (the closure reads them all; shared blobs once).
+    blobs.read(sorted({oid for rev in revs for oid in rev.blob_ids.values()}))
     changed_modules = _changed_modules(revs, changed, policy)
     _drop_cosmetic(revs, changed_modules)
     reader = SurfaceReader(policy, revs, Closure(revs, changed_modules), changed_modules)
