@@ -63,6 +63,49 @@ def open_cache(git_dir: Path | None) -> SummaryCache:
     return _OPEN[path]
 
 
+class _Entries(dict):
+    """`Parsed` by digest, decoded from the file's JSON on first use: a check reads a few dozen of thousands."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: Entries as read from the file, by hex digest, not yet decoded.
+        self.raw: dict[str, Any] = {}
+        #: How many entries this process added.
+        self.learnt = 0
+
+    def get(self, key: bytes, default: Parsed | None = None) -> Parsed | None:  # type: ignore[override]
+        found = super().get(key)
+        if found is not None:
+            return found
+        value = self.raw.pop(key.hex(), None)
+        decoded = _decode(key.hex(), value) if value is not None else None
+        if decoded is None:
+            return default
+        super().__setitem__(key, decoded[1])
+        return decoded[1]
+
+    def __setitem__(self, key: bytes, value: Parsed) -> None:
+        self.learnt += 1
+        super().__setitem__(key, value)
+
+    def everything(self) -> dict[bytes, Parsed]:
+        """Every valid entry, the undecoded ones decoded now (entries that do not decode are dropped)."""
+        for key in list(self.raw):
+            if len(key) == 40 and _is_hex(key):
+                self.get(bytes.fromhex(key))  # decodes it, or drops it
+            else:
+                del self.raw[key]
+        return dict(self)
+
+
+def _is_hex(text: str) -> bool:
+    try:
+        bytes.fromhex(text)
+    except ValueError:
+        return False
+    return True
+
+
 class SummaryCache:
     """A dictionary of `Parsed` by content digest, loaded from and saved to one file.
 
@@ -72,7 +115,7 @@ class SummaryCache:
 
     def __init__(self, path: Path | None):
         self.path = path
-        self.entries: dict[bytes, Parsed] = {}
+        self.entries = _Entries()
         #: Whether two contents have the same syntax tree but for docstrings, by their two digests end to end.
         self.shapes: dict[bytes, bool] = {}
         #: Digests read or learnt since the cache was opened (kept when the file is trimmed).
@@ -81,7 +124,7 @@ class SummaryCache:
         self._last_write = 0.0
         if path is not None:
             self._load(path)
-            self._saved = (len(self.entries), len(self.shapes))
+            self._saved = (0, len(self.shapes))
 
     def _load(self, path: Path) -> None:
         try:
@@ -92,10 +135,7 @@ class SummaryCache:
             return
         if not isinstance(data, dict) or data.get("stamp") != _stamp() or not isinstance(data.get("entries"), dict):
             return
-        for key, value in data["entries"].items():
-            parsed = _decode(key, value)
-            if parsed is not None:
-                self.entries[parsed[0]] = parsed[1]
+        self.entries.raw = data["entries"]
         shapes = data.get("same_shape")
         for key, value in (shapes.items() if isinstance(shapes, dict) else ()):
             if isinstance(key, str) and len(key) == 80 and isinstance(value, bool):
@@ -110,13 +150,13 @@ class SummaryCache:
         Args:
             force: Write now, even if the last write was less than `_WRITE_EVERY` seconds ago.
         """
-        if self.path is None or (len(self.entries), len(self.shapes)) == self._saved:
+        if self.path is None or (self.entries.learnt, len(self.shapes)) == self._saved:
             return
         if not force and time.monotonic() - self._last_write < _WRITE_EVERY:
             return
         self._last_write = time.monotonic()
-        self._saved = (len(self.entries), len(self.shapes))
-        entries, shapes = self.entries, self.shapes
+        self._saved = (self.entries.learnt, len(self.shapes))
+        entries, shapes = self.entries.everything(), self.shapes
         if len(entries) + len(shapes) > MAX_ENTRIES:
             entries = {key: entries[key] for key in self.used if key in entries}
             shapes = {key: same for key, same in shapes.items() if key[:20] in self.used and key[20:] in self.used}
