@@ -5,6 +5,10 @@ One repository is built per module: `main` is a small d9d-like package with a DE
 hostile change is a branch off it (`CASES`). A folder outside the repository holds sentinel files that
 the hostile links point to; their token must never show up in any output, and `FileAccessRecorder`
 (audit hooks) proves that no file outside the repository was even opened.
+
+A changed Python file that cannot be analysed fails closed when a public name depends on it (A901: a DEP is
+required, V112) and is only noted when nothing public imports it (A905: the verdict is unchanged); each case
+says which, from what its `pkg/__init__.py` re-exports.
 """
 
 from __future__ import annotations
@@ -159,7 +163,10 @@ def _non_utf8(world: World) -> None:
     with open(os.path.join(root, b"deps", b"0003-dep-caf\xe9.md"), "wb") as handle:
         handle.write(BASE["deps/0001-dep-process.md"].replace("0001", "0003").encode())
     world.repo.write({
+        # Declared, so CPython reads it (PEP 263) and so does depgate: `pkg.NAME` is a new public name.
         "pkg/latin.py": b"# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\n",
+        # Not declared and not UTF-8: it cannot be analysed, and nothing imports it (A905).
+        "pkg/undeclared.py": b"WORD = 'caf\xe9'\n",
         "deps/0004-dep-latin.md": BASE["deps/0001-dep-process.md"].replace("0001", "0004").replace(
             "Text.", "Caf\xe9.").encode("latin-1"),
         "pkg/__init__.py": init_exporting(("pkg.latin", "NAME")),
@@ -278,6 +285,12 @@ def _folded_dep(world: World) -> None:
     world.repo.write({"deps/0011-dep-folded.md": header})
 
 
+def _rewriting_codec(world: World) -> None:
+    # For CPython, `\u000a` here is a newline: the "comment" would define `Y`. The API depends on the file (A901).
+    world.repo.write({"pkg/escape.py": b"# coding: unicode_escape\nX = 1\n# \\u000aY = 2\n",
+                      "pkg/__init__.py": init_exporting(("pkg.escape", "X"))})
+
+
 def _nul_bytes(world: World) -> None:
     world.repo.write({"pkg/binary.py": b"X = 1\n\0\0\0\n", "pkg/__init__.py": init_exporting(("pkg.binary", "X"))})
 
@@ -300,6 +313,7 @@ CASES: dict[str, Callable[[World], object] | Callable[[World], dict]] = {
     "init-is-link": _init_is_link,
     "submodules": _submodules,
     "non-utf8": _non_utf8,
+    "rewriting-codec": _rewriting_codec,
     "case-rename": _case_rename,
     "deps-entries": _deps_entries,
     "deps-is-link": _deps_is_link,
@@ -312,7 +326,8 @@ CASES: dict[str, Callable[[World], object] | Callable[[World], dict]] = {
     "nul-bytes": _nul_bytes,
     "folded-dep": _folded_dep,
     "head-config": _head_config,
-    # The same griffe alias error, four ways (see `test_reexport_of_an_unreadable_module`).
+    # A re-export that leads nowhere, four ways (`test_reexport_of_a_name_found_nowhere` and
+    # `test_reexport_of_a_linked_module_fails_closed`).
     "reexport-missing": _reexport_missing,
     "reexport-link": _reexport_link,
     "reexport-submodule": _reexport_submodule,
@@ -469,6 +484,25 @@ def symbols(outcome: Outcome) -> set[str]:
     return {c["symbol"] for c in outcome.data["changes"]}
 
 
+def unanalysable(outcome: Outcome) -> list[tuple[str, str, int | None]]:
+    """`(code, path, line)` of every changed file that cannot be analysed (A901 or A905), in report order."""
+    assert outcome.data is not None
+    return [(p["code"], p["path"], p["line"]) for p in outcome.data["problems"] if p["code"] in ("A901", "A905")]
+
+
+def assert_fails_closed(outcome: Outcome, *files: tuple[str, int | None]) -> None:
+    """The public API depends on `files`, which cannot be analysed: each is A901 and a DEP is required.
+
+    The reasons are exactly one V112 per file and V101 (no DEP is linked) naming the first; exit code 1.
+    """
+    assert outcome.code == 1, outcome
+    assert outcome.data["verdict"] == "required"
+    assert [(path, line) for code, path, line in unanalysable(outcome) if code == "A901"] == list(files)
+    reasons = [(r["code"], r["path"], r["line"]) for r in outcome.data["reasons"]]
+    assert reasons == [("V112", path, line) for path, line in files] + [("V101", *files[0])]
+    assert all(r["details"]["problem"] == "A901" for r in outcome.data["reasons"] if r["code"] == "V112")
+
+
 def test_import_side_effects_never_run(run_cli, world):
     outcome = check(run_cli, world, "side-effects")
     assert outcome.code == 0
@@ -483,35 +517,43 @@ def test_import_side_effects_never_run(run_cli, world):
 
 
 def test_syntax_error_is_a_problem_not_a_removal(run_cli, world):
+    # `pkg/__init__.py` re-exports Engine and run from the broken `pkg/core.py`: the API depends on it.
     outcome = check(run_cli, world, "syntax-error")
     text = BASE["pkg/core.py"] + "\n\ndef broken(:\n    pass\n"
     line = text.splitlines().index("def broken(:") + 1
-    problem = outcome.problem("A901", "pkg/core.py")
-    assert problem["line"] == line
-    assert "does not parse" in problem["message"]
-    assert outcome.data["verdict"] == "review"
-    assert "V107" in outcome.codes("reasons")
-    assert not [c for c in outcome.data["changes"] if c["breaking"]]  # Engine and run are unknown, not removed
+    assert "does not parse" in outcome.problem("A901", "pkg/core.py")["message"]
+    assert_fails_closed(outcome, ("pkg/core.py", line))
+    assert outcome.data["changes"] == []  # Engine and run are unknown, not removed
 
 
 def test_twenty_megabyte_python_file(run_cli, world):
+    # `pkg/__init__.py` re-exports `VALUE_0000` from the huge file.
     outcome = check(run_cli, world, "huge-python")
     assert "larger than" in outcome.problem("A901", "pkg/huge.py")["message"]
-    assert outcome.data["verdict"] == "review"
-    assert not [c for c in outcome.data["changes"] if c["breaking"]]
+    assert_fails_closed(outcome, ("pkg/huge.py", None))
+    assert outcome.data["changes"] == []
 
 
-@pytest.mark.parametrize("name", ["parens", "unary", "binop", "attr", "default", "indent", "call"])
+#: The deep-nesting files, and whether the head's `pkg/__init__.py` re-exports a name from each (see `_deep`).
+DEEP = {"attr": False, "binop": True, "call": False, "default": True, "indent": False, "parens": False,
+        "unary": False}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP))
 def test_deep_nesting_is_a_parse_problem(run_cli, world, name):
     outcome = check(run_cli, world, "deep-nesting")
-    problem = outcome.problem("A901", f"pkg/deep_{name}.py")
-    assert problem["message"].startswith("the file does not parse")
-    assert outcome.data["verdict"] == "review"
+    code = "A901" if DEEP[name] else "A905"
+    assert outcome.problem(code, f"pkg/deep_{name}.py")["message"].startswith("the file does not parse")
+    # Only the two files the API depends on decide the verdict; the five nothing imports are noted.
+    assert [(code, path) for code, path, _ in unanalysable(outcome)] == [
+        ("A901" if DEEP[n] else "A905", f"pkg/deep_{n}.py") for n in sorted(DEEP)]
+    assert_fails_closed(outcome, ("pkg/deep_binop.py", None), ("pkg/deep_default.py", None))
+    assert outcome.data["changes"] == []
 
 
 def test_deep_unary_nesting_message_says_why(run_cli, world):
     outcome = check(run_cli, world, "deep-nesting")
-    message = outcome.problem("A901", "pkg/deep_unary.py")["message"]
+    message = outcome.problem("A905", "pkg/deep_unary.py")["message"]
     assert not message.rstrip().endswith(":"), message
 
 
@@ -521,19 +563,43 @@ def test_symlinks_out_of_the_repository_are_not_followed(run_cli, world):
     assert {f["path"] for f in outcome.data["files"]} >= {"pkg/secret.py", "pkg/relative.py", "pkg/passwd.py"}
 
 
-@pytest.mark.parametrize(("case", "path"), [("symlinks-out", "pkg/secret.py"), ("init-is-link", "pkg/__init__.py")])
-def test_python_symlink_is_reported(run_cli, world, case, path):
-    outcome = check(run_cli, world, case)
-    assert any(p["code"].startswith("A9") and p["path"] == path for p in outcome.data["problems"]), outcome.data
-    assert outcome.data["verdict"] in ("review", "required")
+def test_python_symlinks_nothing_imports_are_only_noted(run_cli, world):
+    # Nothing imports the three links (`pkg/__init__.py` is unchanged): they cannot change the API (A905), and
+    # the verdict is the one the rest of the change gives (`walk` is not exported: nothing public changed).
+    outcome = check(run_cli, world, "symlinks-out")
+    assert "symbolic link" in outcome.problem("A905", "pkg/secret.py")["message"]
+    assert unanalysable(outcome) == [("A905", "pkg/passwd.py", None), ("A905", "pkg/relative.py", None),
+                                     ("A905", "pkg/secret.py", None)]
+    assert (outcome.code, outcome.data["verdict"], outcome.data["reasons"]) == (0, "not-required", [])
 
 
-@pytest.mark.parametrize("case", ["reexport-missing", "reexport-link", "reexport-submodule", "reexport-cycle"])
-def test_reexport_of_an_unreadable_module(run_cli, world, case):
+def test_init_that_is_a_symlink_fails_closed(run_cli, world):
+    # The package's own `__init__.py`, a public module, replaced by a link.
+    outcome = check(run_cli, world, "init-is-link")
+    assert "symbolic link" in outcome.problem("A901", "pkg/__init__.py")["message"]
+    assert_fails_closed(outcome, ("pkg/__init__.py", None))
+    assert outcome.data["changes"] == []
+
+
+def test_reexport_of_a_linked_module_fails_closed(run_cli, world):
+    # `pkg/__init__.py` re-exports a name from `pkg/secret.py`, a link out of the repository.
+    outcome = check(run_cli, world, "reexport-link")
+    assert "symbolic link" in outcome.problem("A901", "pkg/secret.py")["message"]
+    assert_fails_closed(outcome, ("pkg/secret.py", None))
+    assert outcome.data["changes"] == []
+
+
+@pytest.mark.parametrize(("case", "name", "target"), [("reexport-missing", "pkg.Thing", "pkg.missing.Thing"),
+                                                      ("reexport-submodule", "pkg.plugin", "pkg.plugins.plugin.plugin"),
+                                                      ("reexport-cycle", "pkg.Thing", "pkg.a.Thing")])
+def test_reexport_of_a_name_found_nowhere(run_cli, world, case, name, target):
+    # A name new at head whose re-export leads nowhere (no such module, a submodule, a cycle): A902, and the
+    # verdict is at least review (V107). It was not public at base, so nothing is removed.
     outcome = check(run_cli, world, case)
-    # A re-export whose target cannot be found (A902), or a linked module that cannot be read (A901).
-    assert {"A901", "A902"} & set(outcome.codes("problems"))
-    assert outcome.data["verdict"] in ("review", "required")
+    problems = [(p["code"], p["path"], p["line"], p["message"]) for p in outcome.data["problems"]]
+    assert problems == [("A902", "pkg/__init__.py", 3, f"{name} re-exports {target}, which cannot be found")]
+    assert [(r["code"], r["path"], r["line"]) for r in outcome.data["reasons"]] == [("V107", "pkg/__init__.py", 3)]
+    assert (outcome.code, outcome.data["verdict"], outcome.data["changes"]) == (0, "review", [])
 
 
 @pytest.mark.parametrize("case", ["reexport-link", "reexport-submodule", "reexport-cycle"])
@@ -584,16 +650,29 @@ def test_submodules(run_cli, world):
 
 def test_non_utf8_names_and_contents(run_cli, world):
     outcome = check(run_cli, world, "non-utf8")
-    assert "not UTF-8" in outcome.problem("A901", "pkg/latin.py")["message"]
+    # The coding line is honoured, as CPython does: `pkg.NAME` is read from the latin-1 file.
+    assert [(c["code"], c["symbol"], c["path"]) for c in outcome.data["changes"]] == [("A304", "pkg.NAME",
+                                                                                       "pkg/latin.py")]
+    # The file with no declaration cannot be decoded; nothing imports it, so it is only noted.
+    assert "encoding declaration" in outcome.problem("A905", "pkg/undeclared.py")["message"]
+    assert unanalysable(outcome) == [("A905", "pkg/undeclared.py", 1)]
     text = BASE["deps/0001-dep-process.md"].replace("0001", "0004").replace("Text.", "Caf\xe9.")
     assert outcome.problem("D001", "deps/0004-dep-latin.md")["line"] == text.splitlines().index("Caf\xe9.") + 1
     assert "pkg/caf\ufffd.py" in {f["path"] for f in outcome.data["files"]}  # a name that is not UTF-8, readable
-    assert outcome.data["verdict"] == "review"
+    # `review` for the new name (review-on-additions), not for the undecodable file.
+    assert (outcome.code, outcome.data["verdict"], outcome.codes("reasons")) == (0, "review", ["A304"])
     # As a process, under a UTF-8 locale: the output is valid UTF-8 JSON, whatever the file names.
     proc = run_subprocess(world, "non-utf8")
     assert proc.returncode == 0, proc.stderr
     assert "\ufffd" not in proc.stdout.replace("caf\ufffd", "")  # nothing else was undecodable
     assert json.loads(proc.stdout)["verdict"] == "review"
+
+
+def test_source_encoding_that_rewrites_the_text_fails_closed(run_cli, world):
+    outcome = check(run_cli, world, "rewriting-codec")
+    assert "'unicode_escape', which rewrites the text" in outcome.problem("A901", "pkg/escape.py")["message"]
+    assert_fails_closed(outcome, ("pkg/escape.py", 1))
+    assert outcome.data["changes"] == []
 
 
 def test_case_only_renames(run_cli, world):
@@ -654,7 +733,8 @@ def test_huge_all(run_cli, world):
 def test_base_class_and_star_import_cycles(run_cli, world):
     outcome = check(run_cli, world, "cycles")
     assert {"pkg.A", "pkg.B", "pkg.C"} <= symbols(outcome)
-    assert outcome.data["verdict"] in ("review", "required")
+    # New names only (the cycles are no error to report): review, for the additions.
+    assert (outcome.code, outcome.data["verdict"]) == (0, "review")
 
 
 def test_twenty_megabyte_dep(run_cli, world):
@@ -716,9 +796,11 @@ def test_continuation_lines_fold_as_if_joined_line_by_line(lines):
 
 
 def test_nul_bytes_in_python(run_cli, world):
+    # `pkg/__init__.py` re-exports `X` from the file.
     outcome = check(run_cli, world, "nul-bytes")
     assert "null bytes" in outcome.problem("A901", "pkg/binary.py")["message"]
-    assert outcome.data["verdict"] == "review"
+    assert_fails_closed(outcome, ("pkg/binary.py", None))
+    assert outcome.data["changes"] == []
 
 
 def test_head_configuration_cannot_switch_the_check_off(run_cli, world):
@@ -831,13 +913,17 @@ def test_work_tree_package_that_is_a_link_out(run_cli, world, tmp_path):
     os.symlink(copy, wt / "pkg")
     with FileAccessRecorder(wt) as access:
         result = run_cli("check", "--repo", str(wt), "--base", "main", "--head", "WORKTREE", "--format", "json")
-    assert result.code == 0, result
     assert TOKEN not in result.out + result.err
     access.assert_stayed_inside()
-    data = json.loads(result.out)
-    assert data["verdict"] == "review"  # the package's files cannot be read: unknown, not removed
-    assert {p["path"] for p in data["problems"] if p["code"] == "A901"} >= {"pkg/__init__.py", "pkg/core.py"}
-    assert not [c for c in data["changes"] if c["breaking"]]
+    outcome = Outcome(result.code, result.out, result.err, json.loads(result.out), access)
+    # The package's files cannot be read: unknown, not removed. `pkg/__init__.py`, the public module, fails closed.
+    # NOTE: `core.py` and `Legacy.py` are only noted (A905): with `__init__.py` unreadable, no public name at head
+    # is known to depend on them. The verdict does not rest on them.
+    assert unanalysable(outcome) == [("A905", "pkg/Legacy.py", None), ("A901", "pkg/__init__.py", None),
+                                     ("A905", "pkg/core.py", None)]
+    assert "cannot be read" in outcome.problem("A901", "pkg/__init__.py")["message"]
+    assert_fails_closed(outcome, ("pkg/__init__.py", None))
+    assert outcome.data["changes"] == []
 
 
 #: Top-level statements of `test_many_statements`: griffe's visitor looks for each assignment's docstring by
@@ -852,8 +938,11 @@ def test_many_statements_do_not_hang(git_repo):
     # NOTE: the timeout only guards against a hang; a fixed analysis takes a few seconds.
     proc = subprocess.run([sys.executable, "-m", "depgate", "check", "--repo", str(git_repo.path), "--base", "main",
                            "--format", "json"], capture_output=True, text=True, timeout=6, check=False)
-    assert proc.returncode in (0, 1), proc.stderr
-    assert json.loads(proc.stdout)["verdict"] in ("review", "not-required")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    # Over the statement limit, and nothing imports the module (`__all__` is empty): noted, the verdict unchanged.
+    assert [(p["code"], p["path"]) for p in data["problems"]] == [("A905", "pkg/many.py")]
+    assert data["verdict"] == "not-required"
 
 
 def test_modules_in_the_working_directory_are_not_imported(world, tmp_path):
