@@ -459,7 +459,7 @@ def _check_size(text: str, source: str) -> None:
 def _load_yaml(text: str, source: str) -> Any:
     _check_size(text, source)
     try:
-        return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_PlainLoader)  # noqa: S506  # nosec B506 - a SafeLoader subclass, see SECURITY.md
     except _AnchorRefused as exc:
         what = "alias" if exc.sigil == "*" else "anchor"
         raise ConfigError(f"YAML {what} `{exc.sigil}{_cut(exc.name, 40)}` at line {exc.mark.line + 1}, column "
