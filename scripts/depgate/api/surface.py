@@ -247,6 +247,7 @@ class Closure:
         self.revs = revs
         #: module -> its touched names (None: every name).
         self.names: dict[str, set[str] | None] = dict.fromkeys(changed)
+        self._holders: dict[str, str | None] = {}
         self._grow(changed)
 
     @property
@@ -256,7 +257,7 @@ class Closure:
 
     def affects(self, target: str) -> bool:
         """Tell whether a dotted name (`pkg.mod.Name`, `pkg.mod`) can differ between the revisions."""
-        holder = module_of(target, self.revs)
+        holder = self._holder(target)
         if holder is None or holder not in self.names:
             return False
         names = self.names[holder]
@@ -278,46 +279,56 @@ class Closure:
                 text = rev.text(path)
                 if text and name not in changed:  # an unchanged file is one candidate for both revisions
                     candidates.setdefault((name, text), (rev, name, path.endswith("/__init__.py")))
-        parsed: dict[tuple[str, bytes], tuple[Parsed, bool]] = {}
+        parsed: dict[tuple[str, bytes], _Imports] = {}
         new = set(changed)
         while new:
             # Unparsed candidates are searched for the names of the modules touched last round only: the names of
-            # earlier rounds were searched for already. Parsed ones are checked against everything touched so far.
+            # earlier rounds were searched for already. Parsed ones are looked at again only when a module they
+            # import from grew last round.
             pattern = _needle_pattern(new)
             ancestors = {m for m in new if any(rev.is_package(m) for rev in self.revs)}
             grown: set[str] = set()
             for key, (rev, name, package) in candidates.items():
-                if key not in parsed:
+                links = parsed.get(key)
+                if links is None:
                     # NOTE: a file with a coding line is always parsed: its bytes need not spell its names in UTF-8.
                     spelled = pattern.search(key[1]) is not None or b"coding" in key[1][:400] or (
                         b"from ." in key[1] and any(name.startswith(m + ".") for m in ancestors))
                     if not spelled:
                         continue
-                    parsed[key] = (rev.blobs.sources.parsed(key[1]), package)
-                summary, package = parsed[key]
-                touched = self._touched_names(name, summary, package)
+                    links = parsed[key] = self._imports(name, rev.blobs.sources.parsed(key[1]), package)
+                elif not links.holders & new:
+                    continue
+                touched = self._touched_names(links)
                 old = self.names.get(name, set())
                 if old is not None and (touched is None or not touched <= old):
                     self.names[name] = None if touched is None else old | touched
                     grown.add(name)
             new = grown
 
-    def _touched_names(self, module: str, summary: Parsed, package: bool) -> set[str] | None:
+    def _holder(self, target: str) -> str | None:
+        if target not in self._holders:
+            self._holders[target] = module_of(target, self.revs)
+        return self._holders[target]
+
+    def _imports(self, module: str, summary: Parsed, package: bool) -> _Imports:
+        """Resolve a module's imports once: what each binding and star import reaches, and the modules holding it."""
+        stars = [import_targets(module, [entry], package=package)[0] for entry in summary.imports if entry[2] == "*"]
+        bound = [(local, import_targets(module, [binding.source], package=package)[0])
+                 for local, binding in summary.bindings.items() if binding.kind == "import" and binding.source]
+        holders = {h for target in [*stars, *(t for _, t in bound)] if (h := self._holder(target)) is not None}
+        return _Imports(summary, stars, bound, holders)
+
+    def _touched_names(self, links: _Imports) -> set[str] | None:
         """The names of one unchanged module that read a touched name (None: all of them)."""
+        summary = links.summary
         if summary.problem is not None:
             return None  # it cannot be analysed: claim nothing about it
-        for level, base, name in summary.imports:
-            if name == "*" and self.affects(import_targets(module, [(level, base, name)], package=package)[0]):
-                return None
-        touched: set[str] = set()
-        for local, binding in summary.bindings.items():
-            if binding.kind == "import" and binding.source is not None and self.affects(
-                    import_targets(module, [binding.source], package=package)[0]):
-                touched.add(local)
+        if any(self.affects(target) for target in links.stars):
+            return None
+        touched = {local for local, target in links.bound if self.affects(target)}
         if touched:
-            for local, binding in summary.bindings.items():
-                if binding.kind == "dynamic":
-                    touched.add(local)
+            touched.update(local for local, binding in summary.bindings.items() if binding.kind == "dynamic")
         grew = True
         while grew:  # a class whose base is a touched class of the same module
             grew = False
@@ -326,6 +337,16 @@ class Closure:
                     touched.add(local)
                     grew = True
         return touched
+
+
+@dataclass(frozen=True)
+class _Imports:
+    """What one candidate module imports, resolved once (see `Closure._imports`)."""
+
+    summary: Parsed
+    stars: list[str]
+    bound: list[tuple[str, str]]
+    holders: set[str]
 
 
 # -- reading the surface ------------------------------------------------------------------------------
