@@ -654,8 +654,8 @@ def test_non_utf8_names_and_contents(run_cli, world):
     assert [(c["code"], c["symbol"], c["path"]) for c in outcome.data["changes"]] == [("A304", "pkg.NAME",
                                                                                        "pkg/latin.py")]
     # The file with no declaration cannot be decoded; nothing imports it, so it is only noted.
-    assert "encoding declaration" in outcome.problem("A905", "pkg/undeclared.py")["message"]
-    assert unanalysable(outcome) == [("A905", "pkg/undeclared.py", 1)]
+    assert "not valid UTF-8 and declares no other encoding" in outcome.problem("A905", "pkg/undeclared.py")["message"]
+    assert unanalysable(outcome) == [("A905", "pkg/undeclared.py", None)]
     text = BASE["deps/0001-dep-process.md"].replace("0001", "0004").replace("Text.", "Caf\xe9.")
     assert outcome.problem("D001", "deps/0004-dep-latin.md")["line"] == text.splitlines().index("Caf\xe9.") + 1
     assert "pkg/caf\ufffd.py" in {f["path"] for f in outcome.data["files"]}  # a name that is not UTF-8, readable

@@ -516,7 +516,7 @@ def test_a_huge_document_number_renders_quickly(git_repo, run_cli):
     assert "**DEP-1000000000**" in result.out
 
 
-def test_folder_at_a_commit_reads_like_the_work_tree_in_three_git_calls(git_repo, monkeypatch):
+def test_folder_at_a_commit_reads_like_the_work_tree_in_two_git_calls(git_repo, monkeypatch):
     """`GitTree.prefetch` (one `ls-tree`, one `cat-file --batch`) gives what reading file by file gives."""
     from depgate.git import Git
     from depgate.proposals.folder import load_folder
@@ -546,6 +546,6 @@ def test_folder_at_a_commit_reads_like_the_work_tree_in_three_git_calls(git_repo
 
     assert [d.document for d in at_head] == [d.document for d in on_disk]
     assert [d.path for d in at_head][-1] == "deps/0008-link.md"
-    assert [c[0] for c in calls] == ["ls-tree", "ls-tree", "cat-file"]  # entries, then sizes, then contents
+    assert [c[0] for c in calls] == ["ls-tree", "cat-file"]  # entries with their sizes, then contents
     big = next(d for d in at_head if d.path == "deps/0004-big.md")
     assert [p.code for p in big.document.problems] == ["D003"]  # refused by size, never read

@@ -299,3 +299,18 @@ def test_function_named_like_its_own_module_resolves(run_cli, git_repo: GitRepo)
     code, report = _check(run_cli, git_repo, same, head)
     assert (code, report["verdict"]) == (1, "required")
     assert [(c["code"], c["symbol"]) for c in report["changes"]] == [("A105", "k.get_int_dtype")]
+
+
+def test_submodule_exported_by_name_that_breaks_fails_closed(run_cli, git_repo: GitRepo) -> None:
+    # `from pkg import tool` with 'tool' in `__all__`: the module itself is public, so a file that cannot be read
+    # fails closed, and a signature change inside it is a break.
+    base = git_repo.commit("feat: base", {"pkg/__init__.py": "from pkg import tool\n\n__all__ = ['tool']\n",
+                                          "pkg/tool.py": "def run(a, b): ...\n"})
+    head = git_repo.commit("fix: tidy", {"pkg/tool.py": "def run(a): ...\n"})
+    code, report = _check(run_cli, git_repo, base, head)
+    assert (code, report["verdict"]) == (1, "required")
+    assert [(c["code"], c["symbol"]) for c in report["changes"]] == [("A105", "pkg.tool.run")]
+    broken = git_repo.commit("wip", {"pkg/tool.py": "def run(a:\n"})
+    code, report = _check(run_cli, git_repo, base, broken)
+    assert (code, report["verdict"]) == (1, "required")
+    assert [(p["code"], p["path"]) for p in report["problems"]] == [("A901", "pkg/tool.py")]

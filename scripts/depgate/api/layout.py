@@ -14,6 +14,7 @@ decides what is analysed:
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -146,9 +147,13 @@ def _wanted(name: str, config: ApiConfig, policy: Policy) -> bool:
 
 
 def _present(git: Git, rev: str, paths: list[str]) -> set[str]:
-    """The paths that are regular files at a revision (one `ls-tree`, no contents read)."""
+    """The paths that exist as files or symbolic links at a revision (one `ls-tree`, no contents read).
+
+    A package whose `__init__.py` is a link exists: it is read as a module that cannot be analysed (and fails
+    closed), never as a package that disappeared.
+    """
     if not paths:
         return set()
     if rev == WORKTREE:
-        return {p for p in paths if git.read(rev, p) is not None}
-    return {e.path for e in git.ls_tree(rev, paths) if e.is_file}
+        return {p for p in paths if os.path.lexists(git.repo / p)}
+    return {e.path for e in git.ls_tree(rev, paths) if e.is_file or e.is_link}

@@ -207,6 +207,10 @@ class Revision:
                 continue
             if member is None:
                 return None
+            if member.is_alias and member.target_path == prefix and prefix in self.files:
+                # `from . import tool` (or `from pkg import tool`) inside `pkg`: the name is the submodule itself.
+                current = self.module(prefix)
+                continue
             current = self.resolve(member.target_path, depth + 1) if member.is_alias else member
         if isinstance(current, Broken):
             self.depended.add(current.problem.path)

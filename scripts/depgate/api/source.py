@@ -20,6 +20,7 @@ import codecs
 import hashlib
 import io
 import os
+import re
 import tokenize
 from dataclasses import dataclass, field
 
@@ -36,6 +37,10 @@ SAFE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "ascii", "latin-1", "iso8859-1
 #: File name given to the compiler: on a syntax error CPython reopens the named file to quote the line,
 #: and the repository path would be opened relative to the working directory, outside the repository.
 COMPILE_NAME = os.devnull
+
+
+#: A PEP 263 coding line (only its presence matters here: `tokenize` reads it).
+_COOKIE = re.compile(rb"^[ \t\f]*#[^\n]*?coding[:=]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,9 @@ def _decode(data: bytes) -> str | tuple[int | None, str]:
         return None, f"the file holds more than {MAX_SEPARATORS:,} lines and statements"
     try:
         declared, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:  # an unknown codec, or a cookie that contradicts a BOM
+    except SyntaxError as exc:  # an unknown codec, a cookie that contradicts a BOM, or no cookie and not UTF-8
+        if not _COOKIE.search(data[:1024]):
+            return None, "the file is not valid UTF-8 and declares no other encoding; save it as UTF-8"
         return getattr(exc, "lineno", None) or 1, f"the file's encoding declaration is not usable: {exc.msg}"
     name = codecs.lookup(declared).name
     if name not in SAFE_ENCODINGS:

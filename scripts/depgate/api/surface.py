@@ -435,6 +435,7 @@ class SurfaceReader:
         else:
             obj = rev.final(member)
         if isinstance(obj, Broken):
+            rev.depended.add(obj.problem.path)
             out[path] = Unknown(path)
             return
         if obj is None:
