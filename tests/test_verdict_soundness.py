@@ -314,3 +314,23 @@ def test_submodule_exported_by_name_that_breaks_fails_closed(run_cli, git_repo: 
     code, report = _check(run_cli, git_repo, base, broken)
     assert (code, report["verdict"]) == (1, "required")
     assert [(p["code"], p["path"]) for p in report["problems"]] == [("A901", "pkg/tool.py")]
+
+
+def test_namespace_package_named_in_the_configuration_is_analysed(run_cli, git_repo: GitRepo) -> None:
+    # d9d had no top-level `__init__.py` at first; its subpackages were public all the same.
+    config = {".github/depgate.yml": "api:\n  packages: [d9d]\n"}
+    base = git_repo.commit("feat: base", {**config, "d9d/core/__init__.py": "from .x import run\n\n__all__ = ['run']\n",
+                                          "d9d/core/x.py": "def run(a, b): ...\n"})
+    head = git_repo.commit("fix: tidy", {"d9d/core/x.py": "def run(a): ...\n"})
+    code, report = _check(run_cli, git_repo, base, head)
+    assert (code, report["verdict"]) == (1, "required")
+    assert [(c["code"], c["symbol"]) for c in report["changes"]] == [("A105", "d9d.core.run")]
+
+
+def test_folder_without_init_is_not_a_package_unless_named(run_cli, git_repo: GitRepo) -> None:
+    # Near miss of the case above: without the configuration, a folder of loose modules is not analysed.
+    base = git_repo.commit("feat: base", {"tools/core/__init__.py": "from .x import run\n\n__all__ = ['run']\n",
+                                          "tools/core/x.py": "def run(a, b): ...\n"})
+    head = git_repo.commit("fix: tidy", {"tools/core/x.py": "def run(a): ...\n"})
+    code, report = _check(run_cli, git_repo, base, head)
+    assert (code, report["verdict"], report["changes"]) == (0, "not-required", [])

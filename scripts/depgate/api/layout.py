@@ -102,7 +102,9 @@ def find_packages(git: Git, rev: str, config: ApiConfig, policy: Policy) -> dict
     present = _present(git, rev, inits)
     found: dict[str, list[str]] = {}
     for (name, prefix), init in zip(candidates, inits, strict=True):
-        if init in present:
+        # A folder named in `api.packages` is a package even without `__init__.py` (a namespace package, as d9d
+        # was before its first `__init__`); unnamed folders need one, or every folder of scripts would count.
+        if init in present or name in config.packages:
             found.setdefault(name, []).append(prefix)
     return found
 

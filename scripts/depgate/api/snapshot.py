@@ -140,6 +140,11 @@ class Revision:
             if parent is None and path is not None:
                 parent = self._stand_in(name.rsplit(".", 1)[0])
         if path is None:
+            if name in self.layout.roots:
+                # A namespace package (a folder named in `api.packages` without `__init__.py`): an empty module,
+                # so the names of its subpackages still resolve.
+                self._modules[name] = namespace = self._stand_in(name)
+                return namespace
             return None
         self._modules[name] = result = self._load(name, path, parent)
         return result
