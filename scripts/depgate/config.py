@@ -112,7 +112,12 @@ def _check_regex(value: str, key: str, source: str) -> None:
     compile_regex(value, key, source)
 
 
-def _check_selectors(value: list[str], key: str, source: str) -> None:
+def check_selectors(value: typing.Iterable[str], key: str, source: str) -> None:
+    """Check that every rule selector names a rule (a code, a code prefix or a rule name).
+
+    Raises:
+        ConfigError: one names no rule; the message shows it, cut to a readable length.
+    """
     codes = [rule.code for rule in all_rules()]
     for selector in value:
         if not selector or not any(matches_selector(code, [selector]) for code in codes):
@@ -123,7 +128,7 @@ def _check_selectors(value: list[str], key: str, source: str) -> None:
 
 def _check_selector_table(value: dict[str, list[str]], key: str, source: str) -> None:
     for glob, selectors in value.items():
-        _check_selectors(selectors, f"{key}.{_cut(glob)}", source)
+        check_selectors(selectors, f"{key}.{_cut(glob)}", source)
 
 
 def _check_severities(value: dict[str, str], key: str, source: str) -> None:
@@ -200,7 +205,7 @@ class LintConfig:
     ignore: list[str] = _opt(
         [],
         "Rule codes, code prefixes or names never reported (`D203`, `D2`, `template-placeholder`).",
-        check=_check_selectors,
+        check=check_selectors,
     )
     per_file_ignores: dict[str, list[str]] = _opt(
         {}, "Glob (relative to the repository root) to the rules ignored in matching files, for old documents.",

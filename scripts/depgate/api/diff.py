@@ -709,21 +709,10 @@ def _inherits_abstract(rev: Revision, cls: griffe.Class) -> bool:
     without abstract methods); otherwise the class is not counted as abstract, as before. Ancestors are
     searched breadth-first, which is Python's order for the usual single-inheritance chains.
     """
-    order: list[griffe.Class] = [cls]
-    seen: set[str] = set()
-    queue: list[tuple[griffe.Class, int]] = [(cls, 0)]
-    while queue:
-        current, depth = queue.pop(0)
-        for base in current.bases:
-            path = _base_path(rev, base)
-            if path in seen or path in _PLAIN_BASES:
-                continue
-            seen.add(path)
-            found = rev.resolve(path) if "." in path else None
-            if depth >= _MAX_ANCESTRY or found is None or isinstance(found, Broken) or not found.is_class:
-                return False  # an ancestor that cannot be read: do not guess
-            order.append(found)  # type: ignore[arg-type]
-            queue.append((found, depth + 1))  # type: ignore[arg-type]
+    ancestors = _resolved_ancestors(rev, cls)
+    if ancestors is None:
+        return False  # an ancestor that cannot be read: do not guess
+    order = [cls, *ancestors]
     first: dict[str, bool] = {}  # name -> whether its nearest definition is abstract
     for klass in order:
         for name, member in klass.members.items():

@@ -18,13 +18,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from depgate.config import check_selectors
 from depgate.diagnostics import Diagnostic, Location, Severity, sort_diagnostics
 from depgate.errors import ConfigError
 from depgate.proposals import rules as R
 from depgate.proposals.folder import FolderDocument, load_folder, template_path
 from depgate.proposals.model import parse_authors, parse_date, parse_number
 from depgate.proposals.template import Template, body_lines, find_placeholders, load_template
-from depgate.rules import all_rules, get_rule, matches_selector
+from depgate.rules import get_rule, matches_selector
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -393,15 +394,6 @@ def lint_folder(documents: Iterable[FolderDocument], config: Config) -> list[Dia
 # -- configuration ---------------------------------------------------------------------------------
 
 
-def _check_selectors(selectors: Iterable[str], key: str, source: str) -> None:
-    codes = [rule.code for rule in all_rules()]
-    for selector in selectors:
-        if not selector or not any(matches_selector(code, [selector]) for code in codes):
-            raise ConfigError(f"`{key}` names no known rule: {selector!r}", path=source,
-                              hint="use a rule code (`D203`), a code prefix (`D2`) or a rule name; "
-                                   "`depgate rules` lists them")
-
-
 def check_lint_config(config: Config) -> dict[str, Severity]:
     """Validate the `[lint]` selectors and severities against the rule registry.
 
@@ -412,9 +404,9 @@ def check_lint_config(config: Config) -> dict[str, Severity]:
         ConfigError: a selector or severity key that names no rule, or an unknown severity.
     """
     lint = config.lint
-    _check_selectors(lint.ignore, "lint.ignore", config.source)
+    check_selectors(lint.ignore, "lint.ignore", config.source)
     for glob, selectors in lint.per_file_ignores.items():
-        _check_selectors(selectors, f"lint.per-file-ignores.{glob}", config.source)
+        check_selectors(selectors, f"lint.per-file-ignores.{glob}", config.source)
     overrides: dict[str, Severity] = {}
     for key, name in lint.severity.items():
         try:
