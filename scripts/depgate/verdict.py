@@ -539,7 +539,7 @@ def _api_reasons(verdict: Verdict, changes: Sequence[Any], facts: Facts, deleted
     reasons = [change_reason(c, deleted) for c in chosen]
     if verdict is not Verdict.PROPOSAL:
         reasons.extend(V.CANNOT_VOUCH.diagnostic(
-            f"{problem.location} could not be analysed ({problem.code}: {problem.message}); depgate cannot vouch "
+            f"the file could not be analysed ({problem.code}: {problem.message}); depgate cannot vouch "
             "for the public API that depends on it, so a DEP is required", problem.location,
             details={"problem": problem.code}) for problem in _fails_closed(facts))
         reasons.extend(V.UNPARSABLE_FILE.diagnostic(
