@@ -337,6 +337,16 @@ CASES: list[Case] = [
                                            "def on_step(self, step: int) -> None: ...\n"
                                            "    def on_epoch(self, epoch: int) -> None: ...\n"),
          expected=(("A113", "d9d.core.Hook.on_epoch"),)),
+    # -- type aliases (d9d a37b4fa: `ShardingSpecLeaf` dropped `Shard` and `None`) ---------------------------
+    # Fires: a public union alias dropped members (re-exported as d9d.core.DEFAULT_DTYPE for the case's sake).
+    Case("type-alias-narrowed", new=_sub(_BUILD, 'DEFAULT_DTYPE = "bf16"', "DEFAULT_DTYPE = SpecReplicate | SpecShard"),
+         old=_sub(_BUILD, 'DEFAULT_DTYPE = "bf16"', "DEFAULT_DTYPE = Shard | None"),
+         expected=(("A117", "d9d.core.DEFAULT_DTYPE"),)),
+    # Does not fire: widened (a member added) and respelled (`Optional[X]` is `X | None`, a module prefix is dropped).
+    Case("type-alias-widened", old=_sub(_BUILD, 'DEFAULT_DTYPE = "bf16"', "DEFAULT_DTYPE = Optional[tensor.Shard]"),
+         new=_sub(_BUILD, 'DEFAULT_DTYPE = "bf16"', "DEFAULT_DTYPE = Shard | SpecShard | None")),
+    # Does not fire: a plain constant's value is not a contract on types.
+    Case("constant-value-changed", new=_sub(_BUILD, 'DEFAULT_DTYPE = "bf16"', 'DEFAULT_DTYPE = "fp32"')),
     # -- pydantic --------------------------------------------------------------------------------------
     # Fires: a field removed.
     Case("field-removed", new=_sub(_CFG, "    lr: float = 1e-3\n", ""),

@@ -290,6 +290,8 @@ class Differ:
             yield from self._functions(path, old.obj, new.obj)  # type: ignore[arg-type]
         elif new.kind == "class":
             yield from self._classes(path, old.obj, new.obj)  # type: ignore[arg-type]
+        elif new.kind in ("attribute", "type alias"):
+            yield from _type_alias(path, old.obj, new.obj, new)
 
     def _functions(self, symbol: str, old: griffe.Function, new: griffe.Function) -> Iterator[ApiChange]:
         yield from compare_parameters(symbol, old, new)
@@ -482,6 +484,52 @@ def _with_also(change: ApiChange, also: list[str]) -> ApiChange:
         return change
     text = change.message.removesuffix(".")
     return replace(change, also=tuple(also), message=f"{text} (also public as {', '.join(also)}).")
+
+
+def _type_alias(symbol: str, old: griffe.Object | None, new: griffe.Object | None, entry: Entry
+                ) -> Iterator[ApiChange]:
+    """A117 when a public union type alias drops a member (`Shard | None` becoming `SpecReplicate | SpecShard`).
+
+    griffe compares no attribute values, and most module attributes are constants whose value may change; a type
+    alias is a contract on what callers may pass, so only its members are compared, by their last name (an alias
+    spelled `tensor.Shard` at one revision and `Shard` at the other is the same member).
+    """
+    before, after = _union_members(old), _union_members(new)
+    if before is None or after is None or not (gone := before - after):
+        return
+    yield K.make_change(K.TYPE_ALIAS_NARROWED, symbol, entry.file, entry.line,
+                        f"The type alias {symbol} no longer accepts {', '.join(f'`{m}`' for m in sorted(gone))} "
+                        f"(was `{old.value}`, now `{new.value}`).",  # type: ignore[union-attr]
+                        old=str(old.value), new=str(new.value))  # type: ignore[union-attr]
+
+
+def _union_members(obj: griffe.Object | None) -> frozenset[str] | None:
+    """The member types of a union alias (`A | B`, `Union[A, B]`, `Optional[A]`, or any value annotated `TypeAlias`)."""
+    value = getattr(obj, "value", None)
+    if value is None:
+        return None
+    try:
+        node = ast.parse(str(value), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    declared = obj.kind.value == "type alias" or str(getattr(obj, "annotation", "") or "").endswith("TypeAlias")
+    members = _flatten_union(node)
+    if len(members) < 2 and not declared:
+        return None  # a plain constant or a single name: not compared
+    return frozenset(ast.unparse(m).rsplit(".", 1)[-1] for m in members)
+
+
+def _flatten_union(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _flatten_union(node.left) + _flatten_union(node.right)
+    if isinstance(node, ast.Subscript):
+        head = ast.unparse(node.value).rsplit(".", 1)[-1]
+        items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if head == "Union":
+            return [m for item in items for m in _flatten_union(item)]
+        if head == "Optional" and len(items) == 1:
+            return [*_flatten_union(items[0]), ast.Constant(None)]
+    return [node]
 
 
 def _shared_parts(a: str, b: str) -> int:

@@ -123,6 +123,16 @@ REQUIRED_FIELD_ADDED = _rule(
     "A new field of a public pydantic model or dataclass must have a default.",
     "Every existing configuration (or constructor call) lacks the field and fails.", "Give the new field a default.",
     "class Cfg(BaseModel):\n    size: int", "class Cfg(BaseModel):\n    size: int = 1")
+TYPE_ALIAS_NARROWED = _rule(
+    "A117", "type-alias-narrowed", _B,
+    "A public type alias (a union such as `Shard | None`, `Optional[X]`, or one annotated `TypeAlias`) must keep "
+    "accepting every type it accepted.",
+    "Code that builds values of a dropped member type (d9d's `ShardingSpecLeaf` dropped `Shard` and `None`) fails at "
+    "run time or in type checking, although every name still imports.",
+    "Keep the old members in the union for a release (handle them, or convert and warn), or record the break in a "
+    "DEP.",
+    "ShardingSpecLeaf = SpecReplicate | SpecShard  # was Shard | None",
+    "ShardingSpecLeaf = SpecReplicate | SpecShard | Shard | None")
 PUBLIC_NAME_DEPRECATED = _rule(
     "A120", "public-name-deprecated", _I,
     "A public name left `__all__` but the module's `__getattr__` still returns it with a deprecation warning.",
@@ -258,7 +268,8 @@ UNPARSABLE_UNUSED = _rule(
 RULES: tuple[Rule, ...] = (
     SYMBOL_REMOVED, MODULE_REMOVED, SYMBOL_MOVED, KIND_CHANGED, PARAMETER_REMOVED, PARAMETER_RENAMED, PARAMETER_MOVED,
     PARAMETER_KIND_CHANGED, PARAMETER_REQUIRED, REQUIRED_PARAMETER_ADDED, DEFAULT_CHANGED, BASE_REMOVED,
-    ABSTRACT_METHOD_ADDED, ATTRIBUTE_REMOVED, FIELD_REQUIRED, REQUIRED_FIELD_ADDED, PUBLIC_NAME_DEPRECATED,
+    ABSTRACT_METHOD_ADDED, ATTRIBUTE_REMOVED, FIELD_REQUIRED, REQUIRED_FIELD_ADDED, TYPE_ALIAS_NARROWED,
+    PUBLIC_NAME_DEPRECATED,
     NEW_ABSTRACTION, NEW_STRATEGY_CLASS, NEW_STRATEGY_MODULE, NEW_PUBLIC_SUBSYSTEM, NEW_EXTENSION_POINT,
     NEW_STRATEGY_FUNCTION,
     MODULE_ADDED, CLASS_ADDED, FUNCTION_ADDED, ATTRIBUTE_ADDED, PARAMETER_ADDED,
