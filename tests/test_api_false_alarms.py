@@ -383,3 +383,32 @@ def test_getattr_warning_forms(git_repo: GitRepo, category: str) -> None:
     warn = WARN.replace("DeprecationWarning", category)
     diff = _analyze(git_repo, STREAMS, {"pkg/__init__.py": GETATTR.format(name="get_binary_stream", warn=warn)})
     assert _codes(diff) == {("A120", "pkg.get_binary_stream")}
+
+
+# -- a Protocol that inlines an outside base's members (d9d 2598a46) ------------------------------------------------
+
+_PROTO_OLD = {
+    "pkg/__init__.py": "from .proto import OptimizerProtocol\n\n__all__ = ['OptimizerProtocol']\n",
+    "pkg/proto.py": "from typing import Protocol\n\nfrom torch.distributed.checkpoint.stateful import Stateful\n\n\n"
+                    "class OptimizerProtocol(Stateful, Protocol):\n    def step(self): ...\n",
+}
+_INLINED = ("from typing import Any, Protocol\n\n\nclass OptimizerProtocol(Protocol):\n    def step(self): ...\n\n"
+            "    def state_dict(self) -> dict[str, Any]: ...\n\n"
+            "    def load_state_dict(self, state_dict: dict[str, Any]) -> None: ...\n")
+
+
+def test_protocol_inlining_an_outside_protocol_is_not_a_break(git_repo: GitRepo) -> None:
+    # Fires nothing: torch's Stateful declares exactly these two members (`api.external-members`).
+    assert _codes(_analyze(git_repo, _PROTO_OLD, {"pkg/proto.py": _INLINED})) == set()
+
+
+def test_protocol_dropping_an_outside_protocol_without_its_members_is_a_break(git_repo: GitRepo) -> None:
+    # Fires: the base went and its members did not come with it.
+    new = {"pkg/proto.py": "from typing import Protocol\n\n\nclass OptimizerProtocol(Protocol):\n    def step(self): ...\n"}
+    assert _codes(_analyze(git_repo, _PROTO_OLD, new)) == {("A112", "pkg.OptimizerProtocol")}
+
+
+def test_protocol_gaining_a_member_no_outside_base_declares_is_a_break(git_repo: GitRepo) -> None:
+    # Fires: `zero_grad` is new, whatever Stateful declares.
+    new = {"pkg/proto.py": _INLINED + "\n    def zero_grad(self): ...\n"}
+    assert _codes(_analyze(git_repo, _PROTO_OLD, new)) == {("A113", "pkg.OptimizerProtocol.zero_grad")}

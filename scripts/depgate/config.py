@@ -267,6 +267,12 @@ class ApiConfig:
         "Method-name globs: a new public method with such a name on an existing abstraction (an ABC at the base "
         "revision) is a new extension point (A205).",
     )
+    external_members: dict[str, list[str]] = _opt(
+        {"*.Stateful": ["load_state_dict", "state_dict"]},
+        "What depgate cannot read of base classes outside the analysed packages: base-class glob -> the members it "
+        "declares. A Protocol or ABC that re-declares them (or drops that base while declaring them all) keeps its "
+        "contract, so no A112 or A113 is reported for them. d9d's default: torch's `Stateful` protocol.",
+    )
 
 
 @dataclass(frozen=True)

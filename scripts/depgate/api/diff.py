@@ -304,7 +304,13 @@ class Differ:
         # is the same base when its old path, or a public path of it, names one of the new ancestors.
         replaced = [path for path, written in zip(_direct_bases(base_rev, old), old.bases, strict=True)
                     if path != "object" and not self._base_at_head(path, written) & new_ancestors]
+        # Members that bases outside the analysed packages declare, as configured (depgate cannot read them).
+        external = self._external_members(_direct_bases(base_rev, old))
         for gone in replaced:
+            declared_outside = self._external_members([gone])
+            if declared_outside and declared_outside <= set(new.members) and _PROTOCOLS & set(
+                    _direct_bases(head_rev, new)):
+                continue  # a Protocol that inlined an outside protocol's members: the same structural contract
             now = ", ".join(_direct_bases(head_rev, new)) or "object"
             yield K.make_change(K.BASE_REMOVED, symbol, file, line,
                                 f"{symbol} no longer derives from {gone} (bases now: {now}).", old=gone, new=now)
@@ -351,6 +357,8 @@ class Differ:
                 continue
             path = f"{symbol}.{name}"
             declared = _inherited_from(base_rev, old, name)
+            if declared is None and name in external:
+                continue  # the class had it already, through a base outside the analysed packages
             if declared is not None:
                 # An override of a member the class already had through a base: not new surface. It is a new
                 # abstract member only when the inherited one was neither abstract nor a Protocol member.
@@ -377,6 +385,11 @@ class Differ:
             else:
                 what = "field" if fielded and _is_field(member) else "attribute"
                 yield K.make_change(K.ATTRIBUTE_ADDED, path, file, member.lineno, f"New public {what} {path}.")
+
+    def _external_members(self, bases: list[str]) -> set[str]:
+        """The members `api.external-members` says these bases (outside the analysed packages) declare."""
+        return {member for base in bases for glob, members in self.config.external_members.items()
+                if matches(base, [glob]) for member in members}
 
     def _inherited_member(self, path: str, old: griffe.Object, new: griffe.Object, fielded: bool,
                           ) -> Iterator[ApiChange]:
