@@ -404,7 +404,8 @@ def test_protocol_inlining_an_outside_protocol_is_not_a_break(git_repo: GitRepo)
 
 def test_protocol_dropping_an_outside_protocol_without_its_members_is_a_break(git_repo: GitRepo) -> None:
     # Fires: the base went and its members did not come with it.
-    new = {"pkg/proto.py": "from typing import Protocol\n\n\nclass OptimizerProtocol(Protocol):\n    def step(self): ...\n"}
+    proto = "from typing import Protocol\n\n\nclass OptimizerProtocol(Protocol):\n    def step(self): ...\n"
+    new = {"pkg/proto.py": proto}
     assert _codes(_analyze(git_repo, _PROTO_OLD, new)) == {("A112", "pkg.OptimizerProtocol")}
 
 
