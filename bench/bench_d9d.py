@@ -15,8 +15,10 @@ and pair by pair (the order of the tools alternates from one run to the next):
 Both commands are the venv's own executables (`--venv`, default `/work/main/.venv`), so an older depgate can be
 timed from its own venv (`--venv /tmp/venv-before`; it needs `griffe` installed there too). The children run
 without `PYTHONDONTWRITEBYTECODE` (each would otherwise recompile what it imports), `PYTHONPATH`,
-`PYTHONHOME` and `PYTHONSTARTUP` (which could make a venv import someone else's code). Nothing here needs the
-network. `griffe check` adds and removes worktrees and `griffe-<sha>` branches in the repository, so give it a
+`PYTHONHOME` and `PYTHONSTARTUP` (which could make a venv import someone else's code); the rest of the
+environment is passed on, and `--env KEY=VALUE` sets a variable for every child (`--env DEPGATE_CACHE=off` times
+depgate cold, parsing every file on every run); the table's heading names the variables set. Nothing here needs
+the network. `griffe check` adds and removes worktrees and `griffe-<sha>` branches in the repository, so give it a
 clone, not a mirror you care about.
 
 Per pair: min and median wall time of each tool, the ratios griffe/depgate (of the minimums and of the
@@ -28,6 +30,7 @@ Usage:
     python bench/bench_d9d.py --repo /tmp/d9d                          # 8 most recent pairs, 5 runs
     python bench/bench_d9d.py --repo /tmp/d9d --venv /tmp/venv-before --markdown /tmp/bench.md
     python bench/bench_d9d.py --repo /tmp/d9d --pair e6374be^..e6374be --pair 92d6e0e^..92d6e0e --runs 3
+    python bench/bench_d9d.py --repo /tmp/d9d --env DEPGATE_CACHE=off --markdown /tmp/bench-cold.md
 """
 
 from __future__ import annotations
@@ -111,8 +114,21 @@ def _git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
 
 
-def _child_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in _DROPPED_ENV}
+def _child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _DROPPED_ENV}
+    env.update(extra or {})
+    return env
+
+
+def parse_env(specs: list[str]) -> dict[str, str]:
+    """The `--env KEY=VALUE` options as a mapping; a malformed one stops the run with its text."""
+    env: dict[str, str] = {}
+    for spec in specs:
+        key, sep, value = spec.partition("=")
+        if not sep or not key or key in _DROPPED_ENV:
+            raise SystemExit(f"--env {spec!r}: expected KEY=VALUE with a KEY other than {', '.join(_DROPPED_ENV)}")
+        env[key] = value
+    return env
 
 
 def _count_files(repo: Path, base: str, head: str, package: str) -> int:
@@ -172,9 +188,10 @@ def _griffe_cleanup(repo: Path, pair: Pair) -> None:
         subprocess.run(["git", "-C", str(repo), "branch", "-D", f"griffe-{ref}"], capture_output=True, check=False)
 
 
-def run_pairs(pairs: list[Pair], venv: Path, repo: Path, package: str, runs: int, timeout: float) -> None:
+def run_pairs(pairs: list[Pair], venv: Path, repo: Path, package: str, runs: int, timeout: float,
+              extra_env: dict[str, str] | None = None) -> None:
     """Time every tool on every pair, `runs` times, interleaved; the samples are stored on the pairs."""
-    env = _child_env()
+    env = _child_env(extra_env)
     commands = [_commands(venv, repo, pair, package) for pair in pairs]
     for run in range(runs):
         # Alternating the order spreads whatever the previous tool left warm (page cache, git's) over both.
@@ -247,7 +264,9 @@ def render(rows: list[dict], meta: dict) -> str:
         f"`depgate check` vs `griffe check` on d9d, {meta['date']}: venv `{meta['venv']}` (Python "
         f"{meta['venv_info']['python']}, depgate {(meta['venv_info']['depgate'] or {}).get('version')}, griffe "
         f"{(meta['venv_info']['griffe'] or {}).get('version')}), {meta['cpus']} CPUs, {meta['runs']} runs per "
-        f"tool and pair, load average {meta['load_before']} before, {meta['load_after']} after.",
+        f"tool and pair, load average {meta['load_before']} before, {meta['load_after']} after"
+        + (f"; environment: {', '.join(f'`{k}={v}`' for k, v in meta['env'].items())}" if meta.get("env") else "")
+        + ".",
         "",
         "Seconds: median (minimum). Ratio: griffe / depgate, of the medians and of the minimums. Floor: git diff +"
         " one `cat-file --batch` + `ast.parse` of the changed files at both revisions, timed in-process.",
@@ -288,11 +307,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--venv", type=Path, default=Path("/work/main/.venv"),
                         help="the venv whose python, depgate and griffe are run (default: /work/main/.venv)")
     parser.add_argument("--timeout", type=float, default=300.0, help="kill a run after this many seconds")
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                        help="set this variable for every child, e.g. DEPGATE_CACHE=off (repeatable)")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     args = parser.parse_args(argv)
 
     repo = args.repo.resolve()
+    extra_env = parse_env(args.env)
     if args.runs < 1 or args.pairs < 1:
         raise SystemExit("--runs and --pairs must be at least 1")
     for tool in ("python", "depgate", "griffe"):
@@ -313,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "venv": str(args.venv),
             "venv_info": json.loads(info), "repo": str(repo), "machine": platform.platform(),
             "cpus": os.cpu_count(), "runs": args.runs, "load_before": _load(),
-            "git": _git(repo, "--version").strip()}
-    run_pairs(pairs, args.venv, repo, args.package, args.runs, args.timeout)
+            "git": _git(repo, "--version").strip(), "env": extra_env}
+    run_pairs(pairs, args.venv, repo, args.package, args.runs, args.timeout, extra_env)
     meta["load_after"] = _load()
     rows = [summarize(pair) for pair in pairs]
     table = render(rows, meta)
