@@ -334,3 +334,24 @@ def test_folder_without_init_is_not_a_package_unless_named(run_cli, git_repo: Gi
     head = git_repo.commit("fix: tidy", {"tools/core/x.py": "def run(a): ...\n"})
     code, report = _check(run_cli, git_repo, base, head)
     assert (code, report["verdict"], report["changes"]) == (0, "not-required", [])
+
+
+def test_same_input_gives_byte_identical_reports_across_processes(git_repo: GitRepo, tmp_path) -> None:
+    # Two changes of one kind on one callable (two swapped parameters) tie on (file, line, code, symbol); their
+    # order must not follow the process's string hashing, nor whether the summary cache was warm.
+    import os
+    import subprocess
+    import sys
+
+    base = git_repo.commit("feat: base", {"pkg/__init__.py": "from .a import f\n\n__all__ = ['f']\n",
+                                          "pkg/a.py": "def f(a, b, c, d): ...\n"})
+    head = git_repo.commit("fix: swap", {"pkg/a.py": "def f(b, a, d, c): ...\n"})
+    outputs = []
+    for seed, cache in (("1", "on"), ("2", "off"), ("3", "on"), ("4", "on")):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "DEPGATE_CACHE": cache}
+        proc = subprocess.run([sys.executable, "-m", "depgate", "check", "--repo", str(git_repo.path), "--base", base,
+                               "--head", head, "--format", "json"], capture_output=True, env=env, check=False)
+        assert proc.returncode == 1, proc.stderr
+        outputs.append(proc.stdout)
+    assert len(set(outputs)) == 1
+    assert [c["code"] for c in json.loads(outputs[0])["changes"]] == ["A107"] * 4

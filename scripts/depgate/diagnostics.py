@@ -77,10 +77,10 @@ class Diagnostic:
     details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        """Stable order: by file, line, column, code, message."""
+    def sort_key(self) -> tuple[str, int, int, str, str, str, str]:
+        """A total order: by file, line, column, code, message, then the values."""
         loc = self.location
-        return (loc.path, loc.line or 0, loc.column or 0, self.code, self.message)
+        return (loc.path, loc.line or 0, loc.column or 0, self.code, self.message, self.old or "", self.new or "")
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON and templates."""

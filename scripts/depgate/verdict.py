@@ -488,7 +488,7 @@ def decide(facts: Facts) -> Report:
     verdict = classify(facts)
     required = verdict is Verdict.REQUIRED
     deleted = {item.path for item in facts.changed if item.status == "D"}
-    changes = sorted(facts.changes, key=lambda c: (c.path, c.line or 0, c.code, c.symbol))
+    changes = sorted(facts.changes, key=lambda c: c.sort_key)
     requiring = [c for c in changes if _category(c) in REQUIRING]
     unvouched = _fails_closed(facts)
 
@@ -535,7 +535,7 @@ def _api_reasons(verdict: Verdict, changes: Sequence[Any], facts: Facts, deleted
         chosen = [c for c in changes if _category(c) == "addition"]
     else:
         chosen = []
-    chosen.sort(key=lambda c: (_CATEGORY_ORDER.get(_category(c), 9), c.path, c.line or 0, c.code))
+    chosen.sort(key=lambda c: (_CATEGORY_ORDER.get(_category(c), 9), *c.sort_key))
     reasons = [change_reason(c, deleted) for c in chosen]
     if verdict is not Verdict.PROPOSAL:
         reasons.extend(V.CANNOT_VOUCH.diagnostic(

@@ -333,9 +333,11 @@ class ApiChange:
         return _BY_CODE[self.code]
 
     @property
-    def sort_key(self) -> tuple[str, int, str, str]:
-        """Stable order: file, line, code, symbol."""
-        return (self.path, self.line or 0, self.code, self.symbol)
+    def sort_key(self) -> tuple[str, int, str, str, str, str, str, tuple[str, ...]]:
+        """A total order: file, line, code, symbol, then the message and values (two changes of one kind on one
+        callable, such as two moved parameters, must not come out in an order that depends on the run)."""
+        return (self.path, self.line or 0, self.code, self.symbol, self.message, self.old or "", self.new or "",
+                self.also)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON and templates (`also` only when the object has other public paths)."""
