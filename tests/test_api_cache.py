@@ -38,7 +38,7 @@ def test_warm_run_gives_the_cold_answer_without_parsing(pair, monkeypatch: pytes
     repo, base, head = pair
     cold = _run(repo, base, head)
     assert cold == [("A101", "pkg.gone")]
-    path = repo.path / ".git" / "depgate" / "summaries.json"
+    path = repo.path / ".git" / "depgate" / "summaries.jsonl"
     assert path.is_file()
     calls: list[int] = []
     real = source._parse
@@ -57,30 +57,32 @@ def test_cache_is_off_on_request(pair, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("content", [
     b"not json",
     b"[]",
-    json.dumps({"stamp": {"format": 999}, "entries": {}}).encode(),
+    json.dumps({"format": 999}).encode() + b"\nE " + b"0" * 40 + b" {}\n",
     b"{" * 100_000,
 ])
 def test_damaged_or_foreign_cache_is_ignored_and_replaced(pair, content: bytes) -> None:
     repo, base, head = pair
     expected = _run(repo, base, head)
-    path = repo.path / ".git" / "depgate" / "summaries.json"
+    path = repo.path / ".git" / "depgate" / "summaries.jsonl"
     path.write_bytes(content)
     assert _run(repo, base, head) == expected
-    assert json.loads(path.read_bytes())["stamp"]["format"] == cache.FORMAT
+    assert json.loads(path.read_bytes().split(b"\n")[0])["format"] == cache.FORMAT
 
 
 def test_a_forged_entry_is_not_trusted(pair) -> None:
-    # An entry of the wrong shape is dropped one by one; the rest of the file is kept.
+    # A line of the wrong shape is dropped on its own, when a check asks for it; the rest of the file is kept.
     repo, base, head = pair
     expected = _run(repo, base, head)
-    path = repo.path / ".git" / "depgate" / "summaries.json"
-    data = json.loads(path.read_bytes())
-    for key in list(data["entries"])[:2]:
-        data["entries"][key] = {"problem": None, "imports": [["x", 1, 2]], "bindings": {}}
-    data["entries"]["zz"] = {"problem": None}
-    path.write_text(json.dumps(data))
+    path = repo.path / ".git" / "depgate" / "summaries.jsonl"
+    stamp, *lines = path.read_bytes().rstrip(b"\n").split(b"\n")
+    entries = [line for line in lines if line.startswith(b"E ")]
+    forged = [line[:43] + b'{"problem":null,"imports":[["x",1,2]],"bindings":{}}' for line in entries[:2]]
+    rest = [line for line in lines if line not in entries[:2]]
+    path.write_bytes(b"\n".join([stamp, *forged, *rest, b"E zz {}", b"S " + b"1" * 80 + b" maybe"]) + b"\n")
     loaded = SummaryCache(path)
-    assert len(loaded.entries.everything()) == len(data["entries"]) - 3
+    assert [loaded.entries.get(bytes.fromhex(line[2:42].decode())) for line in forged] == [None, None]
+    assert all(loaded.entries.get(bytes.fromhex(line[2:42].decode())) is not None for line in entries[2:])
+    assert len(loaded.shapes) == sum(1 for line in lines if line.startswith(b"S "))
     assert _run(repo, base, head) == expected
 
 

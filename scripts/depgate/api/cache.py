@@ -3,11 +3,13 @@ contents differ only in formatting and docstrings.
 
 Most files are the same from one check to the next, and at both revisions of one check: reading what a file
 imports and binds costs a parse, and the parse is the largest cost of a cold check. The cache keeps that
-summary (never the code, never a syntax tree) in one JSON file, by default `<git dir>/depgate/summaries.json`,
+summary (never the code, never a syntax tree) in one file, by default `<git dir>/depgate/summaries.jsonl`,
 where the code under review cannot write it: a pull request changes the work tree, not `.git`.
 
-The file is plain data read with `json` and validated entry by entry; anything unexpected (another format,
-another depgate or Python version, a damaged entry) is ignored and rebuilt, never trusted and never fatal. It is
+The file is plain data: a first line with the format and the depgate and Python versions, then one line per
+entry, `E <digest> <json>` or `S <two digests> <0|1>`. Loading only splits the lines; an entry's JSON is read and
+validated field by field when a check asks for it, so a large cache costs little to open. Anything unexpected
+(another format or version, a damaged line) is ignored and rebuilt, never trusted and never fatal. The file is
 written atomically (a temporary file renamed over it), only when something new was learnt, and trimmed to the
 entries of the last run when it grows past `MAX_ENTRIES`. Set `DEPGATE_CACHE=off` to switch it off.
 """
@@ -22,12 +24,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from depgate.api.source import Binding, Parsed
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +63,12 @@ def open_cache(git_dir: Path | None) -> SummaryCache:
 
 
 class _Entries(dict):
-    """`Parsed` by digest, decoded from the file's JSON on first use: a check reads a few dozen of thousands."""
+    """`Parsed` by digest, decoded from the file's lines on first use: a check reads a few dozen of thousands."""
 
     def __init__(self) -> None:
         super().__init__()
-        #: Entries as read from the file, by hex digest, not yet decoded.
-        self.raw: dict[str, Any] = {}
+        #: Entries as read from the file (the JSON of each, undecoded), by digest.
+        self.raw: dict[bytes, bytes] = {}
         #: How many entries this process added.
         self.learnt = 0
 
@@ -77,33 +76,16 @@ class _Entries(dict):
         found = super().get(key)
         if found is not None:
             return found
-        value = self.raw.pop(key.hex(), None)
-        decoded = _decode(key.hex(), value) if value is not None else None
+        line = self.raw.pop(key, None)
+        decoded = _decode_line(line) if line is not None else None
         if decoded is None:
             return default
-        super().__setitem__(key, decoded[1])
-        return decoded[1]
+        super().__setitem__(key, decoded)
+        return decoded
 
     def __setitem__(self, key: bytes, value: Parsed) -> None:
         self.learnt += 1
         super().__setitem__(key, value)
-
-    def everything(self) -> dict[bytes, Parsed]:
-        """Every valid entry, the undecoded ones decoded now (entries that do not decode are dropped)."""
-        for key in list(self.raw):
-            if len(key) == 40 and _is_hex(key):
-                self.get(bytes.fromhex(key))  # decodes it, or drops it
-            else:
-                del self.raw[key]
-        return dict(self)
-
-
-def _is_hex(text: str) -> bool:
-    try:
-        bytes.fromhex(text)
-    except ValueError:
-        return False
-    return True
 
 
 class SummaryCache:
@@ -130,19 +112,22 @@ class SummaryCache:
         try:
             if path.stat().st_size > MAX_BYTES:
                 return
-            data = json.loads(path.read_bytes())
+            lines = path.read_bytes().split(b"\n")
+            if json.loads(lines[0]) != _stamp():
+                return
         except (OSError, ValueError, RecursionError):
             return
-        if not isinstance(data, dict) or data.get("stamp") != _stamp() or not isinstance(data.get("entries"), dict):
-            return
-        self.entries.raw = data["entries"]
-        shapes = data.get("same_shape")
-        for key, value in (shapes.items() if isinstance(shapes, dict) else ()):
-            if isinstance(key, str) and len(key) == 80 and isinstance(value, bool):
-                try:
-                    self.shapes[bytes.fromhex(key)] = value
-                except ValueError:
-                    continue
+        for line in lines[1:]:
+            kind, _, rest = line.partition(b" ")
+            key, _, value = rest.partition(b" ")
+            try:
+                digest = bytes.fromhex(key.decode("ascii"))
+            except (UnicodeDecodeError, ValueError):
+                continue
+            if kind == b"E" and len(digest) == 20:
+                self.entries.raw[digest] = value
+            elif kind == b"S" and len(digest) == 40 and value in (b"0", b"1"):
+                self.shapes[digest] = value == b"1"
 
     def save(self, *, force: bool = False) -> None:
         """Write the cache when something new was learnt, atomically; errors are logged, never raised.
@@ -156,19 +141,22 @@ class SummaryCache:
             return
         self._last_write = time.monotonic()
         self._saved = (self.entries.learnt, len(self.shapes))
-        entries, shapes = self.entries.everything(), self.shapes
-        if len(entries) + len(shapes) > MAX_ENTRIES:
-            entries = {key: entries[key] for key in self.used if key in entries}
+        lines = {key: _encode(parsed) for key, parsed in self.entries.items()}
+        lines.update(self.entries.raw)  # entries no check asked for stay as they were read
+        shapes = self.shapes
+        if len(lines) + len(shapes) > MAX_ENTRIES:
+            lines = {key: line for key, line in lines.items() if key in self.used}
             shapes = {key: same for key, same in shapes.items() if key[:20] in self.used and key[20:] in self.used}
-        payload = {"stamp": _stamp(), "entries": dict(_encode_all(entries)),
-                   "same_shape": {key.hex(): same for key, same in sorted(shapes.items())}}
+        body = [json.dumps(_stamp(), sort_keys=True).encode()]
+        body += [b"E " + key.hex().encode() + b" " + lines[key] for key in sorted(lines)]
+        body += [b"S " + key.hex().encode() + (b" 1" if same else b" 0") for key, same in sorted(shapes.items())]
         if not self.path.parent.parent.is_dir():
             return  # the repository is gone (a temporary one, at exit): never recreate it
         try:
             self.path.parent.mkdir(exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".summaries-", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle, separators=(",", ":"), sort_keys=True)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(b"\n".join(body) + b"\n")
             os.replace(tmp, self.path)
         except OSError as exc:
             log.debug("could not write the summary cache %s: %s", self.path, exc)
@@ -178,40 +166,39 @@ def default_path(git_dir: Path) -> Path | None:
     """The cache file inside a repository's git directory, or None when `DEPGATE_CACHE=off`."""
     if os.environ.get("DEPGATE_CACHE", "").strip().lower() in ("off", "0", "false", "no"):
         return None
-    return git_dir / "depgate" / "summaries.json"
+    return git_dir / "depgate" / "summaries.jsonl"
 
 
-def _encode_all(entries: dict[bytes, Parsed]) -> Iterator[tuple[str, Any]]:
-    for key in sorted(entries):
-        parsed = entries[key]
-        yield key.hex(), {
-            "problem": list(parsed.problem) if parsed.problem is not None else None,
-            "imports": [list(i) for i in parsed.imports],
-            "bindings": {name: [b.kind, list(b.source) if b.source else None, sorted(b.uses)]
-                         for name, b in sorted(parsed.bindings.items())},
-        }
+def _encode(parsed: Parsed) -> bytes:
+    """One entry's JSON, on one line (`json` escapes every newline inside strings)."""
+    return json.dumps({
+        "problem": list(parsed.problem) if parsed.problem is not None else None,
+        "imports": [list(i) for i in parsed.imports],
+        "bindings": {name: [b.kind, list(b.source) if b.source else None, sorted(b.uses)]
+                     for name, b in sorted(parsed.bindings.items())},
+    }, separators=(",", ":"), sort_keys=True, ensure_ascii=True).encode()
 
 
-def _decode(key: str, value: Any) -> tuple[bytes, Parsed] | None:
-    """One entry, checked field by field; None for anything that is not exactly what `_encode_all` writes."""
+def _decode_line(line: bytes) -> Parsed | None:
+    """One entry, checked field by field; None for anything that is not exactly what `_encode` writes."""
     try:
-        digest = bytes.fromhex(key)
-        if len(digest) != 20 or not isinstance(value, dict):
+        value = json.loads(line)
+        if not isinstance(value, dict):
             return None
         problem = value["problem"]
         if problem is not None:
-            line, message = problem
-            if not (line is None or type(line) is int) or not isinstance(message, str):
+            number, message = problem
+            if not (number is None or type(number) is int) or not isinstance(message, str):
                 return None
-            return digest, Parsed((line, message))
+            return Parsed((number, message))
         imports = tuple(_import(i) for i in value["imports"])
         bindings = {}
         for name, (kind, source, uses) in value["bindings"].items():
             if not isinstance(name, str) or kind not in _KINDS or not all(isinstance(u, str) for u in uses):
                 return None
             bindings[name] = Binding(kind, _import(source) if source is not None else None, frozenset(uses))
-        return digest, Parsed(None, imports, bindings)
-    except (KeyError, TypeError, ValueError):
+        return Parsed(None, imports, bindings)
+    except (KeyError, TypeError, ValueError, RecursionError):
         return None
 
 
