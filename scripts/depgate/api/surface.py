@@ -13,9 +13,10 @@ Policies (`[api] public`):
 In both, modules matching `internal` globs are never public and `exclude` globs are never analysed.
 Names listed in an `__all__` are public even when they start with `_` (listing them is explicit).
 
-What a change touches: the changed modules, plus every package whose `__init__` imports from a touched
-module (to a fixed point). Only those packages are analysed, and within them only the names whose
-definition can have changed.
+What a change can reach (`Closure`): the changed modules, plus every name of any module in the whole tree that
+reads a reachable name, to a fixed point. The public surface is still that of the whole tree at each revision
+(`SurfaceReader`): a name outside the closure is the same at both revisions, so it needs no second look, and
+every other public name is resolved through its whole re-export chain at both.
 """
 
 from __future__ import annotations
