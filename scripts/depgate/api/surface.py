@@ -199,20 +199,55 @@ def import_targets(module: str, imports: Iterable[tuple[int, str, str]], *, pack
     return targets
 
 
-def _needle_pattern(modules: Iterable[str]) -> re.Pattern[bytes]:
-    """Match any name an import of one of `modules` must spell.
+def _words(names: Iterable[str]) -> re.Pattern[bytes]:
+    """Match any of `names` as a whole word: `rope` must not match `property`.
 
-    An import whose target lies in module `m` spells `m`'s last component, whatever its form: `from a.b.m import
-    X`, `from .m import X`, `from ..x.m import X`, `from a.b import m`, `import a.b.m as z`. The one exception is an
-    ancestor package reached by a bare relative import (`from . import X`), which the caller matches separately.
+    The guards are ASCII on purpose: next to a byte of a non-ASCII name they still match, which only parses a file
+    more, never less.
     """
-    names = sorted({module.rsplit(".", 1)[-1] for module in modules})
-    if not names:
-        return re.compile(b"(?!)")
-    # A whole word only: `rope` must not match `property`. The guards are ASCII on purpose: next to a byte of a
-    # non-ASCII name they still match, which only parses a file more.
-    words = b"|".join(re.escape(n.encode()) for n in names)
-    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + words + rb")(?![A-Za-z0-9_])")
+    words = b"|".join(re.escape(n.encode()) for n in sorted(set(names)))
+    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + words + rb")(?![A-Za-z0-9_])") if words else re.compile(b"(?!)")
+
+
+class _Spelling:
+    """Whether a module's text could import one of `modules`, from the names any such import must spell.
+
+    An import whose target lies in module `m` spells `m`'s last component, whatever its form (`from a.b.m import X`,
+    `from .m import X`, `from ..x.m import X`, `from a.b import m`, `import a.b.m as z`); made from module `P`, it
+    also spells the component of `m` that follows the longest common prefix of `P` and `m` (`from .pkg2 ...`,
+    `from ..pkg2 ...`, `from d9d.group3.pkg2 ...`). Both must be in the text. An ancestor package of `P` is also
+    reached by a bare relative import (`from . import X`), which spells neither.
+    """
+
+    def __init__(self, modules: set[str]):
+        self.modules = [m.split(".") for m in sorted(modules)]
+        self.last = _words(parts[-1] for parts in self.modules)
+        self._word: dict[str, re.Pattern[bytes]] = {}
+
+    def could_import(self, importer: str, text: bytes) -> bool:
+        """Tell whether `importer`'s text could import one of the modules (False only when it certainly cannot)."""
+        if b"coding" in text[:400]:
+            return True  # a file with a coding line: its bytes need not spell its names in UTF-8
+        relative = b"from ." in text
+        last = self.last.search(text) is not None
+        if not last and not relative:
+            return False
+        mine = importer.split(".")
+        for parts in self.modules:
+            common = 0
+            while common < min(len(mine), len(parts)) and mine[common] == parts[common]:
+                common += 1
+            if common == len(parts):  # an ancestor package of the importer
+                if relative or self._spells(parts[-1], text):
+                    return True
+            elif last and self._spells(parts[-1], text) and self._spells(parts[common], text):
+                return True
+        return False
+
+    def _spells(self, word: str, text: bytes) -> bool:
+        if word not in self._word:
+            self._word[word] = _words([word])
+        return self._word[word].search(text) is not None
 
 
 def module_of(name: str, revs: tuple[Revision, ...]) -> str | None:
@@ -235,7 +270,7 @@ class Closure:
     Everything outside is the same at both revisions and needs no second look.
 
     Every module file at both revisions is a candidate, read in one batch per revision. A candidate is only
-    parsed when its text spells the name an import of a newly touched module must spell (`_needle_pattern`);
+    parsed when its text spells the names an import of a newly touched module must spell (`_Spelling`);
     what a file yields is kept by content (`source.Sources`), so a file unchanged between the revisions is
     parsed once.
 
@@ -286,16 +321,12 @@ class Closure:
             # Unparsed candidates are searched for the names of the modules touched last round only: the names of
             # earlier rounds were searched for already. Parsed ones are looked at again only when a module they
             # import from grew last round.
-            pattern = _needle_pattern(new)
-            ancestors = {m for m in new if any(rev.is_package(m) for rev in self.revs)}
+            spelling = _Spelling(new)
             grown: set[str] = set()
             for key, (rev, name, package) in candidates.items():
                 links = parsed.get(key)
                 if links is None:
-                    # NOTE: a file with a coding line is always parsed: its bytes need not spell its names in UTF-8.
-                    spelled = pattern.search(key[1]) is not None or b"coding" in key[1][:400] or (
-                        b"from ." in key[1] and any(name.startswith(m + ".") for m in ancestors))
-                    if not spelled:
+                    if not spelling.could_import(name, key[1]):
                         continue
                     links = parsed[key] = self._imports(name, rev.blobs.sources.parsed(key[1]), package)
                 elif not links.holders & new:
