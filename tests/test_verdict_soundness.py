@@ -355,3 +355,11 @@ def test_same_input_gives_byte_identical_reports_across_processes(git_repo: GitR
         outputs.append(proc.stdout)
     assert len(set(outputs)) == 1
     assert [c["code"] for c in json.loads(outputs[0])["changes"]] == ["A107"] * 4
+
+
+def test_change_behind_a_non_ascii_module_name_is_followed(run_cli, git_repo: GitRepo) -> None:
+    base = git_repo.commit("feat: base", {"pkg/__init__.py": "from .caf\u00e9 import run\n\n__all__ = ['run']\n",
+                                          "pkg/caf\u00e9.py": "def run(a, b): ...\n"})
+    head = git_repo.commit("fix: tidy", {"pkg/caf\u00e9.py": "def run(a): ...\n"})
+    code, report = _check(run_cli, git_repo, base, head)
+    assert (code, [(c["code"], c["symbol"]) for c in report["changes"]]) == (1, [("A105", "pkg.run")])

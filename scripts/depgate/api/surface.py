@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     import griffe
 
@@ -222,32 +222,39 @@ class _Spelling:
     def __init__(self, modules: set[str]):
         self.modules = [m.split(".") for m in sorted(modules)]
         self.last = _words(parts[-1] for parts in self.modules)
-        self._word: dict[str, re.Pattern[bytes]] = {}
+        #: A non-ASCII module name is not matched word by word (`_IDENTIFIER` is ASCII): every text could import it.
+        self.exotic = not all(name.isascii() for name in modules)
 
-    def could_import(self, importer: str, text: bytes) -> bool:
-        """Tell whether `importer`'s text could import one of the modules (False only when it certainly cannot)."""
-        if b"coding" in text[:400]:
+    def could_import(self, importer: str, text: bytes, words: Callable[[], set[str]]) -> bool:
+        """Tell whether `importer`'s text could import one of the modules (False only when it certainly cannot).
+
+        `words` gives the identifiers the text spells; it is called only for a text that passes the quick test.
+        """
+        if self.exotic or b"coding" in text[:400]:
             return True  # a file with a coding line: its bytes need not spell its names in UTF-8
         relative = b"from ." in text
-        last = self.last.search(text) is not None
-        if not last and not relative:
+        if not relative and self.last.search(text) is None:
             return False
+        spelled = words()
         mine = importer.split(".")
         for parts in self.modules:
             common = 0
             while common < min(len(mine), len(parts)) and mine[common] == parts[common]:
                 common += 1
             if common == len(parts):  # an ancestor package of the importer
-                if relative or self._spells(parts[-1], text):
+                if relative or parts[-1] in spelled:
                     return True
-            elif last and self._spells(parts[-1], text) and self._spells(parts[common], text):
+            elif parts[-1] in spelled and parts[common] in spelled:
                 return True
         return False
 
-    def _spells(self, word: str, text: bytes) -> bool:
-        if word not in self._word:
-            self._word[word] = _words([word])
-        return self._word[word].search(text) is not None
+
+#: An identifier, as a whole word (ASCII: a non-ASCII name is cut into pieces, which only parses a file more).
+_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _identifiers(text: bytes) -> set[str]:
+    return {word.decode() for word in set(_IDENTIFIER.findall(text))}
 
 
 def module_of(name: str, revs: tuple[Revision, ...]) -> str | None:
@@ -316,6 +323,7 @@ class Closure:
                 if text and name not in changed:  # an unchanged file is one candidate for both revisions
                     candidates.setdefault((name, text), (rev, name, path.endswith("/__init__.py")))
         parsed: dict[tuple[str, bytes], _Imports] = {}
+        words: dict[bytes, set[str]] = {}  # the identifiers of a text, found once for every round
         new = set(changed)
         while new:
             # Unparsed candidates are searched for the names of the modules touched last round only: the names of
@@ -326,7 +334,7 @@ class Closure:
             for key, (rev, name, package) in candidates.items():
                 links = parsed.get(key)
                 if links is None:
-                    if not spelling.could_import(name, key[1]):
+                    if not spelling.could_import(name, key[1], lambda key=key: self._spelled(key[1], words)):
                         continue
                     links = parsed[key] = self._imports(name, rev.blobs.sources.parsed(key[1]), package)
                 elif not links.holders & new:
@@ -337,6 +345,12 @@ class Closure:
                     self.names[name] = None if touched is None else old | touched
                     grown.add(name)
             new = grown
+
+    @staticmethod
+    def _spelled(text: bytes, words: dict[bytes, set[str]]) -> set[str]:
+        if text not in words:
+            words[text] = _identifiers(text)
+        return words[text]
 
     def _holder(self, target: str) -> str | None:
         if target not in self._holders:
