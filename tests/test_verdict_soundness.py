@@ -363,3 +363,28 @@ def test_change_behind_a_non_ascii_module_name_is_followed(run_cli, git_repo: Gi
     head = git_repo.commit("fix: tidy", {"pkg/caf\u00e9.py": "def run(a): ...\n"})
     code, report = _check(run_cli, git_repo, base, head)
     assert (code, [(c["code"], c["symbol"]) for c in report["changes"]]) == (1, [("A105", "pkg.run")])
+
+
+_PRIVATE_BASE = {
+    "pkg/__init__.py": "from .trainer import Trainer\n\n__all__ = ['Trainer']\n",
+    "pkg/_base.py": "class _TrainerBase:\n    def fit(self, data, steps=1): ...\n",
+    "pkg/trainer.py": "from ._base import _TrainerBase\n\n\nclass Trainer(_TrainerBase):\n    def run(self): ...\n",
+}
+
+
+def test_method_inherited_from_a_private_base_that_breaks_fails(run_cli, git_repo: GitRepo) -> None:
+    # `Trainer.fit` is public through `Trainer`, although it is written in a private base.
+    base = git_repo.commit("feat: base", _PRIVATE_BASE)
+    head = git_repo.commit("fix: tidy", {"pkg/_base.py": "class _TrainerBase:\n    def fit(self, data): ...\n"})
+    code, report = _check(run_cli, git_repo, base, head)
+    assert (code, [(c["code"], c["symbol"]) for c in report["changes"]]) == (1, [("A105", "pkg.Trainer.fit")])
+
+
+def test_method_moved_between_private_bases_is_not_a_break(run_cli, git_repo: GitRepo) -> None:
+    # Near miss: the same method through another private base, and a body change, break nothing.
+    base = git_repo.commit("feat: base", _PRIVATE_BASE)
+    head = git_repo.commit("refactor: split", {
+        "pkg/_base.py": "class _Fit:\n    def fit(self, data, steps=1):\n        return data\n\n\n"
+                        "class _TrainerBase(_Fit):\n    pass\n"})
+    code, report = _check(run_cli, git_repo, base, head)
+    assert (code, report["verdict"], report["changes"]) == (0, "not-required", [])

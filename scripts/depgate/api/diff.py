@@ -320,7 +320,7 @@ class Differ:
         # Dataclass fields follow the pydantic field rules: griffe only visits the code (its dataclasses
         # extension runs from the loader, never used here), so no `__init__` is synthesised to compare.
         fielded = pydantic or (_is_dataclass(old) and _is_dataclass(new))
-        old_members, new_members = _public_members(old), _public_members(new)
+        old_members, new_members = self._members(base_rev, old), self._members(head_rev, new)
         for name, member in old_members.items():
             path = f"{symbol}.{name}"
             if name not in new_members:
@@ -386,6 +386,25 @@ class Differ:
                 what = "field" if fielded and _is_field(member) else "attribute"
                 yield K.make_change(K.ATTRIBUTE_ADDED, path, file, member.lineno, f"New public {what} {path}.")
 
+    def _members(self, rev: Revision, cls: griffe.Class) -> dict[str, griffe.Object]:
+        """A public class's public members: its own, and those it inherits from private bases.
+
+        A method of a private base (`class Trainer(_TrainerBase)`) is part of the public class's surface, and no
+        other finding would report its change. A base is private when its name, or a component of its module, starts
+        with `_`, or its module is internal; any other base may be public, and its changes are reported on it, once.
+        """
+        members = _public_members(cls)
+        for ancestor in _resolved_ancestors(rev, cls, partial=True) or []:
+            if not self._private(ancestor):
+                continue
+            for name, member in _public_members(ancestor).items():
+                members.setdefault(name, member)  # the nearest definition wins, as in Python's lookup
+        return members
+
+    def _private(self, cls: griffe.Class) -> bool:
+        module = cls.module.path
+        return cls.name.startswith("_") or not self.policy.module_visible(module)
+
     def _external_members(self, bases: list[str]) -> set[str]:
         """The members `api.external-members` says these bases (outside the analysed packages) declare."""
         return {member for base in bases for glob, members in self.config.external_members.items()
@@ -444,8 +463,10 @@ def _inherited_from(rev: Revision, cls: griffe.Class, name: str) -> tuple[griffe
     return None
 
 
-def _resolved_ancestors(rev: Revision, cls: griffe.Class) -> list[griffe.Class] | None:
+def _resolved_ancestors(rev: Revision, cls: griffe.Class, *, partial: bool = False) -> list[griffe.Class] | None:
     """Every ancestor class, breadth-first (Python's order for single inheritance); None when one cannot be read.
+
+    With `partial`, the ancestors that can be read are returned even when others cannot.
 
     typing/abc bases that declare no members of interest (`object`, `Protocol`, `Generic`, `ABC`) are skipped.
     """
@@ -461,6 +482,8 @@ def _resolved_ancestors(rev: Revision, cls: griffe.Class) -> list[griffe.Class] 
             seen.add(path)
             found = rev.resolve(path) if "." in path else None
             if depth >= _MAX_ANCESTRY or found is None or isinstance(found, Broken) or not found.is_class:
+                if partial:
+                    continue
                 return None
             order.append(found)  # type: ignore[arg-type]
             queue.append((found, depth + 1))  # type: ignore[arg-type]
