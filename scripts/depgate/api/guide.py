@@ -24,8 +24,8 @@ SURFACE_GUIDE: tuple[str, ...] = (
     "listed. A public class's members include those it inherits from private bases (a base whose name or module "
     "starts with `_`, or an internal module), since users reach them through the public class; a public base's "
     "members are reported on that base. Changes that cannot reach a public name (the reverse-import closure "
-    "over the whole tree stops before it) are not analysed further: this is the only work depgate skips, and it is exact for static "
-    "imports.",
+    "over the whole tree stops before it) are not analysed further: this is the only work depgate skips, and it "
+    "is exact for static imports.",
     "### What depgate cannot see, and how the verdict treats it",
     "depgate parses and never imports, so anything decided at import time is invisible. The rule is to fail "
     "closed: what depgate cannot see never lowers a verdict, and the report names it with the way out.",
