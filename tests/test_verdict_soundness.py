@@ -388,3 +388,37 @@ def test_method_moved_between_private_bases_is_not_a_break(run_cli, git_repo: Gi
                         "class _TrainerBase(_Fit):\n    pass\n"})
     code, report = _check(run_cli, git_repo, base, head)
     assert (code, report["verdict"], report["changes"]) == (0, "not-required", [])
+
+
+_SHIM = """\
+import warnings
+
+from .core import keep
+
+__all__ = ["keep", "old_fn"]
+_deprecated = ("old_fn",)
+
+
+def __getattr__(name):
+    if name in _deprecated:
+        warnings.warn(f"{name} is deprecated", DeprecationWarning, stacklevel=2)
+        return keep
+    raise AttributeError(name)
+"""
+
+
+def test_name_served_by_a_deprecation_shim_that_goes_away_fails(run_cli, git_repo: GitRepo) -> None:
+    # griffe 2.0 removed `assert_git_repo` and three more, listed in `__all__` and served by `__getattr__` in 1.x.
+    base = git_repo.commit("feat: base", {"pkg/__init__.py": _SHIM, "pkg/core.py": "def keep(): ...\n"})
+    init = "from .core import keep\n\n__all__ = ['keep']\n"
+    head = git_repo.commit("feat!: drop deprecated", {"pkg/__init__.py": init})
+    code, report = _check(run_cli, git_repo, base, head)
+    assert (code, [(c["code"], c["symbol"]) for c in report["changes"]]) == (1, [("A101", "pkg.old_fn")])
+
+
+def test_name_still_served_by_the_shim_is_no_change(run_cli, git_repo: GitRepo) -> None:
+    # Near miss: the shim stays (its message changed); nothing was removed, and nothing is unknown.
+    base = git_repo.commit("feat: base", {"pkg/__init__.py": _SHIM, "pkg/core.py": "def keep(): ...\n"})
+    head = git_repo.commit("docs: reword", {"pkg/__init__.py": _SHIM.replace("is deprecated", "will go in 2.0")})
+    code, report = _check(run_cli, git_repo, base, head)
+    assert (code, report["verdict"], report["changes"], report["problems"]) == (0, "not-required", [], [])

@@ -472,6 +472,11 @@ class SurfaceReader:
         member = mod.members.get(name)
         if member is None:
             obj = rev.module(path) if path in rev.files else self._from_star_imports(rev, mod, name)
+            if obj is None and (shim := _getattr_provides(rev, mod, name)) is not None:
+                # Listed in `__all__` and named by the module's `__getattr__` (a deprecation shim, PEP 562): public,
+                # though depgate cannot see what it returns. When it goes, that is a removal.
+                out[path] = Entry(path, "attribute", shim, str(mod.filepath), shim.lineno, path)
+                return
             if obj is None:
                 self._missing(out, side, path, Note(
                     "A902", str(mod.filepath), None,
@@ -518,6 +523,24 @@ class SurfaceReader:
                 if source is not None and source.is_module and name in source.members:
                     return rev.final(source.members[name])
         return None
+
+
+def _getattr_provides(rev: Revision, mod: griffe.Module, name: str) -> griffe.Object | None:
+    """The module's `__getattr__` when it defines one and its source names `name` as a string outside `__all__`."""
+    shim = mod.members.get("__getattr__")
+    path = rev.files.get(mod.path)
+    if shim is None or shim.is_alias or not shim.is_function or path is None:
+        return None
+    tree = rev.blobs.sources.tree(rev.text(path) or b"")
+    if tree is None:
+        return None
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            continue  # the name is listed there; what matters is whether `__getattr__` can answer for it
+        if any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(node)):
+            return shim  # type: ignore[return-value]
+    return None
 
 
 def _why_missing(rev: Revision, target: str, importer: griffe.Module) -> str:
