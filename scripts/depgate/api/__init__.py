@@ -128,7 +128,10 @@ def _layouts(git: Git, base: str, head: str, config: ApiConfig, policy: Policy) 
 
 
 def _changed_modules(revs: tuple[Revision, Revision], changed: Sequence[ChangedFile], policy: Policy) -> set[str]:
-    """The dotted names of the changed module files, each path read with its own revision's layout."""
+    """The dotted names of the changed module files, each path read with its own revision's layout.
+
+    A module whose file moved between source roots keeps its name, so it is compared with itself.
+    """
     names: set[str] = set()
     for item in changed:
         sides = ((revs[0], item.old_path or item.path), (revs[1], item.path))
@@ -136,7 +139,6 @@ def _changed_modules(revs: tuple[Revision, Revision], changed: Sequence[ChangedF
             name = rev.layout.module_name(path)
             if name is not None and not policy.excluded(name):
                 names.add(name)
-    # A module whose file moved between source roots (or was renamed onto another module's name) keeps its name.
     return names
 
 

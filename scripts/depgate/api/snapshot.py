@@ -61,7 +61,7 @@ class Revision:
         self.blob_ids: dict[str, str] = {}
         #: repository paths that are symbolic links (never followed; their modules are reported, not read).
         self.links: set[str] = set()
-        folders = [f"{prefix}{top}" for top, prefix in layout.roots.items()]
+        folders = layout.folders()
         if not folders:
             paths: list[str] = []
         elif rev == WORKTREE:
