@@ -1,7 +1,7 @@
 """Read a module file's source the way CPython would, within bounds, without running it.
 
-Every reader of Python source in `depgate.api` goes through `decode` and `parse`, so the syntax check, the
-formatting-only test and the import scan all see the same text CPython would compile:
+Every reader of Python source in `depgate.api` goes through `Sources` (`check`, `parsed`, `tree`), so the syntax
+check, the formatting-only test and the import scan all see the same text CPython would compile:
 
 - the PEP 263 coding line is honoured: a file declaring another encoding is decoded with it when the codec is a
   plain character map (`latin-1`, `cp1252`, ...). A codec that rewrites the text (`unicode_escape`, `rot13`,
@@ -114,16 +114,9 @@ class Sources:
         known = self.known.get(key)
         if known is not None and known.problem is not None:
             return None
-        text = _decode(data)
-        if not isinstance(text, str):
-            self.known[key] = Parsed(text)
-            return None
-        module = _compile(text)
-        if not isinstance(module, ast.Module):
-            self.known[key] = Parsed(module)
-            return None
+        parsed, module = _parse_tree(data)
         if known is None:
-            self.known[key] = summarize(module)
+            self.known[key] = parsed
         return module
 
 
@@ -155,13 +148,18 @@ def _decode(data: bytes) -> str | tuple[int | None, str]:
 
 
 def _parse(data: bytes) -> Parsed:
+    return _parse_tree(data)[0]
+
+
+def _parse_tree(data: bytes) -> tuple[Parsed, ast.Module | None]:
+    """Decode and parse a file: what it yields, and its syntax tree when it has one."""
     text = _decode(data)
     if not isinstance(text, str):
-        return Parsed(text)
+        return Parsed(text), None
     module = _compile(text)
     if not isinstance(module, ast.Module):
-        return Parsed(module)
-    return summarize(module)
+        return Parsed(module), None
+    return summarize(module), module
 
 
 def _compile(text: str) -> ast.Module | tuple[int | None, str]:
