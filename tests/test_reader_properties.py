@@ -381,7 +381,20 @@ def _reference_structure(text: str) -> tuple:
     if not delimiter.match(lines[0]):
         return None, [], headings(lines, 1)
     end = next((i for i in range(1, len(lines)) if delimiter.match(lines[i])), None)
-    fields, _ = parse_header_lines(lines[1:end] if end is not None else lines[1:], 2)
+    header = lines[1:end] if end is not None else lines[1:]
+    # The body shows before the closing line (or without one): a line that is not `Key: value`, a
+    # continuation or blank, right after a blank line, or a heading when nothing closes the header.
+    after_blank = False
+    for index, raw in enumerate(header):
+        if not raw.strip():
+            after_blank = True
+            continue
+        not_a_field = raw[0] not in " \t" and bool(parse_header_lines([raw], 1)[1])
+        if not_a_field and (after_blank or (end is None and _HEADING.match(raw))):
+            fields, _ = parse_header_lines(header[:index], 2)
+            return None, [(f.key, f.value, f.line) for f in fields], headings(lines[index + 1:], index + 2)
+        after_blank = False
+    fields, _ = parse_header_lines(header, 2)
     found = headings(lines[end + 1:], end + 2) if end is not None else []
     return (end + 1 if end is not None else None), [(f.key, f.value, f.line) for f in fields], found
 

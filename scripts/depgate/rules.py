@@ -45,6 +45,8 @@ class Rule:
             override): what depgate cannot see never lowers a verdict.
         forces_review: A finding makes the verdict at least `review`.
         at_base: The finding is located at the base revision (the thing it names no longer exists at head).
+        structural: The finding means a document's structure cannot be trusted, so the rules that read that
+            structure are not run on it and only its first structural finding is reported.
     """
 
     code: str
@@ -59,6 +61,7 @@ class Rule:
     fails_closed: bool = False
     forces_review: bool = False
     at_base: bool = False
+    structural: bool = False
 
     @property
     def url(self) -> str:

@@ -25,7 +25,7 @@ from depgate.proposals import rules as R
 from depgate.proposals.folder import FolderDocument, load_folder, template_path
 from depgate.proposals.model import parse_authors, parse_date, parse_number
 from depgate.proposals.template import Template, body_lines, find_placeholders, load_template
-from depgate.rules import get_rule, matches_selector
+from depgate.rules import get_rule, matches_selector, rules_by_code
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -252,30 +252,54 @@ def _filename_diagnostics(path: str, cfg: ProposalsConfig) -> Iterator[Diagnosti
 # -- body ------------------------------------------------------------------------------------------
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _same_title(heading: str, title: str) -> bool:
+    """Whether a heading's title says the header's title: the same words, or some of them in order.
+
+    Case, punctuation and runs of blanks do not count (Markdown renders them alike). A heading of two
+    words or more may shorten the title by leaving words out (d9d's DEP-0001: `The DEP Process` for `The
+    D9D Enhancement Proposal (DEP) Process`); a word the title lacks means the heading is stale.
+    """
+    said, meant = _words(heading), _words(title)
+    if said == meant:
+        return True
+    remaining = iter(meant)
+    return len(said) >= 2 and all(word in remaining for word in said)  # `in` consumes: an in-order subsequence
+
+
 def _title_diagnostics(doc: ProposalDocument, ctx: _Context, number: int | None, title: str | None
                        ) -> Iterator[Diagnostic]:
-    """The first heading must be `# DEP-NNNN: Title`, agreeing with the header."""
+    """The first heading must be `# DEP-NNNN: Title` (or `# Title`, when the template's has no number)."""
     cfg = ctx.config
     shown_number = f"{number:0{cfg.number_width}d}" if number is not None else "NNNN"
     expected = f"# {cfg.prefix}-{shown_number}: {title or '<Title>'}"
+    template_heading = ctx.template.title_heading if ctx.template else None
+    bare_allowed = template_heading is not None and not template_heading.startswith(f"{cfg.prefix}-")
+    if bare_allowed:
+        expected = f"{_show(expected, 90)} or {_show('# ' + (title or '<Title>'), 90)}"
+    else:
+        expected = _show(expected, 90)
     if not doc.headings:
-        yield R.MISSING_TITLE_HEADING.diagnostic(f"the body must start with the heading {_show(expected, 90)}",
+        yield R.MISSING_TITLE_HEADING.diagnostic(f"the body must start with the heading {expected}",
                                                  ctx.at(doc.body_start))
         return
     heading = doc.headings[0]
     match = re.fullmatch(rf"{re.escape(cfg.prefix)}-(?P<number>[0-9]+):[ \t]+(?P<title>\S.*)", heading.text)
-    if heading.level != 1 or match is None:
+    if heading.level != 1 or (match is None and not bare_allowed):
         yield R.MISSING_TITLE_HEADING.diagnostic(
-            f"the first heading must read {_show(expected, 90)}, not {_show('#' * heading.level + ' ' + heading.text)}",
+            f"the first heading must read {expected}, not {_show('#' * heading.level + ' ' + heading.text)}",
             ctx.at(heading.line))
         return
-    wrong_number = number is not None and int(match["number"]) != number
-    wrong_title = title is not None and match["title"].strip() != title
+    wrong_number = match is not None and number is not None and int(match["number"]) != number
+    said = match["title"] if match is not None else heading.text
+    wrong_title = title is not None and not _same_title(said, title)
     if wrong_number or wrong_title:
         what = " and ".join(w for w, bad in (("number", wrong_number), ("title", wrong_title)) if bad)
         yield R.TITLE_HEADING_MISMATCH.diagnostic(
-            f"the first heading's {what} must match the header: expected {_show(expected, 90)}",
-            ctx.at(heading.line))
+            f"the first heading's {what} must match the header: expected {expected}", ctx.at(heading.line))
 
 
 def _placeholder_diagnostics(doc: ProposalDocument, ctx: _Context) -> Iterator[Diagnostic]:
@@ -294,20 +318,37 @@ def _normalise(title: str) -> str:
     return " ".join(title.split()).casefold()
 
 
-def _section_diagnostics(doc: ProposalDocument, ctx: _Context) -> Iterator[Diagnostic]:
-    """Every `##` section of the template must be present (compared without case)."""
+def _required_sections(template: Template, kind: str | None) -> tuple[str, ...]:
+    """The template sections a document of type `kind` must have (`rules.SECTIONS_BY_TYPE`)."""
+    wanted = R.SECTIONS_BY_TYPE.get(kind or "")
+    if wanted is None:
+        return template.sections
+    keep = {_normalise(section) for section in wanted}
+    return tuple(section for section in template.sections if _normalise(section) in keep)
+
+
+def _section_diagnostics(doc: ProposalDocument, ctx: _Context, kind: str | None) -> Iterator[Diagnostic]:
+    """Every `##` section of the template that the document's type requires must be present (without case)."""
     if ctx.template is None:
         return
+    kind = kind if kind in ctx.config.types else None  # a missing or invalid type (reported already) asks for all
     present = {_normalise(h.text): h.line for h in doc.headings if h.level == 2}
-    sections = ctx.template.sections
+    sections = _required_sections(ctx.template, kind)
+    why = f"required by the template for Type {kind}" if kind else "required by the template"
+    end = max(len(doc.lines) - (1 if doc.lines and doc.lines[-1] == "" else 0), 1)
+    # Point where a section belongs: at the next required section present, else the end. Sections missing
+    # from one place are one finding: they are added together.
+    missing: dict[int, list[str]] = {}
     for index, section in enumerate(sections):
-        if _normalise(section) in present:
-            continue
-        # Point where the section belongs: at the next template section present, else the end.
-        later = [present[_normalise(s)] for s in sections[index + 1:] if _normalise(s) in present]
-        line = later[0] if later else max(len(doc.lines) - (1 if doc.lines and doc.lines[-1] == "" else 0), 1)
-        yield R.MISSING_SECTION.diagnostic(f"section `## {section}` required by the template is missing",
-                                           ctx.at(line))
+        if _normalise(section) not in present:
+            later = [present[_normalise(s)] for s in sections[index + 1:] if _normalise(s) in present]
+            missing.setdefault(later[0] if later else end, []).append(f"`## {section}`")
+    for line, names in missing.items():
+        if len(names) == 1:
+            message = f"section {names[0]} {why} is missing"
+        else:
+            message = f"sections {', '.join(names[:-1])} and {names[-1]} {why} are missing"
+        yield R.MISSING_SECTION.diagnostic(message, ctx.at(line))
 
 
 # -- documents and folder --------------------------------------------------------------------------
@@ -327,12 +368,14 @@ def lint_document(document: FolderDocument, config: Config, *, template: Templat
         The findings, unsorted and unfiltered.
     """
     doc, proposal = document.document, document.proposal
-    found = list(doc.problems)
+    # Only the first structural finding is kept: an unclosed header also leaves malformed lines behind.
+    first = next((p for p in doc.problems if _structural(p)), None)
+    found = [p for p in doc.problems if p is first or not _structural(p)]
     if doc.text is None:
         return found  # unreadable, a folder, a link, too large: the reader said why
-    found.extend(_filename_diagnostics(doc.path, config.proposals))
-    if doc.header_start is None or doc.header_end is None:
-        return found  # no header or an unclosed one: header and body rules would only repeat that
+    found.extend(_filename_diagnostics(doc.path, config.proposals))  # the file name needs no structure
+    if first is not None or doc.header_start is None or doc.header_end is None:
+        return found  # header and body rules would read a broken structure and only repeat the finding
     ctx = _Context(doc.path, config.proposals, template, today, proposal.filename_number)
     found.extend(_header_diagnostics(doc, ctx))
     # A placeholder title is reported once (D117), not again as a heading mismatch.
@@ -341,8 +384,13 @@ def lint_document(document: FolderDocument, config: Config, *, template: Templat
         title = None
     found.extend(_title_diagnostics(doc, ctx, proposal.number, title))
     found.extend(_placeholder_diagnostics(doc, ctx))
-    found.extend(_section_diagnostics(doc, ctx))
+    found.extend(_section_diagnostics(doc, ctx, proposal.type))
     return found
+
+
+def _structural(diagnostic: Diagnostic) -> bool:
+    rule = rules_by_code().get(diagnostic.code)
+    return rule is not None and rule.structural
 
 
 def _claimed_number(document: FolderDocument) -> int | None:

@@ -256,6 +256,46 @@ def _headings(text: str, start: int, first_line: int) -> tuple[Heading, ...]:
     return tuple(found)
 
 
+def _body_begins(lines: list[str], *, closed: bool) -> int | None:
+    """Find where the body visibly starts among the lines after the opening `---`; None when it does not.
+
+    A header line is `Key: value`, an indented continuation or blank. A line that is none of these right
+    after a blank line starts the body (Markdown puts a blank line before a heading or a paragraph), and so
+    does a heading when no closing line follows at all: the author forgot the closing `---`. Without this,
+    every line of prose would be a malformed header line, and a `---` rule further down would close the header.
+
+    Args:
+        lines: The lines from line 2 up to the closing line, or to the end when there is none.
+        closed: Whether a closing line follows `lines`.
+
+    Returns:
+        The index in `lines` of the first body line, or None.
+    """
+    after_blank = False
+    for index, raw in enumerate(lines):
+        if not raw.strip():
+            after_blank = True
+            continue
+        if raw[0] not in " \t" and _field(raw) is None and (
+                after_blank or (not closed and atx_heading(raw) is not None)):
+            return index
+        after_blank = False
+    return None
+
+
+def _unclosed(path: str, header_lines: list[str], cut: int | None) -> Diagnostic:
+    """The finding for a header without its closing line; `cut` is where the body starts, if it shows."""
+    at = Location(path, 1)
+    if cut is None:
+        return R.UNCLOSED_HEADER.diagnostic(
+            "front-matter header opened on line 1 is never closed; add a `---` line after the last header", at)
+    last = max((offset + 2 for offset, raw in enumerate(header_lines[:cut]) if raw.strip()), default=1)
+    body_line = header_lines[cut]
+    return R.UNCLOSED_HEADER.diagnostic(
+        f"front-matter header opened on line 1 is never closed, and line {cut + 2} ({body_line.strip()[:60]!r}) "
+        f"already belongs to the body; add a `---` line after line {last}", at)
+
+
 def read_document(path: str, data: bytes) -> ProposalDocument:
     """Read a DEP document from its bytes. Never raises.
 
@@ -315,21 +355,31 @@ def read_document(path: str, data: bytes) -> ProposalDocument:
     try:
         fm, content = HEADER_HANDLER.split(text)
     except ValueError:  # one delimiter only: `split` has fewer than three parts to unpack
-        problems.append(R.UNCLOSED_HEADER.diagnostic(
-            "front-matter header opened on line 1 is never closed; add a `---` line after the last header", at))
         header_lines = text[first_break + 1:].split("\n") if first_break >= 0 else []
-        end = None
-        headings: tuple[Heading, ...] = ()
+        end: int | None = None
     else:
         header_text = fm[1:]  # `fm` starts with the line break that ends line 1
         header_lines = header_text[:-1].split("\n") if header_text else []
         end = len(header_lines) + 1  # 0-based index of the closing line
+    cut = _body_begins(header_lines, closed=end is not None)
+    headings: tuple[Heading, ...] = ()
+    if cut is not None:  # the body starts before any closing line: that `---` (if any) is a rule in the body
+        body_offset = first_break + 1 + sum(len(raw) + 1 for raw in header_lines[:cut])
+        problems.append(_unclosed(path, header_lines, cut))
+        header_lines, end = header_lines[:cut], None
+        headings = _headings(text, body_offset, cut + 2)
+    elif end is not None:
         # The body starts past the closing line and its line break.
         headings = _headings(text, len(text) - len(content) + 1, end + 2)
+    else:
+        problems.append(_unclosed(path, header_lines, None))
     fields, bad = parse_header_lines(header_lines, 2)
-    for line_no, raw in bad:
+    if bad:
+        line_no, raw = bad[0]
+        more = len(bad) - 1
+        others = f"; so {'is' if more == 1 else 'are'} {more} more header line{'s' * (more > 1)} below" if more else ""
         problems.append(R.MALFORMED_LINE.diagnostic(
-            f"header line {raw.strip()[:80]!r} is not `Key: value`", Location(path, line_no)))
+            f"header line {raw.strip()[:80]!r} is not `Key: value`{others}", Location(path, line_no)))
     for offset, raw in enumerate(header_lines):
         if "\t" in raw:
             problems.append(R.TAB_IN_HEADER.diagnostic("header line contains a tab; use spaces",

@@ -6,55 +6,81 @@ as a whole. Codes are stable: never renumber or reuse one.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
 from depgate.diagnostics import Severity
 from depgate.rules import Rule
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
 _DOC = "documents"
+#: Appended to the rationale of every structural rule, so the documentation says what it does.
+_STRUCTURAL = (" This is a structural rule: while it fires, the rules that read the header and body of the document "
+               "are not run (they would only repeat it), and only the first structural finding is shown.")
 
 UNREADABLE = Rule(
     "D001", "unreadable-document", Severity.ERROR,
     "A DEP document must be UTF-8 text.",
     "A file that is binary or not UTF-8 cannot be linted, indexed or linked; silently skipping it would hide a "
-    "proposal from the index.",
+    "proposal from the index." + _STRUCTURAL,
     "Save the file as UTF-8 without NUL bytes.", _DOC,
+    structural=True,
 )
 NOT_A_FILE = Rule(
     "D002", "not-a-document", Severity.ERROR,
     "A path named like a DEP must be a regular file, not a folder or a link.",
-    "depgate never follows links (they could point outside the repository) and a folder has no header.",
+    "depgate never follows links (they could point outside the repository) and a folder has no header."
+    + _STRUCTURAL,
     "Replace the folder or link by the document itself, or rename it so it no longer looks like a DEP.", _DOC,
+    structural=True,
 )
 TOO_LARGE = Rule(
     "D003", "document-too-large", Severity.ERROR,
     "A DEP document must be smaller than the size limit (1 MiB).",
-    "Proposals are prose; a huge file is a mistake or an attack, and reading it would slow every check.",
+    "Proposals are prose; a huge file is a mistake or an attack, and reading it would slow every check."
+    + _STRUCTURAL,
     "Move large material (data, images) out of the document and link to it.", _DOC,
+    structural=True,
 )
 EMPTY = Rule(
     "D004", "empty-document", Severity.ERROR,
     "A DEP document must not be empty.",
-    "An empty file claims a number without proposing anything.",
+    "An empty file claims a number without proposing anything." + _STRUCTURAL,
     "Fill the document from the template (`depgate new`) or delete it.", _DOC,
+    structural=True,
 )
 NO_HEADER = Rule(
     "D005", "missing-front-matter", Severity.ERROR,
     "A DEP document must start with a front-matter header between `---` lines.",
-    "The header carries the number, status and authors that the index and the pull-request check rely on.",
+    "The header carries the number, status and authors that the index and the pull-request check rely on."
+    + _STRUCTURAL,
     "Add the header from the template as the very first lines of the file.", _DOC,
     example_bad="# DEP-0008: Offload\n", example_good="---\nDEP: 0008\nTitle: Offload\n...\n---\n",
+    structural=True,
 )
 UNCLOSED_HEADER = Rule(
     "D006", "unclosed-front-matter", Severity.ERROR,
     "The front-matter header must end with a `---` line.",
-    "Without the closing line the whole document would be read as header.",
-    "Add a line holding only `---` after the last header.", _DOC,
+    "Without the closing line the body would be read as header: every line of prose would be a malformed "
+    "header line, and a `---` rule further down would be taken for the end of the header. The header is "
+    "taken to end where the body visibly starts: at a heading, or at a line that is not `Key: value` after "
+    "a blank line." + _STRUCTURAL,
+    "Add a line holding only `---` after the last header line, before the title heading.", _DOC,
+    example_bad="---\nDEP: 0008\n...\nCreated: 2026-02-04\n\n# DEP-0008: Offload\n",
+    example_good="---\nDEP: 0008\n...\nCreated: 2026-02-04\n---\n\n# DEP-0008: Offload\n",
+    structural=True,
 )
 MALFORMED_LINE = Rule(
     "D007", "malformed-header-line", Severity.ERROR,
     "Every header line must have the form `Key: value`.",
-    "A line that is not `Key: value` is lost by every reader, so a value the author meant would be ignored.",
+    "A line that is not `Key: value` is lost by every reader, so a value the author meant would be ignored, "
+    "and the header rules would report the key it should have given as missing. Only the first such line is "
+    "reported, with a count of the others." + _STRUCTURAL,
     "Write the line as `Key: value`; continue a long value on an indented line.", _DOC,
     example_bad="Status Draft", example_good="Status: Draft",
+    structural=True,
 )
 BOM = Rule(
     "D008", "byte-order-mark", Severity.WARNING,
@@ -221,15 +247,21 @@ HEADER_RULES: tuple[Rule, ...] = (
 
 MISSING_TITLE_HEADING = Rule(
     "D201", "missing-title-heading", Severity.ERROR,
-    "The body's first heading must be `# DEP-NNNN: <Title>`.",
-    "Rendered on GitHub, the first heading is what readers see; the header block is shown as a table at best.",
+    "The body's first heading must be `# DEP-NNNN: <Title>`, or `# <Title>` when the template's own title "
+    "heading carries no number.",
+    "Rendered on GitHub, the first heading is what readers see; the header block is shown as a table at best. "
+    "The template says which form the project uses: d9d's template starts its body with `# Title`, so a heading "
+    "without the number follows it.",
     "Start the body with `# DEP-0008: Activation offloading`, using the number and title of the header.", _DOC,
     example_bad="## Abstract", example_good="# DEP-0008: Activation offloading\n\n## Abstract",
 )
 TITLE_HEADING_MISMATCH = Rule(
     "D202", "title-heading-mismatch", Severity.ERROR,
-    "The first heading's number and title must match the `DEP` and `Title` headers.",
-    "A heading that disagrees with the header was usually not updated after a rename or renumbering.",
+    "The first heading's number and title must match the `DEP` and `Title` headers; the heading may shorten "
+    "the title by leaving words out.",
+    "A heading that disagrees with the header was usually not updated after a rename or renumbering. A "
+    "shortened heading (`The DEP Process` for `The D9D Enhancement Proposal (DEP) Process`, as in d9d's "
+    "DEP-0001) keeps the title's words in order and adds none, so it cannot be a stale title.",
     "Make the heading read `# DEP-<number>: <Title>` with the header's values.", _DOC,
     example_bad="Title: Offload\n...\n# DEP-0007: Offloading", example_good="Title: Offload\n...\n# DEP-0008: Offload",
 )
@@ -241,13 +273,32 @@ TEMPLATE_PLACEHOLDER = Rule(
     example_bad="## Motivation\n\n<Why is this needed?>",
     example_good="## Motivation\n\nTraining 70B models runs out of GPU memory.",
 )
+
+#: The `Type` values whose documents answer fewer of the template's questions, and the sections each needs
+#: (those of them the template has). A process or informational DEP decides no API, so it has no design,
+#: usage or compatibility to describe. Any other type (Feature, a project's own Standards type, a missing or
+#: misspelt one) needs every `##` section of the template.
+SECTIONS_BY_TYPE: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "Process": ("Abstract", "Motivation"),
+    "Informational": ("Abstract", "Motivation"),
+})
+
+
+def _sections_by_type_text() -> str:
+    return "; ".join(f"a DEP of type `{kind}` needs only " + " and ".join(f"`{s}`" for s in sections)
+                     for kind, sections in SECTIONS_BY_TYPE.items())
+
+
 MISSING_SECTION = Rule(
     "D204", "missing-section", Severity.ERROR,
-    "Every `##` section of the template must be present in the document.",
+    "Every `##` section of the template that the document's `Type` requires must be present.",
     "The template's sections are the questions every proposal has to answer (motivation, compatibility, "
-    "alternatives); a missing one is a question skipped.",
+    "alternatives); a missing one is a question skipped. Not every type faces every question: "
+    f"{_sections_by_type_text()} (those of them the template has); every other type, such as `Feature`, "
+    "needs every `##` section of the template. Sections are compared without case.",
     "Add the section with its exact heading; if it does not apply, say so in one sentence.", _DOC,
-    example_bad="## Abstract\n## Motivation", example_good="## Abstract\n## Motivation\n## Backward Compatibility\n...",
+    example_bad="Type: Feature\n...\n## Abstract\n## Motivation",
+    example_good="Type: Feature\n...\n## Abstract\n## Motivation\n## Backward Compatibility\n...",
 )
 
 BODY_RULES: tuple[Rule, ...] = (MISSING_TITLE_HEADING, TITLE_HEADING_MISMATCH, TEMPLATE_PLACEHOLDER, MISSING_SECTION)

@@ -144,11 +144,14 @@ class Template:
         path: Repository-relative path of the template.
         sections: The template's `##` section titles, in order.
         placeholders: Every placeholder text found in the template (with brackets).
+        title_heading: The text of the template's first `#` heading (`DEP-XXXX: <Title>`, or d9d's `Title`),
+            None when it has none.
     """
 
     path: str
     sections: tuple[str, ...] = ()
     placeholders: frozenset[str] = frozenset()
+    title_heading: str | None = None
 
 
 def body_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
@@ -171,11 +174,15 @@ def parse_template(path: str, text: str) -> Template:
             if not _is_markup(match["inner"].strip()):
                 placeholders.add(match.group(0))
     sections = []
+    title_heading: str | None = None
     for _, line in body_lines(text):
         heading = atx_heading(line)
         if heading is not None and heading[0] == 2 and heading[1]:
             sections.append(heading[1])
-    return Template(path=path, sections=tuple(sections), placeholders=frozenset(placeholders))
+        elif heading is not None and heading[0] == 1 and title_heading is None:
+            title_heading = heading[1].strip()
+    return Template(path=path, sections=tuple(sections), placeholders=frozenset(placeholders),
+                    title_heading=title_heading)
 
 
 def load_template(tree: Tree, config: ProposalsConfig) -> Template | None:
