@@ -170,3 +170,113 @@ def findings(root: Path, overrides: dict[str, object], **kwargs) -> list[tuple[s
     """Lint the base folder with `overrides` applied; return `(path, code, line)` of every finding."""
     result = lint_files(root, {**base_files(), **overrides}, **kwargs)
     return [(d.location.path, d.code, d.location.line) for d in result.diagnostics]
+
+
+# -- d9d's quirks, in our own words ----------------------------------------------------------------------
+# The shapes below reproduce what d9d's real `deps/` folder does (headers, heading forms, which sections),
+# not its text: the template's title heading is a bare `# Title`; DEP-0001 is a Process DEP whose heading
+# shortens its title and which has no design sections; DEP-0004 is a Feature DEP whose heading has no
+# number, which skipped three design sections and which has a `---` rule in its body.
+
+#: A template shaped like d9d's: no number in its title heading.
+D9D_TEMPLATE = textwrap.dedent("""\
+    ---
+    DEP: <Leave blank for maintainers>
+    Title: <Short, descriptive title>
+    Author: <Your Name>
+    Status: Draft
+    Type: Feature
+    Created: <YYYY-MM-DD>
+    ---
+
+    # Title
+
+    ## Abstract
+    What the proposal changes, in a few sentences.
+
+    ## Motivation
+    Why the project needs it.
+
+    ## Design Proposal
+    The design itself.
+
+    ## Usage
+    How a user calls it.
+
+    ## Backward Compatibility
+    What breaks, and how users migrate.
+
+    ## Alternatives Considered
+    What else was weighed.
+    """)
+
+#: A process DEP like d9d's DEP-0001: only Abstract and Motivation of the template, plus its own sections.
+D9D_PROCESS = textwrap.dedent("""\
+    ---
+    DEP: 0001
+    Title: The Sample Enhancement Proposal (DEP) Process
+    Author: @maintainer
+    Status: Active
+    Type: Process
+    Created: 2026-02-04
+    ---
+
+    # DEP-0001: The DEP Process
+
+    ## Abstract
+
+    How proposals are written, reviewed and accepted.
+
+    ## Motivation
+
+    A wrong design is expensive to undo.
+
+    ## The DEP Lifecycle
+
+    Draft, review, acceptance, implementation.
+
+    ## When is a DEP required?
+
+    Breaking changes and new major public API.
+    """)
+
+#: A feature DEP like d9d's DEP-0004. Lines: 10 title heading, 16 Motivation, 20 the `---` rule,
+#: 22 "How it works now", 26 Alternatives Considered.
+D9D_HARNESS = textwrap.dedent("""\
+    ---
+    DEP: 0004
+    Title: Model Testing Harness
+    Author: Jane Doe @jdoe & John Roe @jroe
+    Status: Implemented
+    Type: Feature
+    Created: 2026-02-20
+    ---
+
+    # Model Testing Harness
+
+    ## Abstract
+
+    Tests are grouped by task, not by architecture.
+
+    ## Motivation
+
+    Every architecture copied the same test logic.
+
+    ---
+
+    ## How Model Tests Are Written Now
+
+    One test per task, run over a registry of architectures.
+
+    ## Alternatives Considered
+
+    A shared runner class; rejected.
+    """)
+
+D9D_HARNESS_PATH = "deps/0004-dep-model-testing-harness.md"
+D9D_PROCESS_PATH = "deps/0001-dep-process.md"
+
+
+def d9d_files() -> dict[str, object]:
+    """A folder shaped like d9d's `deps/`: its template, a Process DEP and a Feature DEP with gaps."""
+    return {"deps/TEMPLATE.md": D9D_TEMPLATE, D9D_PROCESS_PATH: D9D_PROCESS, D9D_HARNESS_PATH: D9D_HARNESS}

@@ -74,10 +74,10 @@ def test_long_title_heading_lines(run_cli, repo, heading, expected):
 @pytest.mark.parametrize(("usage", "expected"), [
     pytest.param(f"## Usage{BLANKS}{HASHES}\n", [], id="closing-sequence"),
     pytest.param(f"## Usage {BLANKS}\n", [], id="trailing-blanks"),
-    # `Usage` followed by other words is another section: `Usage` is reported where it belongs, before
-    # the next template section present (Backward Compatibility, line 30).
-    pytest.param(f"## Usage{BLANKS}x\n", [(DOC_PATH, 30, "D204")], id="inner-blanks"),
-    pytest.param(f"##{BLANKS}\n", [(DOC_PATH, 30, "D204")], id="blanks-only"),
+    # `Usage` followed by other words is another section: `Usage` is reported where it belongs, at the
+    # first `##` heading after Design Proposal, that is the long one on line 24.
+    pytest.param(f"## Usage{BLANKS}x\n", [(DOC_PATH, 24, "D204")], id="inner-blanks"),
+    pytest.param(f"##{BLANKS}\n", [(DOC_PATH, 24, "D204")], id="blanks-only"),
 ])
 def test_long_section_heading_lines(run_cli, repo, usage, expected):
     _, found = _lint(run_cli, repo, {DOC_PATH: _edit("## Usage\n", usage)})
@@ -88,7 +88,7 @@ def test_long_section_heading_lines(run_cli, repo, usage, expected):
     # The template's own sections are read the same way.
     pytest.param(f"## Usage{BLANKS}##{BLANKS}\n", [], id="closing-sequence"),
     # Only the Feature DEP needs `Usage`; the Process DEP does not (`SECTIONS_BY_TYPE`).
-    pytest.param(f"## Usage{BLANKS}Examples\n", [(DOC_PATH, 30, "D204")], id="inner-blanks"),
+    pytest.param(f"## Usage{BLANKS}Examples\n", [(DOC_PATH, 24, "D204")], id="inner-blanks"),
 ])
 def test_long_template_section_lines(run_cli, repo, section, expected):
     assert TEMPLATE.count("## Usage\n") == 1

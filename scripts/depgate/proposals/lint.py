@@ -8,6 +8,7 @@ configuration: exclusions, ignores, per-file ignores and severity overrides.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import difflib
@@ -43,6 +44,8 @@ FUTURE_SLACK = dt.timedelta(days=1)
 SUPERSEDED = "Superseded"
 SUPERSEDED_BY = "Superseded-By"
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+#: Missing sections named in one finding; more are counted.
+_LISTED = 6
 
 
 @dataclass(frozen=True)
@@ -335,20 +338,28 @@ def _section_diagnostics(doc: ProposalDocument, ctx: _Context, kind: str | None)
     present = {_normalise(h.text): h.line for h in doc.headings if h.level == 2}
     sections = _required_sections(ctx.template, kind)
     why = f"required by the template for Type {kind}" if kind else "required by the template"
-    end = max(len(doc.lines) - (1 if doc.lines and doc.lines[-1] == "" else 0), 1)
-    # Point where a section belongs: at the next required section present, else the end. Sections missing
+    # Point where a section belongs: at the first `##` heading after the required section before it (the
+    # document's own sections, such as d9d's `The DEP Lifecycle`, count), else the end. Sections missing
     # from one place are one finding: they are added together.
+    end = max(len(doc.lines) - (1 if doc.lines and doc.lines[-1] == "" else 0), 1)
+    starts = sorted(present.values())
+    after = 0
     missing: dict[int, list[str]] = {}
-    for index, section in enumerate(sections):
-        if _normalise(section) not in present:
-            later = [present[_normalise(s)] for s in sections[index + 1:] if _normalise(s) in present]
-            missing.setdefault(later[0] if later else end, []).append(f"`## {section}`")
-    for line, names in missing.items():
+    for section in sections:
+        key = _normalise(section)
+        if key in present:
+            after = present[key]
+            continue
+        index = bisect.bisect_right(starts, after)
+        missing.setdefault(starts[index] if index < len(starts) else end, []).append(f"`## {section}`")
+    for at, names in missing.items():
         if len(names) == 1:
             message = f"section {names[0]} {why} is missing"
-        else:
+        elif len(names) <= _LISTED:
             message = f"sections {', '.join(names[:-1])} and {names[-1]} {why} are missing"
-        yield R.MISSING_SECTION.diagnostic(message, ctx.at(line))
+        else:
+            message = f"sections {', '.join(names[:_LISTED])} and {len(names) - _LISTED:,} more {why} are missing"
+        yield R.MISSING_SECTION.diagnostic(message, ctx.at(at))
 
 
 # -- documents and folder --------------------------------------------------------------------------
