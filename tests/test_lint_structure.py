@@ -88,7 +88,7 @@ def test_structural_error_is_the_only_finding_of_its_document(git_repo, code):
 def test_unclosed_header_names_where_the_body_starts(git_repo):
     result = _lint_result(git_repo, {**base_files(), DOC_PATH: UNCLOSED})
     (diag,) = result.diagnostics
-    assert diag.message == ("front-matter header opened on line 1 is never closed, and line 9 "
+    assert diag.message == ("front-matter header opened on line 1 is not closed before the body: line 9 "
                             "('# DEP-0008: Activation offloading') already belongs to the body; "
                             "add a `---` line after line 7")
 

@@ -140,6 +140,46 @@ def test_long_header_lines_of_an_unclosed_header(run_cli, repo):
     assert "line 6 ('# DEP-0008: Activation offloading') already belongs to the body" in doc.problems[0].message
 
 
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Thousands of blank lines inside a closed header are blank, not the body.
+    pytest.param(_edit("Type: Feature\n", "Type: Feature\n" + "\n" * N), [], id="blank-lines-in-header"),
+    # Thousands of blank lines, then prose, and no closing line: one finding, where the prose starts.
+    pytest.param("---\nDEP: 0008\n" + "\n" * N + "Some prose\n", [(DOC_PATH, 1, "D006")],
+                 id="blank-lines-then-prose"),
+    # Thousands of header lines, then the title heading, and no closing line: still one finding.
+    pytest.param("---\n" + "Discussion: x\n" * N + "\n" + TITLE_HEADING, [(DOC_PATH, 1, "D006")],
+                 id="many-fields-then-heading"),
+    # A long indented continuation after a blank line stays in the header (it is not the body).
+    pytest.param(_edit("Created: 2026-02-04\n", f"Created: 2026-02-04\nDiscussion:\n\n{BLANKS}x\n"), [],
+                 id="indented-after-blank"),
+])
+def test_long_unclosed_headers(run_cli, repo, text, expected):
+    _, found = _lint(run_cli, repo, {DOC_PATH: text})
+    assert found == expected
+
+
+def test_unclosed_header_names_the_body_line_briefly():
+    text = f"---\nDEP: 0008\n\n{'word ' * N}\n"
+    (problem,) = read_document(DOC_PATH, text.encode()).problems
+    assert problem.code == "D006"
+    assert len(problem.message) < 250
+    assert "line 4 ('word word" in problem.message
+
+
+@pytest.mark.parametrize(("title", "heading", "expected"), [
+    # A heading of thousands of words that leaves some out, in order, shortens the title.
+    pytest.param("Offload " + "x " * N + "end", "Offload " + "x " * (N // 2) + "end", [], id="shortened"),
+    # One word out of order at the very end: stale.
+    pytest.param("Offload " + "x " * N + "end", "Offload " + "x " * N + "end end", [(DOC_PATH, 10, "D202")],
+                 id="word-not-in-title"),
+])
+def test_long_titles_against_the_heading(run_cli, repo, title, heading, expected):
+    text = _edit("Title: Activation offloading\n", f"Title: {title}\n")
+    text = text.replace("# DEP-0008: Activation offloading\n", f"# DEP-0008: {heading}\n")
+    _, found = _lint(run_cli, repo, {DOC_PATH: text})
+    assert found == expected
+
 # -- inline code -------------------------------------------------------------------------------------------
 
 

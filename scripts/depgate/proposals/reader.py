@@ -292,8 +292,8 @@ def _unclosed(path: str, header_lines: list[str], cut: int | None) -> Diagnostic
     last = max((offset + 2 for offset, raw in enumerate(header_lines[:cut]) if raw.strip()), default=1)
     body_line = header_lines[cut]
     return R.UNCLOSED_HEADER.diagnostic(
-        f"front-matter header opened on line 1 is never closed, and line {cut + 2} ({body_line.strip()[:60]!r}) "
-        f"already belongs to the body; add a `---` line after line {last}", at)
+        f"front-matter header opened on line 1 is not closed before the body: line {cut + 2} "
+        f"({body_line.strip()[:60]!r}) already belongs to the body; add a `---` line after line {last}", at)
 
 
 def read_document(path: str, data: bytes) -> ProposalDocument:
