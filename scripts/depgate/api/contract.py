@@ -1,0 +1,330 @@
+"""The public API as a file: one Markdown contract per analysed package (DEP-0004).
+
+`contracts()` reads one revision (a commit, or `depgate.git.WORKTREE`) with the same layout, policy and surface
+reader as `depgate check` (`depgate.api.surface`), over every module of the packages, and renders each package's
+public surface as text that is stable byte for byte and readable in a diff: one entry per public path, sorted,
+members indented under their class. Nothing is imported or run.
+
+What cannot be read fails closed: a module file that does not parse and that the public surface needs is a
+`ContractError` (A901, with its path and line), never a shorter file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from depgate.api import kinds
+from depgate.diagnostics import Diagnostic, Location
+from depgate.errors import DepgateError
+
+if TYPE_CHECKING:
+    import griffe
+
+    from depgate.api.layout import Duplicate
+    from depgate.api.snapshot import Revision
+    from depgate.api.surface import Entry, Policy, SurfaceReader
+    from depgate.config import ApiConfig
+    from depgate.git import Git
+
+__all__ = ["Contract", "ContractError", "contract_path", "contracts"]
+
+#: File name of a package's contract inside the contract folder.
+FILE_SUFFIX = ".api.md"
+#: Values (defaults, constants) longer than this are cut, so a large literal stays one readable line.
+MAX_VALUE = 80
+#: How deep nested classes are listed under their class.
+MAX_NESTING = 4
+#: Decorators whose canonical path marks a deprecation (PEP 702 and the `deprecated` package).
+_DEPRECATED = frozenset({"warnings.deprecated", "typing_extensions.deprecated", "deprecated.deprecated",
+                         "deprecated.classic.deprecated", "deprecated.sphinx.deprecated"})
+_DATACLASS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
+_SPACES = re.compile(r"\s+")
+_BACKTICKS = re.compile(r"`+")
+
+
+class ContractError(DepgateError):
+    """The contract cannot be written: a file the public surface needs cannot be analysed.
+
+    Attributes:
+        problems: The A901 findings, each with its file and line.
+    """
+
+    def __init__(self, problems: list[Diagnostic]):
+        self.problems = problems
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{first.message}{more}; the API contract is not written from a partial surface",
+                         path=first.location.path, line=first.location.line,
+                         hint="fix the file so Python can parse it, or exclude its module with `api.exclude`")
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The contract of one package at one revision.
+
+    Attributes:
+        package: The top-level package name.
+        text: The file's whole text (ends with one newline).
+        warnings: What was met but does not stop the contract (a file no public name needs that does not parse,
+            a name listed in `__all__` that cannot be found, an `__all__` that is not a literal).
+    """
+
+    package: str
+    text: str
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def contract_path(folder: str, package: str) -> str:
+    """The repository-relative path of a package's contract (`api/d9d.api.md`)."""
+    folder = folder.strip("/")
+    return f"{folder}/{package}{FILE_SUFFIX}" if folder else f"{package}{FILE_SUFFIX}"
+
+
+def contracts(git: Git, rev: str, config: ApiConfig) -> list[Contract]:
+    """Render the contract of every analysed package at one revision, sorted by package.
+
+    Args:
+        git: The repository.
+        rev: A commit id, or `depgate.git.WORKTREE` for the files on disk.
+        config: The `[api]` configuration (the same one `depgate check` uses).
+
+    Returns:
+        One contract per top-level package found under the source roots.
+
+    Raises:
+        ContractError: a file that a public name or a public module depends on cannot be analysed.
+    """
+    # NOTE: imported here, as in `depgate.api.analyze`, so `depgate --help` does not pay for griffe.
+    from depgate.api import layout as L
+    from depgate.api.cache import open_cache
+    from depgate.api.snapshot import BlobStore, Revision
+    from depgate.api.source import Sources
+    from depgate.api.surface import Closure, Policy, SurfaceReader, Unknown
+
+    policy = Policy(config)
+    layout, duplicates = L.choose(L.find_packages(git, rev, config, policy), None)
+    cache = open_cache(git.git_dir())
+    revision = Revision(git, rev, layout, BlobStore(git, Sources(cache.entries, cache.used, cache.shapes)))
+    modules = {name for name in revision.files if not policy.excluded(name)}
+    # Every module counts as changed: the surface reader then resolves every public name, as `check` does for
+    # the names a change reaches. The same revision on both sides is read once.
+    revs = (revision, revision)
+    reader = SurfaceReader(policy, revs, Closure(revs, modules), modules)
+    entries = reader.read()[1]
+    for name in sorted(modules):
+        revision.module(name)  # so a file no public name needs is still reported when it does not parse
+    cache.save()
+    errors, warnings = _problems(revision, policy, reader, entries, Unknown)
+    warnings += [_duplicate(d) for d in duplicates]
+    if errors:
+        raise ContractError(sorted(errors, key=lambda d: d.sort_key))
+    writer = _Writer(revision, policy)
+    found = []
+    for package in sorted(layout.roots):
+        lines = [writer.entry(entry) for path, entry in sorted(entries.items())
+                 if _in_package(path, package) and not isinstance(entry, Unknown)]
+        lines += [f"unresolved {path}" for path in sorted(reader.gone) if _in_package(path, package)]
+        mine = tuple(sorted((w for w in warnings if _warning_in(w, layout.roots.get(package, ""), package)),
+                            key=lambda d: d.sort_key))
+        found.append(Contract(package, _document(package, lines), mine))
+    return found
+
+
+def _in_package(path: str, package: str) -> bool:
+    return path == package or path.startswith(f"{package}.")
+
+
+def _warning_in(diagnostic: Diagnostic, prefix: str, package: str) -> bool:
+    return diagnostic.location.path.startswith(f"{prefix}{package}/")
+
+
+def _problems(rev: Revision, policy: Policy, reader: SurfaceReader, entries: dict, unknown: type,
+              ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Split what was met into errors (A901: the surface needs it) and warnings (A905, A902, A903)."""
+    errors: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
+    for problem in rev.problems.values():
+        name = rev.layout.module_name(problem.path)
+        matters = problem.path in rev.depended or (name is not None and policy.public_module(rev, name))
+        rule = kinds.UNPARSABLE if matters else kinds.UNPARSABLE_UNUSED
+        (errors if matters else warnings).append(rule.diagnostic(problem.message, Location(problem.path, problem.line)))
+    for path, entry in entries.items():
+        if isinstance(entry, unknown) and not errors:
+            # NOTE: an unknown entry always comes from a broken module, reported above; this is a guard only.
+            errors.append(kinds.UNPARSABLE.diagnostic(f"the contents of {path} cannot be determined statically",
+                                                      Location(path.replace(".", "/"), None)))
+    seen = set()
+    for note in reader.notes:
+        if (note.code, note.path, note.message) in seen:
+            continue
+        seen.add((note.code, note.path, note.message))
+        rule = kinds.UNRESOLVED if note.code == "A902" else kinds.DYNAMIC_ALL
+        warnings.append(rule.diagnostic(note.message, Location(note.path, note.line)))
+    return errors, warnings
+
+
+def _duplicate(dup: Duplicate) -> Diagnostic:
+    others = ", ".join(f"`{o}/`" for o in dup.others)
+    return kinds.DUPLICATE_PACKAGE.diagnostic(
+        f"package `{dup.package}` is found in more than one place: `{dup.chosen}/` is written and {others} is not",
+        Location(f"{dup.others[0]}/__init__.py", None))
+
+
+def _document(package: str, lines: list[str]) -> str:
+    head = [
+        f"# Public API of `{package}`",
+        "",
+        "<!-- Generated by `depgate api --write` from the source, statically; do not edit by hand. -->",
+        "<!-- `depgate api --check` fails when this file is stale. Format: DEP-0004, docs/api-file.md. -->",
+        "",
+    ]
+    body = "\n\n".join(lines)
+    # A fence longer than any run of backticks in a value (a string default can hold some), so the source
+    # cannot end the block and put its own Markdown in the rendered file.
+    fence = "`" * max(3, 1 + max((len(run) for run in _BACKTICKS.findall(body)), default=0))
+    return "\n".join([*head, fence + "text"]) + "\n" + (body + "\n" if body else "") + fence + "\n"
+
+
+# -- rendering ----------------------------------------------------------------------------------------
+
+
+def _flat(value: object) -> str:
+    """An expression as one line, whitespace collapsed, cut at `MAX_VALUE` characters."""
+    text = _SPACES.sub(" ", str(value)).strip()
+    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 3] + "..."
+
+
+def _canonical(expr: object) -> str:
+    """A base or decorator as its canonical dotted path, with any subscript or call kept as written."""
+    left = getattr(expr, "left", None) if type(expr).__name__ in ("ExprSubscript", "ExprCall") else None
+    if type(expr).__name__ == "ExprCall":
+        left = getattr(expr, "function", None)
+    head = left if left is not None else expr
+    path = getattr(head, "canonical_path", None)
+    if not path:
+        return _flat(expr)
+    rest = str(expr)[len(str(head)):] if left is not None else ""
+    return _flat(f"{path}{rest}")
+
+
+class _Writer:
+    """Render surface entries as contract lines."""
+
+    def __init__(self, rev: Revision, policy: Policy):
+        self.rev = rev
+        self.policy = policy
+
+    def entry(self, entry: Entry) -> str:
+        """One public path: a line, or a class line followed by its indented members."""
+        obj = entry.obj
+        if entry.kind == "external" or obj is None:
+            return f"external {entry.path} = {entry.canonical}"
+        if obj.is_module:
+            return f"module {entry.path}"
+        if obj.is_class:
+            return "\n".join(self._class(entry.path, obj, 0))  # type: ignore[arg-type]
+        if obj.is_function:
+            return _function(entry.path, obj)  # type: ignore[arg-type]
+        if entry.kind == "type alias":
+            return f"type {entry.path} = {_flat(obj.value)}"  # type: ignore[attr-defined]
+        return _attribute("attribute", entry.path, obj)
+
+    def _class(self, name: str, cls: griffe.Class, depth: int) -> list[str]:
+        from depgate.api.diff import _is_dataclass, _is_field, _is_pydantic
+
+        pad = "    " * depth
+        bases = ", ".join(_canonical(b) for b in cls.bases)
+        lines = [f"{pad}{_decorators(cls)}class {name}" + (f"({bases})" if bases else "")]
+        fielded = _is_dataclass(cls) or _is_pydantic(self.rev, cls)
+        for member_name, member in sorted(self._members(cls).items()):
+            inner = "    " * (depth + 1)
+            if member.is_class:
+                if depth + 1 < MAX_NESTING:
+                    lines += self._class(member_name, member, depth + 1)  # type: ignore[arg-type]
+                else:
+                    lines.append(f"{inner}class {member_name}")
+            elif member.is_function:
+                lines.append(inner + _function(member_name, member))  # type: ignore[arg-type]
+            elif member.has_labels("property"):
+                lines.append(inner + _property(member_name, member))
+            else:
+                what = "field" if fielded and _is_field(member) else "attribute"
+                lines.append(inner + _attribute(what, member_name, member))
+        return lines
+
+    def _members(self, cls: griffe.Class) -> dict[str, griffe.Object]:
+        """A class's public members and those it inherits from private bases (what `check` compares)."""
+        from depgate.api.diff import _public_members, _resolved_ancestors
+
+        members = _public_members(cls)
+        for ancestor in _resolved_ancestors(self.rev, cls, partial=True) or []:
+            if ancestor.name.startswith("_") or not self.policy.module_visible(ancestor.module.path):
+                for name, member in _public_members(ancestor).items():
+                    members.setdefault(name, member)  # the nearest definition wins, as in Python's lookup
+        return members
+
+
+def _decorators(obj: griffe.Object) -> str:
+    """The decorators that change a contract, as a prefix (`@classmethod @abstractmethod `)."""
+    marks = []
+    for label in ("classmethod", "staticmethod", "abstractmethod"):
+        if obj.has_labels(label):
+            marks.append(f"@{label}")
+    for decorator in getattr(obj, "decorators", ()):
+        value = decorator.value
+        function = getattr(value, "function", value)
+        path = getattr(function, "canonical_path", None) or str(function)
+        if path in _DEPRECATED:
+            marks.append("@deprecated")
+        elif path in _DATACLASS:
+            marks.append("@dataclass" + _canonical(value)[len(path):])  # `(frozen=True)` is part of the contract
+    return "".join(f"{mark} " for mark in marks)
+
+
+def _function(name: str, func: griffe.Function) -> str:
+    from griffe import ParameterKind
+
+    parts: list[str] = []
+    previous = None
+    for param in func.parameters:
+        kind = param.kind
+        if previous == ParameterKind.positional_only and kind != ParameterKind.positional_only:
+            parts.append("/")
+        if kind == ParameterKind.keyword_only and previous not in (ParameterKind.keyword_only,
+                                                                   ParameterKind.var_positional):
+            parts.append("*")
+        text = {ParameterKind.var_positional: "*", ParameterKind.var_keyword: "**"}.get(kind, "") + param.name
+        if param.annotation is not None:
+            text += f": {_flat(param.annotation)}"
+        if param.default is not None and kind not in (ParameterKind.var_positional, ParameterKind.var_keyword):
+            text += f" = {_flat(param.default)}" if param.annotation is not None else f"={_flat(param.default)}"
+        parts.append(text)
+        previous = kind
+    if previous == ParameterKind.positional_only:
+        parts.append("/")
+    returns = f" -> {_flat(func.returns)}" if func.returns is not None else ""
+    keyword = "async def" if func.has_labels("async") else "def"
+    return f"{_decorators(func)}{keyword} {name}({', '.join(parts)}){returns}"
+
+
+def _property(name: str, member: griffe.Object) -> str:
+    kind = "cached_property" if member.has_labels("cached") else "property"
+    annotation = getattr(member, "annotation", None)
+    flags = " (writable)" if member.has_labels("writable") else ""
+    deprecated = "@deprecated " if "@deprecated" in _decorators(member) else ""
+    abstract = "@abstractmethod " if member.has_labels("abstractmethod") else ""
+    typed = f": {_flat(annotation)}" if annotation is not None else ""
+    return f"{deprecated}{abstract}@{kind} {name}{typed}{flags}"
+
+
+def _attribute(what: str, name: str, member: griffe.Object) -> str:
+    annotation = getattr(member, "annotation", None)
+    value = getattr(member, "value", None)
+    text = f"{what} {name}"
+    if annotation is not None:
+        text += f": {_flat(annotation)}"
+    if value is not None:
+        text += f" = {_flat(value)}"
+    return text
