@@ -12,6 +12,7 @@ COMMANDS: tuple[str, ...] = (
     "depgate.commands.audit",
     "depgate.commands.demo",
     "depgate.commands.rules",
+    "depgate.commands.api",
 )
 
 #: Each command's one-line help, so the parser can list every command while importing only the one that runs
@@ -26,4 +27,5 @@ SUMMARIES: dict[str, str] = {
     ),
     "demo": "Build a sample d9d-like repository with three pull requests and check each one.",
     "rules": "List every rule (code, severity, summary) or explain one; generates docs/rules.md.",
+    "api": "Write the public API to api/<package>.api.md; --check fails when it is stale, --diff A..B compares.",
 }
