@@ -1,0 +1,401 @@
+"""Read a saved JSON report back into the typed `Report`, strictly, as untrusted input.
+
+The report `publish` downloads was written by a pull request's own run, so a fork controls every
+byte of it. It is read in bounded steps: the file's size before anything is parsed, the nesting
+depth before `json` recurses, then every field against schema version 1 (`docs/report.md`, "JSON
+Schema"), by hand so that no schema library is needed at run time. An error names the field
+(`reasons[3].path`) and quotes at most a short prefix of the bad value, so a 5 MB verdict cannot
+become a 5 MB log line. Paths must be repository-relative (no `..`, no leading `/`), because the
+comment turns them into links into the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from depgate.api.kinds import ApiChange, Category
+from depgate.diagnostics import Diagnostic, Location, Severity
+from depgate.errors import UsageError
+from depgate.report.model import (
+    SCHEMA_VERSION,
+    ChangedPath,
+    DepInfo,
+    DepLink,
+    FailOn,
+    LinkKind,
+    Override,
+    Report,
+    Revision,
+    Suggestion,
+    Verdict,
+)
+
+#: Largest report read (a real one, even for a large pull request, is a few hundred kilobytes).
+MAX_REPORT_BYTES = 4 * 1024 * 1024
+#: Deepest nesting of arrays and objects accepted (a real report nests 5 levels).
+MAX_DEPTH = 32
+#: Longest string accepted in any field, in characters.
+MAX_TEXT = 64 * 1024
+#: Characters of a bad value quoted in an error message.
+QUOTE_CHARS = 40
+
+NEXT_STEPS = frozenset({"write-dep", "link-dep", "override", "accept-dep", "fix-references", "mark-breaking",
+                        "fix-syntax"})
+FILE_STATUSES = frozenset({"A", "M", "D", "R", "C", "T", "U", "X"})
+_SHA = re.compile(r"^[0-9a-f]{40,64}$")
+_DIAGNOSTIC_CODE = re.compile(r"^[ADV][0-9]{3}$")
+_CHANGE_CODE = re.compile(r"^A[0-9]{3}$")
+_PROBLEM_CODE = re.compile(r"^V[0-9]{3}$")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(rb"[\[\]{}]")
+_HINT = "pass the JSON report `depgate check` wrote (`--json-file`), unmodified"
+
+
+class ReportError(UsageError):
+    """A saved report is not a well-formed depgate report of a known schema version."""
+
+
+@dataclass(frozen=True)
+class PullRequestClaim:
+    """The pull request a report says it is about (the action's additive `pull_request` key): a claim to verify.
+
+    Attributes:
+        number: The pull request's number.
+        repository: The base repository, `owner/name`, as claimed.
+        head_sha: The head commit, as claimed.
+    """
+
+    number: int
+    repository: str
+    head_sha: str
+
+
+@dataclass(frozen=True)
+class LoadedReport:
+    """A saved report, typed.
+
+    Attributes:
+        report: The report.
+        pull_request: The pull request it claims to be about, when it names one.
+    """
+
+    report: Report
+    pull_request: PullRequestClaim | None = None
+
+
+def quote_prefix(value: Any, limit: int = QUOTE_CHARS) -> str:
+    """Show a bad value for an error message: at most `limit` characters of it, `…` when cut."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    text = value if isinstance(value, str) else json.dumps(value)
+    shown = _SURROGATE.sub("\ufffd", text[:limit])  # a lone surrogate cannot be printed: show its place
+    return (repr(shown) if isinstance(value, str) else shown) + ("…" if len(text) > limit else "")
+
+
+def is_repo_path(path: str) -> bool:
+    """Tell whether `path` is a plain repository-relative path: no `..`/`.`/empty segment, no leading `/`, no `\\`."""
+    if not path or path.startswith("/") or "\\" in path or _CONTROL.search(path):
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+class _Reader:
+    """Typed accessors that fail with the field's place in the document."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, where: str, message: str) -> ReportError:
+        return ReportError(f"the report's {where} {message}", path=self.source, hint=_HINT)
+
+    def obj(self, value: Any, where: str, required: tuple[str, ...] = ()) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(where, f"must be an object, not {quote_prefix(value)}")
+        missing = [key for key in required if key not in value]
+        if missing:
+            raise self.fail(where, f"lacks the required field(s) {', '.join(missing)}")
+        return value
+
+    def array(self, value: Any, where: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(where, f"must be an array, not {quote_prefix(value)}")
+        return value
+
+    def text(self, value: Any, where: str, *, null: bool = False) -> Any:
+        if value is None and null:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(where, f"must be a string{' or null' if null else ''}, not {quote_prefix(value)}")
+        if _SURROGATE.search(value):
+            raise self.fail(where, f"holds a lone surrogate (not valid Unicode text): {quote_prefix(value)}")
+        if len(value) > MAX_TEXT:
+            raise self.fail(where, f"is longer than {MAX_TEXT} characters: {quote_prefix(value)}")
+        return value
+
+    def integer(self, value: Any, where: str, *, null: bool = False, minimum: int | None = None) -> Any:
+        if value is None and null:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or (minimum is not None and value < minimum):
+            floor = f" of at least {minimum}" if minimum is not None else ""
+            raise self.fail(where, f"must be an integer{floor}{' or null' if null else ''}, not {quote_prefix(value)}")
+        return value
+
+    def boolean(self, value: Any, where: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(where, f"must be true or false, not {quote_prefix(value)}")
+        return value
+
+    def choice(self, value: Any, where: str, allowed: Any) -> str:
+        allowed = sorted(allowed)
+        if not isinstance(value, str) or value not in allowed:
+            raise self.fail(where, f"must be one of {', '.join(allowed)}, not {quote_prefix(value)}")
+        return value
+
+    def pattern(self, value: Any, where: str, rx: re.Pattern[str], what: str, *, null: bool = False) -> Any:
+        value = self.text(value, where, null=null)
+        if value is not None and not rx.match(value):
+            raise self.fail(where, f"must be {what}, not {quote_prefix(value)}")
+        return value
+
+    def path(self, value: Any, where: str, *, null: bool = False, empty: bool = False) -> Any:
+        value = self.text(value, where, null=null)
+        if value is None or (empty and value == ""):
+            return value
+        if not is_repo_path(value):
+            raise self.fail(where, "must be a path inside the repository (relative, no `..`), "
+                            f"not {quote_prefix(value)}")
+        return value
+
+
+def _check_depth(data: bytes, source: str) -> None:
+    """Refuse nesting deeper than `MAX_DEPTH` before `json` recurses into it (strings are skipped first)."""
+    depth = 0
+    for match in _BRACKET.finditer(_STRING.sub(b'""', data)):
+        depth += 1 if match.group() in (b"[", b"{") else -1
+        if depth > MAX_DEPTH:
+            raise ReportError(f"the report nests arrays and objects deeper than {MAX_DEPTH} levels", path=source,
+                              hint=_HINT)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            # Two `verdict`s: parsers disagree on which wins, so a forged report could read differently to each.
+            raise ValueError(f"the key {quote_prefix(key)} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_report(data: bytes, source: str = "<report>") -> LoadedReport:
+    """Parse the bytes of a saved report strictly into a typed `Report`.
+
+    Args:
+        data: The file's bytes.
+        source: How to name the file in errors.
+
+    Raises:
+        ReportError: too large, not UTF-8, not JSON, too deep, or any field outside schema version 1.
+    """
+    if len(data) > MAX_REPORT_BYTES:
+        raise ReportError(f"the report is larger than {MAX_REPORT_BYTES} bytes; refusing to read it", path=source,
+                          hint=_HINT)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"the report is not UTF-8 text (byte {exc.start})", path=source, hint=_HINT) from None
+    _check_depth(data, source)
+    try:
+        document = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"the report is not JSON: {exc.msg}", path=source, line=exc.lineno, hint=_HINT) from None
+    except (ValueError, RecursionError) as exc:
+        raise ReportError(f"the report is not valid JSON: {str(exc)[:200]}", path=source, hint=_HINT) from None
+    return _build(_Reader(source), document)
+
+
+def load_report(path: str | Path) -> LoadedReport:
+    """Read a saved report from disk, bounded in size before anything is parsed.
+
+    Raises:
+        ReportError: the file is missing, unreadable, too large, or not a report (see `parse_report`).
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_REPORT_BYTES + 1)  # one byte more tells "too large" without reading it all
+    except FileNotFoundError:
+        raise ReportError("the report file does not exist", path=str(path),
+                          hint="download the artifact the check uploaded (actions/download-artifact) first") from None
+    except OSError as exc:
+        raise ReportError(f"cannot read the report: {exc.strerror or type(exc).__name__}", path=str(path)) from None
+    return parse_report(data, str(path))
+
+
+_TOP = ("schema_version", "tool", "verdict", "dep_required", "satisfied", "failed", "fail_on", "headline", "base",
+        "head", "title", "deps", "changes", "counts", "reasons", "findings", "problems", "suggestions", "override",
+        "next_steps", "files", "analysis", "config")
+
+
+def _build(r: _Reader, document: Any) -> LoadedReport:
+    top = r.obj(document, "top level", ())
+    if top.get("schema_version") != SCHEMA_VERSION or isinstance(top.get("schema_version"), bool):
+        raise r.fail("schema_version", f"must be {SCHEMA_VERSION}, not {quote_prefix(top.get('schema_version'))}")
+    r.obj(top, "top level", _TOP)
+    tool = r.obj(top["tool"], "tool", ("name", "version"))
+    r.choice(tool["name"], "tool.name", {"depgate"})
+    verdict = Verdict(r.choice(top["verdict"], "verdict", {v.value for v in Verdict}))
+    dep_required = r.boolean(top["dep_required"], "dep_required")
+    if dep_required != (verdict is Verdict.REQUIRED):
+        expected = str(verdict is Verdict.REQUIRED).lower()
+        raise r.fail("dep_required", f"must be {expected} for the verdict {verdict.value}")
+    r.text(top["headline"], "headline")
+    r.obj(top["counts"], "counts", ("breaking", "abstraction", "strategy", "addition"))
+    analysis = r.obj(top["analysis"], "analysis", ("packages", "modules_analysed"))
+    next_steps = tuple(r.choice(step, f"next_steps[{i}]", NEXT_STEPS)
+                       for i, step in enumerate(r.array(top["next_steps"], "next_steps")))
+    report = Report(
+        verdict=verdict,
+        dep_required=dep_required,
+        satisfied=r.boolean(top["satisfied"], "satisfied"),
+        failed=r.boolean(top["failed"], "failed"),
+        fail_on=FailOn(r.choice(top["fail_on"], "fail_on", {f.value for f in FailOn})),
+        base=_revision(r, top["base"], "base"),
+        head=_revision(r, top["head"], "head"),
+        title=r.text(top["title"], "title"),
+        deps=tuple(_dep(r, d, f"deps[{i}]") for i, d in enumerate(r.array(top["deps"], "deps"))),
+        changes=tuple(_change(r, c, f"changes[{i}]") for i, c in enumerate(r.array(top["changes"], "changes"))),
+        reasons=_diagnostics(r, top["reasons"], "reasons"),
+        findings=_diagnostics(r, top["findings"], "findings"),
+        problems=_diagnostics(r, top["problems"], "problems"),
+        suggestions=tuple(_suggestion(r, s, f"suggestions[{i}]")
+                          for i, s in enumerate(r.array(top["suggestions"], "suggestions"))),
+        override=None if top["override"] is None else _override(r, top["override"], "override"),
+        files=tuple(_file(r, f, f"files[{i}]") for i, f in enumerate(r.array(top["files"], "files"))),
+        packages=tuple(r.text(p, f"analysis.packages[{i}]")
+                       for i, p in enumerate(r.array(analysis["packages"], "analysis.packages"))),
+        modules_analysed=r.integer(analysis["modules_analysed"], "analysis.modules_analysed", minimum=0),
+        next_steps=next_steps,
+        config_source=r.text(top["config"], "config"),
+        tool_version=r.text(tool["version"], "tool.version"),
+    )
+    claim = None
+    if top.get("pull_request") is not None:
+        pr = r.obj(top["pull_request"], "pull_request", ("number",))
+        claim = PullRequestClaim(
+            number=r.integer(pr["number"], "pull_request.number", minimum=1),
+            repository=r.text(pr.get("repository", ""), "pull_request.repository"),
+            head_sha=r.pattern(pr.get("head_sha", ""), "pull_request.head_sha", re.compile(r"^(?:[0-9a-f]{40,64})?$"),
+                               "a full commit id"))
+    return LoadedReport(report, claim)
+
+
+def _revision(r: _Reader, value: Any, where: str) -> Revision:
+    rev = r.obj(value, where, ("rev", "sha"))
+    return Revision(r.text(rev["rev"], f"{where}.rev"),
+                    r.pattern(rev["sha"], f"{where}.sha", _SHA, "a full commit id", null=True))
+
+
+def _dep(r: _Reader, value: Any, where: str) -> DepInfo:
+    d = r.obj(value, where, ("number", "label", "title", "status", "path", "exists", "how", "links", "satisfies",
+                             "problem"))
+    for i, kind in enumerate(r.array(d["how"], f"{where}.how")):
+        r.choice(kind, f"{where}.how[{i}]", {k.value for k in LinkKind})
+    links = []
+    for i, item in enumerate(r.array(d["links"], f"{where}.links")):
+        link = r.obj(item, f"{where}.links[{i}]", ("kind", "source", "text"))
+        links.append(DepLink(LinkKind(r.choice(link["kind"], f"{where}.links[{i}].kind", {k.value for k in LinkKind})),
+                             r.text(link["source"], f"{where}.links[{i}].source"),
+                             r.text(link["text"], f"{where}.links[{i}].text", null=True)))
+    return DepInfo(
+        number=r.integer(d["number"], f"{where}.number", null=True, minimum=0),
+        label=r.text(d["label"], f"{where}.label", null=True),
+        title=r.text(d["title"], f"{where}.title", null=True),
+        status=r.text(d["status"], f"{where}.status", null=True),
+        path=r.path(d["path"], f"{where}.path", null=True),
+        exists=r.boolean(d["exists"], f"{where}.exists"),
+        links=tuple(links),
+        satisfies=r.boolean(d["satisfies"], f"{where}.satisfies"),
+        problem=r.pattern(d["problem"], f"{where}.problem", _PROBLEM_CODE, "a V-code such as V102", null=True),
+    )
+
+
+def _change(r: _Reader, value: Any, where: str) -> ApiChange:
+    c = r.obj(value, where, ("code", "kind", "category", "symbol", "path", "line", "breaking", "message", "old", "new"))
+    r.boolean(c["breaking"], f"{where}.breaking")
+    also = tuple(r.text(a, f"{where}.also[{i}]") for i, a in enumerate(r.array(c.get("also", []), f"{where}.also")))
+    return ApiChange(
+        code=r.pattern(c["code"], f"{where}.code", _CHANGE_CODE, "an A-code such as A101"),
+        kind=r.text(c["kind"], f"{where}.kind"),
+        category=Category(r.choice(c["category"], f"{where}.category", {k.value for k in Category})),
+        symbol=r.text(c["symbol"], f"{where}.symbol"),
+        path=r.path(c["path"], f"{where}.path"),
+        line=r.integer(c["line"], f"{where}.line", null=True, minimum=1),
+        message=r.text(c["message"], f"{where}.message"),
+        old=r.text(c["old"], f"{where}.old", null=True),
+        new=r.text(c["new"], f"{where}.new", null=True),
+        also=also,
+    )
+
+
+def _diagnostics(r: _Reader, value: Any, where: str) -> tuple[Diagnostic, ...]:
+    out = []
+    for i, item in enumerate(r.array(value, where)):
+        at = f"{where}[{i}]"
+        d = r.obj(item, at, ("code", "severity", "message", "path", "line"))
+        severity = r.choice(d["severity"], f"{at}.severity", {s.label for s in Severity})
+        location = Location(r.path(d["path"], f"{at}.path", empty=True),
+                            r.integer(d["line"], f"{at}.line", null=True, minimum=1),
+                            r.integer(d["column"], f"{at}.column", minimum=1) if "column" in d else None)
+        details = r.obj(d.get("details", {}), f"{at}.details")
+        rev = details.get("rev")
+        if rev is not None:
+            r.choice(rev, f"{at}.details.rev", {"base", "head"})
+        out.append(Diagnostic(
+            code=r.pattern(d["code"], f"{at}.code", _DIAGNOSTIC_CODE, "a rule code such as A101 or D201"),
+            severity=Severity.parse(severity), message=r.text(d["message"], f"{at}.message"), location=location,
+            old=r.text(d["old"], f"{at}.old") if "old" in d else None,
+            new=r.text(d["new"], f"{at}.new") if "new" in d else None,
+            details=dict(details)))
+    return tuple(out)
+
+
+def _suggestion(r: _Reader, value: Any, where: str) -> Suggestion:
+    s = r.obj(value, where, ("number", "label", "title", "status", "path", "symbols", "line"))
+    return Suggestion(
+        number=r.integer(s["number"], f"{where}.number", null=True, minimum=0),
+        label=r.text(s["label"], f"{where}.label", null=True),
+        title=r.text(s["title"], f"{where}.title", null=True),
+        status=r.text(s["status"], f"{where}.status", null=True),
+        path=r.path(s["path"], f"{where}.path"),
+        symbols=tuple(r.text(x, f"{where}.symbols[{i}]") for i, x in enumerate(r.array(s["symbols"],
+                                                                                       f"{where}.symbols"))),
+        line=r.integer(s["line"], f"{where}.line", null=True, minimum=1),
+    )
+
+
+def _override(r: _Reader, value: Any, where: str) -> Override:
+    o = r.obj(value, where, ("source", "reason", "label", "used"))
+    return Override(source=r.choice(o["source"], f"{where}.source", {"body", "label"}),
+                    reason=r.text(o["reason"], f"{where}.reason"),
+                    label=r.text(o["label"], f"{where}.label", null=True),
+                    used=r.boolean(o["used"], f"{where}.used"))
+
+
+def _file(r: _Reader, value: Any, where: str) -> ChangedPath:
+    f = r.obj(value, where, ("status", "path", "old_path"))
+    return ChangedPath(status=r.choice(f["status"], f"{where}.status", FILE_STATUSES),
+                       path=r.path(f["path"], f"{where}.path"),
+                       old_path=r.path(f["old_path"], f"{where}.old_path", null=True))
