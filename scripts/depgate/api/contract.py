@@ -325,6 +325,7 @@ def _attribute(what: str, name: str, member: griffe.Object) -> str:
     text = f"{what} {name}"
     if annotation is not None:
         text += f": {_flat(annotation)}"
-    if value is not None:
+    # NOTE: `self.x = size` in a method: the value is a local of that method, not a default anyone can rely on.
+    if value is not None and not (member.has_labels("instance-attribute") and not member.has_labels("class-attribute")):
         text += f" = {_flat(value)}"
     return text

@@ -74,6 +74,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, console: Console) -> int:
     """Write, check or compare the API contracts; return the exit code."""
+    from depgate.api.contract import ContractError
+
+    try:
+        return _run(args, console)
+    except ContractError as exc:
+        # Fails closed: every file the surface needs and cannot be analysed, then what to do; exit 1, as a finding.
+        for problem in exc.problems:
+            console.note(f"depgate: {_describe(problem)}")
+        console.note(f"depgate: error: no API contract was written or checked\n  hint: {exc.hint}")
+        return 1
+
+
+def _run(args: argparse.Namespace, console: Console) -> int:
     root = resolve_root(args.repo)
     git = Git(root)
     folder = _folder(root, args.output_dir)
