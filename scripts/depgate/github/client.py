@@ -248,17 +248,18 @@ class GitHubClient:
 
         return self._call(f"read pull request #{number}", fetch)
 
-    def upsert_comment(self, number: int, body: str, marker: str) -> str | None:
+    def upsert_comment(self, number: int, body: str, marker: str, *, author: str | None = None) -> str | None:
         """Create or edit depgate's one comment on a pull request, found by its hidden marker.
 
         The comment is left alone when its text is already `body` (no notification, no edit history).
+        `author`: only a comment by this login counts as depgate's (None: any bot account's).
 
         Returns:
             `created`, `updated`, `unchanged`, or None on failure.
         """
         if marker not in body:
             raise ValueError("the comment body must contain its marker")
-        found = self._find_comment(number, marker)
+        found = self._find_comment(number, marker, author)
         if found is False:
             return None
         issue = self._repo.get_issue(number)
@@ -271,7 +272,8 @@ class GitHubClient:
                           write=True)
         return "updated" if done else None
 
-    def remove_comment(self, number: int, marker: str, *, how: str = "delete", note: str = "") -> str | None:
+    def remove_comment(self, number: int, marker: str, *, how: str = "delete", note: str = "",
+                       author: str | None = None) -> str | None:
         """Take depgate's comment away when it no longer applies.
 
         Args:
@@ -279,13 +281,14 @@ class GitHubClient:
             marker: The hidden marker identifying the comment.
             how: `delete` it, `collapse` it (replace it by `note` folded in `<details>`), or `keep` it.
             note: The collapsed text (must contain the marker); used with `collapse`.
+            author: Only a comment by this login counts as depgate's (None: any bot account's).
 
         Returns:
             `deleted`, `collapsed`, `absent`, `kept`, or None on failure.
         """
         if how == "keep":
             return "kept"
-        found = self._find_comment(number, marker)
+        found = self._find_comment(number, marker, author)
         if found is False:
             return None
         if found is None:
@@ -299,17 +302,20 @@ class GitHubClient:
         done = self._call(f"delete the comment on pull request #{number}", lambda: found.delete() or True, write=True)
         return "deleted" if done else None
 
-    def _find_comment(self, number: int, marker: str) -> Any:
+    def _find_comment(self, number: int, marker: str, author: str | None = None) -> Any:
         """Return depgate's comment, None when there is none, False when the list could not be read.
 
-        Only comments written by a bot account and starting with the marker count, so a person who
-        pastes the marker into their own comment cannot make depgate edit or delete it.
+        Only comments starting with the marker and written by `author` (the token's own login; when
+        None, any bot account) count, so neither a person nor another bot that pastes the marker into
+        its comment can make depgate edit or delete it.
         """
 
         def find() -> Any:
             for comment in self._repo.get_issue(number).get_comments():
                 user = comment.user
-                if (comment.body or "").startswith(marker) and user is not None and user.type == "Bot":
+                if not (comment.body or "").startswith(marker) or user is None:
+                    continue
+                if (user.login == author) if author is not None else (user.type == "Bot"):
                     return comment
             return None
 
@@ -346,6 +352,23 @@ class GitHubClient:
                           lambda name=name: issue.remove_from_labels(name) or True, write=True, missing_ok=True):
                 done["removed"].append(name)
         return done
+
+    def login(self) -> str | None:
+        """The token's own login (`GET /user`); `""` for an installation token, which may not read it; None on failure.
+
+        `GITHUB_TOKEN` and GitHub App installation tokens get 403 there; their comments are written by
+        `<app slug>[bot]` (`github-actions[bot]` for `GITHUB_TOKEN`), which the caller knows better.
+        """
+
+        def fetch() -> str:
+            try:
+                return self._github.get_user().login
+            except GithubException as exc:
+                if exc.status in (401, 403) and not _is_rate_limit(exc):
+                    return ""
+                raise
+
+        return self._call("read the token's identity", fetch)
 
     # -- open pull requests (for the scheduled index) ---------------------------------------------
 
