@@ -280,3 +280,18 @@ def test_an_action_is_required(repo, run_cli, capsys):
     result = run_cli("api", "--repo", str(repo.path))
     assert result.code == 2
     assert "one of the arguments --write --check --diff is required" in capsys.readouterr().err  # argparse's own
+
+
+def test_a_long_value_is_cut_but_a_change_past_the_cut_still_shows(repo, run_cli):
+    names = [f"Option{i:03}" for i in range(120)]
+    repo.write({"pkg/__init__.py": PACKAGE["pkg/__init__.py"].replace("LIMIT: int = 3", f"LIMIT = {names!r}")})
+    assert run_cli("api", "--write", "--repo", str(repo.path)).code == 0
+    first = next(line for line in _contract(repo).decode().splitlines() if line.startswith("attribute pkg.LIMIT"))
+    assert "Option000" in first
+    assert "Option119" not in first
+    assert first.endswith(" characters, sha256 " + first[-13:-1] + ">")
+    names[-1] = "Changed"
+    repo.write({"pkg/__init__.py": PACKAGE["pkg/__init__.py"].replace("LIMIT: int = 3", f"LIMIT = {names!r}")})
+    result = run_cli("api", "--check", "--repo", str(repo.path))
+    assert result.code == 1
+    assert f"-{first}\n" in result.out

@@ -11,6 +11,7 @@ What cannot be read fails closed: a module file that does not parse and that the
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -32,8 +33,9 @@ __all__ = ["Contract", "ContractError", "contract_path", "contracts"]
 
 #: File name of a package's contract inside the contract folder.
 FILE_SUFFIX = ".api.md"
-#: Values (defaults, constants) longer than this are cut, so a large literal stays one readable line.
-MAX_VALUE = 80
+#: Values (defaults, constants, unions) longer than this are cut and end with a digest of the whole value, so a
+#: large literal stays one line and a change anywhere in it still shows in the diff.
+MAX_VALUE = 400
 #: How deep nested classes are listed under their class.
 MAX_NESTING = 4
 #: Decorators whose canonical path marks a deprecation (PEP 702 and the `deprecated` package).
@@ -191,9 +193,12 @@ def _document(package: str, lines: list[str]) -> str:
 
 
 def _flat(value: object) -> str:
-    """An expression as one line, whitespace collapsed, cut at `MAX_VALUE` characters."""
+    """An expression as one line, whitespace collapsed; past `MAX_VALUE` characters, cut and followed by a digest."""
     text = _SPACES.sub(" ", str(value)).strip()
-    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 3] + "..."
+    if len(text) <= MAX_VALUE:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{text[:MAX_VALUE]}... <{len(text)} characters, sha256 {digest}>"
 
 
 def _canonical(expr: object) -> str:
