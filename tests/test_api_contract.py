@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import textwrap
 from typing import TYPE_CHECKING
 
@@ -295,3 +297,55 @@ def test_a_long_value_is_cut_but_a_change_past_the_cut_still_shows(repo, run_cli
     result = run_cli("api", "--check", "--repo", str(repo.path))
     assert result.code == 1
     assert f"-{first}\n" in result.out
+
+
+def test_a_public_module_that_is_a_symbolic_link_is_never_followed(repo, run_cli, tmp_path):
+    secret = tmp_path / "secret.py"
+    secret.write_text("def stolen(token: str = 'SECRET-VALUE'): ...\n")
+    (repo.path / "pkg" / "core.py").unlink()
+    os.symlink(secret, repo.path / "pkg" / "core.py")
+    result = run_cli("api", "--write", "--repo", str(repo.path))
+    assert result.code == 1, result
+    assert "pkg/core.py: A901 the file is a symbolic link" in result.err
+    assert "SECRET-VALUE" not in result.out + result.err
+    assert not (repo.path / "api").exists()
+    # Committed, the link is a blob holding a path: still refused, from git objects.
+    repo.commit("chore: link")
+    at_head = run_cli("api", "--check", "--rev", "HEAD", "--repo", str(repo.path))
+    assert at_head.code == 1
+    assert "pkg/core.py: A901 the file is a symbolic link" in at_head.err
+
+
+def test_a_file_that_is_not_utf8_fails_closed(repo, run_cli):
+    repo.write({"pkg/core.py": b"def f(x='\xff'): ...\n"})
+    result = run_cli("api", "--write", "--repo", str(repo.path))
+    assert result.code == 1, result
+    assert "pkg/core.py: A901 the file is not valid UTF-8" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_an_unknown_revision_is_a_usage_error(repo, run_cli):
+    for args in (("--check", "--rev", "no-such-rev"), ("--diff", "HEAD..no-such-rev")):
+        result = run_cli("api", *args, "--repo", str(repo.path))
+        assert result.code == 2, result
+        assert "no-such-rev" in result.err
+        assert "Traceback" not in result.err
+
+
+def test_a_bare_repository_is_read_from_git_objects(repo, run_cli, tmp_path):
+    assert run_cli("api", "--write", "--repo", str(repo.path)).code == 0
+    first = repo.commit("docs: contract")
+    init = textwrap.dedent(PACKAGE["pkg/__init__.py"]).replace('"LIMIT"]', '"LIMIT", "extra"]')
+    second = repo.commit("feat: more", {"pkg/__init__.py": init + "def extra(): ...\n"})
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo.path), str(bare)], check=True)
+    stale = run_cli("api", "--check", "--repo", str(bare))  # HEAD by default in a bare repository
+    assert stale.code == 1
+    assert "api/pkg.api.md: the API contract is stale" in stale.err
+    assert run_cli("api", "--check", "--rev", first, "--repo", str(bare)).code == 0
+    diff = run_cli("api", "--diff", f"{first}..{second}", "--repo", str(bare))
+    assert diff.code == 0
+    assert diff.out.endswith("+def pkg.extra()\n ```\n")
+    refused = run_cli("api", "--write", "--repo", str(bare))
+    assert refused.code == 2
+    assert "--write needs a work tree" in refused.err

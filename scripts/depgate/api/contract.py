@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from depgate.api.layout import Duplicate
     from depgate.api.snapshot import Revision
+    from depgate.api.source import ParseProblem
     from depgate.api.surface import Entry, Policy, SurfaceReader
     from depgate.config import ApiConfig
     from depgate.git import Git
@@ -115,10 +116,9 @@ def contracts(git: Git, rev: str, config: ApiConfig) -> list[Contract]:
     revs = (revision, revision)
     reader = SurfaceReader(policy, revs, Closure(revs, modules), modules)
     entries = reader.read()[1]
-    for name in sorted(modules):
-        revision.module(name)  # so a file no public name needs is still reported when it does not parse
+    problems = _unread_problems(revision, modules)
     cache.save()
-    errors, warnings = _problems(revision, policy, reader, entries, Unknown)
+    errors, warnings = _problems(revision, {**problems, **revision.problems}, policy, reader, entries, Unknown)
     warnings += [_duplicate(d) for d in duplicates]
     if errors:
         raise ContractError(sorted(errors, key=lambda d: d.sort_key))
@@ -142,12 +142,33 @@ def _warning_in(diagnostic: Diagnostic, prefix: str, package: str) -> bool:
     return diagnostic.location.path.startswith(f"{prefix}{package}/")
 
 
-def _problems(rev: Revision, policy: Policy, reader: SurfaceReader, entries: dict, unknown: type,
-              ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+def _unread_problems(rev: Revision, modules: set[str]) -> dict[str, ParseProblem]:
+    """Why module files the surface did not need cannot be analysed, so none is left out unsaid.
+
+    Only parsed (the answer is kept by content, on disk too), not visited: no public name depends on them.
+    """
+    from depgate.api.source import ParseProblem
+
+    paths = sorted(rev.files[name] for name in modules)
+    rev.prefetch([p for p in paths if p not in rev.links])
+    found: dict[str, ParseProblem] = {}
+    for path in paths:
+        data = None if path in rev.links else rev.text(path)
+        if path in rev.links:
+            found[path] = ParseProblem(path, None, "the file is a symbolic link; depgate never follows links")
+        elif data is None:
+            found[path] = ParseProblem(path, None, "the file cannot be read at this revision")
+        elif isinstance(problem := rev.blobs.sources.check(path, data), ParseProblem):
+            found[path] = problem
+    return found
+
+
+def _problems(rev: Revision, problems: dict[str, ParseProblem], policy: Policy, reader: SurfaceReader,
+              entries: dict, unknown: type) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Split what was met into errors (A901: the surface needs it) and warnings (A905, A902, A903)."""
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
-    for problem in rev.problems.values():
+    for problem in problems.values():
         name = rev.layout.module_name(problem.path)
         matters = problem.path in rev.depended or (name is not None and policy.public_module(rev, name))
         rule = kinds.UNPARSABLE if matters else kinds.UNPARSABLE_UNUSED
