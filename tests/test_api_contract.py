@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import textwrap
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -349,3 +350,8 @@ def test_a_bare_repository_is_read_from_git_objects(repo, run_cli, tmp_path):
     refused = run_cli("api", "--write", "--repo", str(bare))
     assert refused.code == 2
     assert "--write needs a work tree" in refused.err
+
+
+def test_the_format_documented_is_the_one_written():
+    docs = (Path(__file__).parent.parent / "docs" / "api-file.md").read_text(encoding="utf-8")
+    assert f"````markdown\n{EXPECTED}````\n" in docs
