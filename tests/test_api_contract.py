@@ -355,3 +355,19 @@ def test_a_bare_repository_is_read_from_git_objects(repo, run_cli, tmp_path):
 def test_the_format_documented_is_the_one_written():
     docs = (Path(__file__).parent.parent / "docs" / "api-file.md").read_text(encoding="utf-8")
     assert f"````markdown\n{EXPECTED}````\n" in docs
+
+
+def test_a_long_signature_is_one_parameter_per_line_so_an_added_one_is_one_line(repo, run_cli):
+    params = ", ".join(f"option_{i}: int = {i}" for i in range(8))
+    init = textwrap.dedent(PACKAGE["pkg/__init__.py"]).replace('"LIMIT"]', '"LIMIT", "wide"]')
+    init += f"def wide(self, {params}) -> None: ...\n"
+    base = repo.commit("feat: wide", {"pkg/__init__.py": init})
+    wider = init.replace("option_7: int = 7", "option_7: int = 7, *, extra: str = 'x'")
+    head = repo.commit("feat: wider", {"pkg/__init__.py": wider})
+    assert run_cli("api", "--write", "--rev", base, "--repo", str(repo.path)).code == 0
+    text = _contract(repo).decode()
+    assert "\ndef pkg.wide(\n        self,\n        option_0: int = 0,\n" in text
+    assert "\n        option_7: int = 7,\n    ) -> None\n" in text
+    result = run_cli("api", "--diff", f"{base}..{head}", "--repo", str(repo.path))
+    changed = [line for line in result.out.splitlines()[2:] if line[:1] in "+-"]
+    assert changed == ["+        *,", "+        extra: str = 'x',"]

@@ -37,6 +37,8 @@ FILE_SUFFIX = ".api.md"
 #: Values (defaults, constants, unions) longer than this are cut and end with a digest of the whole value, so a
 #: large literal stays one line and a change anywhere in it still shows in the diff.
 MAX_VALUE = 400
+#: A signature longer than this is written one parameter per line.
+WIDTH = 120
 #: How deep nested classes are listed under their class.
 MAX_NESTING = 4
 #: Decorators whose canonical path marks a deprecation (PEP 702 and the `deprecated` package).
@@ -252,7 +254,7 @@ class _Writer:
         if obj.is_class:
             return "\n".join(self._class(entry.path, obj, 0))  # type: ignore[arg-type]
         if obj.is_function:
-            return _function(entry.path, obj)  # type: ignore[arg-type]
+            return _function(entry.path, obj, "")  # type: ignore[arg-type]
         if entry.kind == "type alias":
             return f"type {entry.path} = {_flat(obj.value)}"  # type: ignore[attr-defined]
         return _attribute("attribute", entry.path, obj)
@@ -272,7 +274,7 @@ class _Writer:
                 else:
                     lines.append(f"{inner}class {member_name}")
             elif member.is_function:
-                lines.append(inner + _function(member_name, member))  # type: ignore[arg-type]
+                lines.append(_function(member_name, member, inner))  # type: ignore[arg-type]
             elif member.has_labels("property"):
                 lines.append(inner + _property(member_name, member))
             else:
@@ -309,7 +311,11 @@ def _decorators(obj: griffe.Object) -> str:
     return "".join(f"{mark} " for mark in marks)
 
 
-def _function(name: str, func: griffe.Function) -> str:
+def _function(name: str, func: griffe.Function, pad: str) -> str:
+    """A signature on one line, or one parameter per line when that line would pass `WIDTH` characters.
+
+    One parameter per line (with a trailing comma) makes an added or changed parameter one line of the diff.
+    """
     from griffe import ParameterKind
 
     parts: list[str] = []
@@ -332,7 +338,11 @@ def _function(name: str, func: griffe.Function) -> str:
         parts.append("/")
     returns = f" -> {_flat(func.returns)}" if func.returns is not None else ""
     keyword = "async def" if func.has_labels("async") else "def"
-    return f"{_decorators(func)}{keyword} {name}({', '.join(parts)}){returns}"
+    head = f"{pad}{_decorators(func)}{keyword} {name}("
+    line = f"{head}{', '.join(parts)}){returns}"
+    if len(line) <= WIDTH or not parts:
+        return line
+    return "\n".join([head, *(f"{pad}        {part}," for part in parts), f"{pad}    ){returns}"])
 
 
 def _property(name: str, member: griffe.Object) -> str:
