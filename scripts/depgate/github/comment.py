@@ -22,11 +22,14 @@ import jinja2.sandbox
 
 from depgate.errors import UsageError
 from depgate.report.escape import md_code, md_inline
+from depgate.report.load import is_repo_path
 
 #: Largest report `publish` reads (a real one is far smaller).
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 #: Rows shown per list in the comment; the job summary has the rest.
 MAX_ROWS = 20
+#: Longest comment body depgate writes, in characters (GitHub refuses bodies over 65,536).
+MAX_COMMENT_CHARS = 60_000
 VERDICTS = ("required", "review", "not-required", "proposal")
 _SHA = re.compile(r"^[0-9a-f]{7,64}$")
 
@@ -187,17 +190,32 @@ def render_comment(report: dict[str, Any], *, key: str = "depgate", run_url: str
 
     rows = [dict(r, where=where(r)) for r in report["reasons"]]
     findings = [dict(f, where=where(f)) for f in report["findings"]]
-    body = template.render(
-        marker=marker(key),
-        report=report,
-        reasons=rows[:MAX_ROWS],
-        more_reasons=max(0, len(rows) - MAX_ROWS),
-        findings=findings[:MAX_ROWS],
-        more_findings=max(0, len(findings) - MAX_ROWS),
-        next_steps=[_NEXT_STEPS[s] for s in report["next_steps"] if s in _NEXT_STEPS],
-        run_url=run_url,
-    )
-    return re.sub(r"\n{3,}", "\n\n", body).strip("\n") + "\n"
+    deps = report["deps"]
+
+    def attempt(limit: int) -> str:
+        body = template.render(
+            marker=marker(key),
+            report=report,
+            reasons=rows[:limit],
+            more_reasons=max(0, len(rows) - limit),
+            findings=findings[:limit],
+            more_findings=max(0, len(findings) - limit),
+            deps=deps[:limit],
+            more_deps=max(0, len(deps) - limit),
+            next_steps=[_NEXT_STEPS[s] for s in report["next_steps"] if s in _NEXT_STEPS],
+            run_url=run_url,
+        )
+        return re.sub(r"\n{3,}", "\n\n", body).strip("\n") + "\n"
+
+    # Fewer rows until the body fits: each cell is already bounded, so 0 rows always does unless the
+    # headline alone is huge, which the last resort cuts with a note.
+    for limit in (MAX_ROWS, 5, 0):
+        body = attempt(limit)
+        if len(body) <= MAX_COMMENT_CHARS:
+            return body
+    where = f"the [job summary]({run_url})" if run_url else "the job summary"
+    note = f"\n\n> [!WARNING]\n> This comment was cut to stay under GitHub's size limit; {where} has the rest.\n"
+    return body[: MAX_COMMENT_CHARS - len(note)].rsplit("\n", 1)[0] + note
 
 
 def location_md(path: str | None, line: int | None, *, link_base: str | None, sha: str | None) -> str:
@@ -205,8 +223,8 @@ def location_md(path: str | None, line: int | None, *, link_base: str | None, sh
     if not path:
         return "pull request"
     shown = md_code(f"{path}:{line}" if line else path)
-    if not (link_base and sha and _SHA.match(sha)):
-        return shown
+    if not (link_base and sha and _SHA.match(sha) and is_repo_path(path)):
+        return shown  # a `../` path would build a link that leaves the repository: show it, never link it
     anchor = f"#L{int(line)}" if line else ""
     return f"[{shown}]({link_base}/blob/{sha}/{quote(path, safe='/')}{anchor})"
 
