@@ -102,6 +102,7 @@ def contracts(git: Git, rev: str, config: ApiConfig) -> list[Contract]:
         ContractError: a file that a public name or a public module depends on cannot be analysed.
     """
     # NOTE: imported here, as in `depgate.api.analyze`, so `depgate --help` does not pay for griffe.
+    from depgate.api import contract_cache
     from depgate.api import layout as L
     from depgate.api.cache import open_cache
     from depgate.api.snapshot import BlobStore, Revision
@@ -112,6 +113,11 @@ def contracts(git: Git, rev: str, config: ApiConfig) -> list[Contract]:
     layout, duplicates = L.choose(L.find_packages(git, rev, config, policy), None)
     cache = open_cache(git.git_dir())
     revision = Revision(git, rev, layout, BlobStore(git, Sources(cache.entries, cache.used, cache.shapes)))
+    kept_at = contract_cache.cache_path(git.git_dir())
+    key = contract_cache.tree_key(revision, config, duplicates) if kept_at is not None else ""
+    kept = contract_cache.load(kept_at, key)
+    if kept is not None:
+        return kept
     modules = {name for name in revision.files if not policy.excluded(name)}
     # Every module counts as changed: the surface reader then resolves every public name, as `check` does for
     # the names a change reaches. The same revision on both sides is read once.
@@ -133,6 +139,7 @@ def contracts(git: Git, rev: str, config: ApiConfig) -> list[Contract]:
         mine = tuple(sorted((w for w in warnings if _warning_in(w, layout.roots.get(package, ""), package)),
                             key=lambda d: d.sort_key))
         found.append(Contract(package, _document(package, lines), mine))
+    contract_cache.save(kept_at, key, found)
     return found
 
 
