@@ -334,3 +334,40 @@ def test_an_unknown_identity_touches_no_comment(tmp_path, server, monkeypatch):
         assert "identity" in run.summary
     finally:
         server.clear()
+
+
+# -- a hostile report file ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (b'{"x": ' + b"[" * 1000 + b"]" * 1000 + b"}", "deeper than"),
+    ("verdict", "verdict must be one of"),
+    (b" " * (4 * 1024 * 1024 + 1), "refusing to read it"),
+])
+def test_a_hostile_report_is_one_short_error_and_no_write(tmp_path, gh, monkeypatch, raw, message):
+    pr = Setup(tmp_path, "missing")
+    gh.add_pull(pr.number, head_sha=pr.head, base_sha=pr.base, head_repo=FORK)
+    if raw == "verdict":  # a 3 MB verdict: quoted by a short prefix, never echoed whole
+        raw = json.dumps({**pr.report(), "verdict": "v" * 3_000_000}).encode()
+    path = tmp_path / "hostile.json"
+    path.write_bytes(raw)
+    run = run_publish(monkeypatch, tmp_path, gh, pr.checkout.path, fork_run(pr), path)
+    assert run.code == 2, run
+    assert message in run.stdout
+    assert str(path) in run.stdout
+    assert "Traceback" not in run.stdout
+    assert max(len(line) for line in run.stdout.splitlines()) < 1000
+    assert gh.writes() == []
+
+
+def test_a_lone_surrogate_in_a_reported_path_is_one_short_error(tmp_path, gh, monkeypatch):
+    pr = Setup(tmp_path, "missing")
+    gh.add_pull(pr.number, head_sha=pr.head, base_sha=pr.base, head_repo=FORK)
+    raw = json.dumps(pr.report()).replace('"path": "mini/trainer.py"', '"path": "mini/\\udc80.py"', 1)
+    path = tmp_path / "surrogate.json"
+    path.write_text(raw, encoding="utf-8")
+    run = run_publish(monkeypatch, tmp_path, gh, pr.checkout.path, fork_run(pr), path)
+    assert run.code == 2, run
+    assert "lone surrogate" in run.stdout
+    assert "Traceback" not in run.stdout
+    assert gh.writes() == []
