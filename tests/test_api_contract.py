@@ -206,6 +206,12 @@ def test_diff_of_identical_revisions_says_so(repo, run_cli):
     assert "the public API contract is the same at HEAD and HEAD" in result.err
 
 
+def test_diff_takes_no_rev(repo, run_cli):
+    result = run_cli("api", "--diff", "HEAD..HEAD", "--rev", "HEAD", "--repo", str(repo.path))
+    assert result.code == 2
+    assert "--rev does not apply to --diff" in result.err
+
+
 @pytest.mark.parametrize("spec", ["HEAD", "..HEAD", "HEAD..", "HEAD...HEAD"])
 def test_diff_needs_two_revisions(repo, run_cli, spec):
     result = run_cli("api", "--diff", spec, "--repo", str(repo.path))

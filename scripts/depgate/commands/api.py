@@ -92,6 +92,9 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     folder = _folder(root, args.output_dir)
     config = load_command_config(root, args.config, console)
     if args.diff is not None:
+        if args.rev is not None:
+            raise UsageError("--rev does not apply to --diff, which names both revisions",
+                             hint="write --diff A..B with the revisions you want")
         return _diff(git, args.diff, folder, config.api, console)
     rev = args.rev or ("HEAD" if git.is_bare() else WORKTREE)
     if rev == WORKTREE and git.is_bare():
