@@ -377,3 +377,21 @@ def test_a_long_signature_is_one_parameter_per_line_so_an_added_one_is_one_line(
     result = run_cli("api", "--diff", f"{base}..{head}", "--repo", str(repo.path))
     changed = [line for line in result.out.splitlines()[2:] if line[:1] in "+-"]
     assert changed == ["+        *,", "+        extra: str = 'x',"]
+
+
+def test_overloads_and_nested_classes_are_part_of_the_contract(git_repo, run_cli):
+    git_repo.commit("feat: overloads", {"pkg/__init__.py": '''\
+        from typing import overload
+        __all__ = ["Outer"]
+        class Outer:
+            class Inner:
+                def m(self, a=1): ...
+            @overload
+            def g(self, x: int) -> int: ...
+            @overload
+            def g(self, x: str) -> str: ...
+            def g(self, x): ...
+    '''})
+    assert run_cli("api", "--write", "--repo", str(git_repo.path)).code == 0
+    assert "\nclass pkg.Outer\n    class Inner\n        def m(self, a=1)\n    @overload def g(self, x: int) -> int\n" \
+           "    @overload def g(self, x: str) -> str\n    def g(self, x)\n```\n" in _contract(git_repo).decode()

@@ -318,7 +318,7 @@ def _decorators(obj: griffe.Object) -> str:
     return "".join(f"{mark} " for mark in marks)
 
 
-def _function(name: str, func: griffe.Function, pad: str) -> str:
+def _function(name: str, func: griffe.Function, pad: str, *, overload: bool = False) -> str:
     """A signature on one line, or one parameter per line when that line would pass `WIDTH` characters.
 
     One parameter per line (with a trailing comma) makes an added or changed parameter one line of the diff.
@@ -345,11 +345,13 @@ def _function(name: str, func: griffe.Function, pad: str) -> str:
         parts.append("/")
     returns = f" -> {_flat(func.returns)}" if func.returns is not None else ""
     keyword = "async def" if func.has_labels("async") else "def"
-    head = f"{pad}{_decorators(func)}{keyword} {name}("
+    # The typed `@overload` variants are what callers see; each comes before the implementation, in source order.
+    variants = [_function(name, o, pad, overload=True) for o in getattr(func, "overloads", None) or ()]
+    head = f"{pad}{'@overload ' if overload else ''}{_decorators(func)}{keyword} {name}("
     line = f"{head}{', '.join(parts)}){returns}"
-    if len(line) <= WIDTH or not parts:
-        return line
-    return "\n".join([head, *(f"{pad}        {part}," for part in parts), f"{pad}    ){returns}"])
+    if len(line) > WIDTH and parts:
+        line = "\n".join([head, *(f"{pad}        {part}," for part in parts), f"{pad}    ){returns}"])
+    return "\n".join([*variants, line])
 
 
 def _property(name: str, member: griffe.Object) -> str:
