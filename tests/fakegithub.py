@@ -83,6 +83,9 @@ class FakeGitHub:
         self.issue_labels: dict[int, list[str]] = {}
         self.refs: dict[str, str] = {}
         self.files: dict[tuple[str, str], str] = {}
+        #: The token's account, answered by `GET /user` and author of new comments; None is an installation
+        #: token (`GITHUB_TOKEN`): `GET /user` answers 403, as on GitHub, and comments are github-actions[bot]'s.
+        self.user: dict[str, Any] | None = None
         self._next_id = 1000
         self._lock = threading.Lock()
         self._template = self._localise(load_fixture("pull_request.opened.json")["pull_request"])
@@ -186,6 +189,10 @@ class FakeGitHub:
             return self._route(request.method, path, dict(request.args), body)
 
     def _route(self, method: str, path: str, query: dict[str, str], body: Any) -> Response:
+        if path == "/user" and method == "GET":
+            if self.user is None:
+                return self._json({"message": "Resource not accessible by integration"}, 403)
+            return self._json(self.user)
         prefix = f"/repos/{self.repository}"
         if not path.startswith(prefix):
             return self._json({"message": "Not Found"}, 404)
@@ -269,6 +276,8 @@ class FakeGitHub:
 
     def _create_comment(self, query: dict[str, str], body: Any, number: str) -> Response:
         comment = self.add_comment(int(number), body["body"], bot=True)
+        if self.user is not None:
+            comment["user"] = dict(self.user)
         return self._json({k: v for k, v in comment.items() if not k.startswith("_")}, 201)
 
     def _edit_comment(self, query: dict[str, str], body: Any, cid: str) -> Response:

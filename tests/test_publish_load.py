@@ -71,7 +71,7 @@ def _set(data: dict, dotted: str, value: object) -> dict:
 FORGERIES = [
     ("verdict", "fine", r"verdict must be one of"),
     ("satisfied", "yes", r"satisfied must be true or false, not 'yes'"),
-    ("schema_version", 2, r"schema_version must be 1, not 2"),
+    ("schema_version", 2, r"not a depgate report of schema version 1 \(its schema_version is 2\)"),
     ("head.sha", "HEAD", r"head.sha must be a full commit id"),
     ("deps", {"0": 1}, r"deps must be an array, not an object"),
     ("reasons.0.line", "5", r"reasons\[0\].line must be an integer"),

@@ -24,39 +24,13 @@ MARK = marker("depgate")
 PAT_USER = {"login": "depgate-maintainer", "id": 7001, "type": "User", "node_id": "MDQ6VXNlcjcwMDE="}
 
 
-class IdentityFake(FakeGitHub):
-    """The fake GitHub, plus `GET /user`: a PAT's user (`login`), or the 403 an installation token gets (None)."""
-
-    def __init__(self, server, login: dict | None = None, user_status: int | None = None):
-        super().__init__(server)
-        self.user = login
-        self.user_status = user_status
-
-    def _route(self, method, path, query, body):
-        if path == "/user" and method == "GET":
-            if self.user_status:
-                return self._json({"message": "Server Error"}, self.user_status)
-            if self.user is None:
-                return self._json({"message": "Resource not accessible by integration"}, 403)
-            return self._json(self.user)
-        response = super()._route(method, path, query, body)
-        if method == "POST" and path.endswith("/comments") and self.user is not None:
-            newest = max(self.comments)
-            self.comments[newest]["user"] = dict(self.user)  # written by the token's own account
-        return response
-
-
 @pytest.fixture
-def gh(server):
-    fake = IdentityFake(server)
-    yield fake
-    server.clear()
+def gh(fake):
+    return fake  # `GET /user` answers 403, as for `GITHUB_TOKEN`, unless a test sets `fake.user`
 
 
 def assert_requests_valid(fake: FakeGitHub) -> None:
-    # `GET /user` has no parameters and no body; the trimmed REST description lists only repository operations.
-    assert check_against_openapi([r for r in fake.requests if r.path != "/user"]) == []
-    assert all(not r.query and r.body in (None, "") for r in fake.requests if r.path == "/user")
+    assert check_against_openapi(fake.requests) == []
 
 
 class Setup:
@@ -299,41 +273,35 @@ def test_an_app_slug_names_the_installation_tokens_bot(tmp_path, gh, monkeypatch
     assert "DEP required" in gh.comments[other["id"]]["body"]
 
 
-def test_a_personal_token_edits_only_its_own_users_comment(tmp_path, server, monkeypatch):
-    fake = IdentityFake(server, login=PAT_USER)
-    try:
-        pr = Setup(tmp_path, "missing")
-        fake.add_pull(pr.number, head_sha=pr.head, base_sha=pr.base, head_repo=FORK)
-        actions_bot = fake.add_comment(pr.number, f"{MARK}\nwritten by github-actions, not by this token")
-        event = fork_run(pr)
-        first = run_publish(monkeypatch, tmp_path, fake, pr.checkout.path, event, pr.write(pr.report()))
-        assert first.outputs["comment"] == "created", first
-        assert fake.comments[actions_bot["id"]]["body"].endswith("not by this token")
-        mine = [c for c in fake.comments_on(pr.number) if c["user"]["login"] == PAT_USER["login"]]
-        assert len(mine) == 1
-        fake.pulls[pr.number]["title"] = "fix: drop Trainer.fit_legacy (DEP-0001)"  # now links the process DEP
-        second = run_publish(monkeypatch, tmp_path / "2", fake, pr.checkout.path, event, pr.write(pr.report()))
-        assert second.outputs["comment"] == "updated", second
-        assert len(fake.comments_on(pr.number)) == 2
-        assert fake.count("GET", r"^/user$") == 2
-        assert_requests_valid(fake)
-    finally:
-        server.clear()
+def test_a_personal_token_edits_only_its_own_users_comment(tmp_path, fake, monkeypatch):
+    fake.user = PAT_USER
+    pr = Setup(tmp_path, "missing")
+    fake.add_pull(pr.number, head_sha=pr.head, base_sha=pr.base, head_repo=FORK)
+    actions_bot = fake.add_comment(pr.number, f"{MARK}\nwritten by github-actions, not by this token")
+    event = fork_run(pr)
+    first = run_publish(monkeypatch, tmp_path, fake, pr.checkout.path, event, pr.write(pr.report()))
+    assert first.outputs["comment"] == "created", first
+    assert fake.comments[actions_bot["id"]]["body"].endswith("not by this token")
+    mine = [c for c in fake.comments_on(pr.number) if c["user"]["login"] == PAT_USER["login"]]
+    assert len(mine) == 1
+    fake.pulls[pr.number]["title"] = "fix: drop Trainer.fit_legacy (DEP-0001)"  # now links the process DEP
+    second = run_publish(monkeypatch, tmp_path / "2", fake, pr.checkout.path, event, pr.write(pr.report()))
+    assert second.outputs["comment"] == "updated", second
+    assert len(fake.comments_on(pr.number)) == 2
+    assert fake.count("GET", r"^/user$") == 2
+    assert_requests_valid(fake)
 
 
-def test_an_unknown_identity_touches_no_comment(tmp_path, server, monkeypatch):
-    fake = IdentityFake(server, user_status=500)
-    try:
-        pr = Setup(tmp_path, "missing")
-        fake.add_pull(pr.number, head_sha=pr.head, base_sha=pr.base, head_repo=FORK)
-        run = run_publish(monkeypatch, tmp_path, fake, pr.checkout.path,
-                          fork_run(pr), pr.write(pr.report()))
-        assert run.code == 0, run
-        assert fake.comments_on(pr.number) == []
-        assert fake.writes() == []  # a 5xx also marks the API down for the run: the labels wait for the next one
-        assert "identity" in run.summary
-    finally:
-        server.clear()
+def test_an_unknown_identity_touches_no_comment(tmp_path, fake, monkeypatch):
+    fake.fail("GET", r"^/user$", 500)
+    pr = Setup(tmp_path, "missing")
+    fake.add_pull(pr.number, head_sha=pr.head, base_sha=pr.base, head_repo=FORK)
+    run = run_publish(monkeypatch, tmp_path, fake, pr.checkout.path,
+                      fork_run(pr), pr.write(pr.report()))
+    assert run.code == 0, run
+    assert fake.comments_on(pr.number) == []
+    assert fake.writes() == []  # a 5xx also marks the API down for the run: the labels wait for the next one
+    assert "identity" in run.summary
 
 
 # -- a hostile report file ---------------------------------------------------------------------------------------

@@ -252,7 +252,8 @@ _TOP = ("schema_version", "tool", "verdict", "dep_required", "satisfied", "faile
 def _build(r: _Reader, document: Any) -> LoadedReport:
     top = r.obj(document, "top level", ())
     if top.get("schema_version") != SCHEMA_VERSION or isinstance(top.get("schema_version"), bool):
-        raise r.fail("schema_version", f"must be {SCHEMA_VERSION}, not {quote_prefix(top.get('schema_version'))}")
+        raise ReportError(f"not a depgate report of schema version {SCHEMA_VERSION} (its schema_version is "
+                          f"{quote_prefix(top.get('schema_version'))})", path=r.source, hint=_HINT)
     r.obj(top, "top level", _TOP)
     tool = r.obj(top["tool"], "tool", ("name", "version"))
     r.choice(tool["name"], "tool.name", {"depgate"})
