@@ -1,10 +1,11 @@
-"""The sticky pull-request comment and the labels, rendered from a saved JSON report.
+"""The sticky pull-request comment and the labels, rendered from a report.
 
-In the safe pattern for pull requests from forks, `publish` runs in a privileged `workflow_run`
-workflow on a report produced by the unprivileged check. That report is untrusted: a pull request
-can change the workflow that writes it. So it is read defensively (`load_report`): only the fields
-the comment shows are taken, every value is type-checked, and the comment template escapes every
-string. The worst a forged report can do is put a wrong verdict on its own pull request.
+`publish` renders the comment from a report it computed itself (`depgate.github.publish`); the
+report a pull request's run uploads is read strictly by `depgate.report.load` and used only to show
+a disagreement. The rendering still treats every string as hostile, because DEP titles, paths and
+messages come from the pull request: `sanitize_report` keeps only the typed fields the comment
+shows, the template escapes every string, a location is linked only when its path stays inside the
+repository, and the body is cut to fit GitHub's size limit, saying what was left out.
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ def sanitize_report(data: Any) -> dict[str, Any]:
 
 
 def load_report(path: str | Path) -> dict[str, Any]:
-    """Read and sanitize a saved report.
+    """Read and sanitize a saved report leniently (the old `publish`; `depgate.report.load` is the strict reader).
 
     Raises:
         UsageError: the file is missing, too large, not JSON, or not a report.
