@@ -97,7 +97,7 @@ def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], conf
         if name in revs[1].files:
             revs[1].module(name)
     differ = Differ(policy, revs, base_entries, head_entries)
-    changes = [_explained(c, reader.gone) for c in differ.changes()]
+    changes = [_explained(c, reader.gone, reader.gone_at) for c in differ.changes()]
     changes += strategy_modules(policy, revs[0], revs[1], changed_modules)
     cache.save()
     changed_paths = {revs[1].files[m] for m in changed_modules if m in revs[1].files}
@@ -155,12 +155,17 @@ def _drop_cosmetic(revs: tuple[Revision, Revision], modules: set[str]) -> None:
             modules.discard(name)
 
 
-def _explained(change: ApiChange, gone: dict[str, str]) -> ApiChange:
-    """Say why a removed name is gone when the surface reader knows (a re-export that no longer resolves)."""
+def _explained(change: ApiChange, gone: dict[str, str], gone_at: dict[str, Location]) -> ApiChange:
+    """Say why a removed name is gone when the surface reader knows (a re-export that no longer resolves).
+
+    The line that still lists or re-exports it at head is then the change's anchor: it is what the author must
+    mend, and a line of the head revision, where annotations go.
+    """
     why = gone.get(change.symbol)
     if why is None or change.code != kinds.SYMBOL_REMOVED.code:
         return change
-    return replace(change, message=f"`{change.symbol}` was removed: {why}.")
+    return replace(change, message=f"`{change.symbol}` was removed: {why}.",
+                   anchor=gone_at.get(change.symbol, change.anchor))
 
 
 def _problems(head: Revision, notes: list[Note], changed_paths: set[str], policy: Policy) -> list[Diagnostic]:

@@ -17,6 +17,7 @@ from griffe import BreakageKind, ParameterKind
 from depgate.api import kinds as K
 from depgate.api.snapshot import Broken
 from depgate.api.surface import Entry, Unknown, matches
+from depgate.diagnostics import Location
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -148,16 +149,34 @@ class Differ:
             return
         first, *also = gone
         old: Entry = self.base[first]  # type: ignore[assignment]  # `changes` groups entries only
+        anchor = self._anchor(old)
         if old.kind == "module":
-            change = K.make_change(K.MODULE_REMOVED, first, old.file, None, f"Public module {first} was removed.")
+            change = K.make_change(K.MODULE_REMOVED, first, old.file, None, f"Public module {first} was removed.",
+                                   anchor=anchor)
         else:
             change = _with_also(K.make_change(K.SYMBOL_REMOVED, first, old.file, old.line,
-                                              f"Public {old.kind} {first} was removed."), also)
+                                              f"Public {old.kind} {first} was removed.", anchor=anchor), also)
             why = "".join(f" `{m}` defines `__getattr__`, which depgate cannot evaluate; the name is treated as "
                           "removed." for m in opaque)
             yield replace(change, message=change.message + why) if why else change
             return
         yield _with_also(change, also)
+
+    def _anchor(self, old: Entry) -> Location | None:
+        """Where a removed entry shows at head (`ApiChange.anchor`), without loading anything more.
+
+        Its definition when that is still there (a name dropped from `__all__` or no longer re-exported) in a module
+        head has read, else the file it was defined in, alone, when that file still exists; None when it is gone.
+        `analyze` puts a re-export that no longer resolves first (see `SurfaceReader.gone_at`).
+        """
+        head = self.revs[1]
+        if old.kind != "module" and old.obj is not None:
+            module, _, name = old.canonical.rpartition(".")
+            loaded = head.loaded(module)
+            member = loaded.members.get(name) if loaded is not None else None
+            if member is not None and not member.is_alias and member.lineno:
+                return Location(str(member.filepath), member.lineno)
+        return Location(old.file, None) if head.has_file(old.file) else None
 
     def _pair_moves(self, removed: list[str], added: list[str]) -> dict[str, str]:
         """Pair removed and added paths by last name and kind: each pair is one move."""
@@ -330,13 +349,15 @@ class Differ:
                 if inherited is not None and (_is_abstract_member(member) or not _is_abstract_member(inherited[1])):
                     yield from self._inherited_member(path, member, inherited[1], fielded)
                     continue
+                # At head the member is gone but its class is not: the class statement is where it shows.
+                at_head = Location(file, line)
                 if member.is_attribute and not member.has_labels("property"):
                     what = "field" if fielded and _is_field(member) else "attribute"
                     yield K.make_change(K.ATTRIBUTE_REMOVED, path, str(old.filepath), member.lineno,
-                                        f"Public {what} {path} was removed.")
+                                        f"Public {what} {path} was removed.", anchor=at_head)
                 else:
                     yield K.make_change(K.SYMBOL_REMOVED, path, str(old.filepath), member.lineno,
-                                        f"Public {_kind(member)} {path} was removed.")
+                                        f"Public {_kind(member)} {path} was removed.", anchor=at_head)
                 continue
             other = new_members[name]
             if _kind(member) != _kind(other) and not _reads_and_assigns_alike(member, other):

@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from depgate.diagnostics import Severity
+from depgate.diagnostics import Location, Severity
 from depgate.rules import Rule
 
 _API = "api"
@@ -309,6 +309,10 @@ class ApiChange:
         old: The value before, when there is one (a default, a path, a signature).
         new: The value after.
         also: The object's other public paths, when one finding stands for several (a re-exported class).
+        anchor: Where the change shows at head, for findings whose `path`/`line` are at base (a removal): the line
+            that still re-exports or defines the name at head, else the file alone (`line` None) when `path` still
+            exists at head, else None (the file is gone). Annotations are placed on head files, where the base
+            line would point at unrelated code.
     """
 
     code: str
@@ -321,6 +325,7 @@ class ApiChange:
     old: str | None = None
     new: str | None = None
     also: tuple[str, ...] = ()
+    anchor: Location | None = None
 
     @property
     def breaking(self) -> bool:
@@ -352,6 +357,7 @@ class ApiChange:
 
 
 def make_change(rule: Rule, symbol: str, path: str, line: int | None, message: str,
-                old: str | None = None, new: str | None = None) -> ApiChange:
+                old: str | None = None, new: str | None = None, anchor: Location | None = None) -> ApiChange:
     """Build an `ApiChange` of a rule, filling in its kind and category."""
-    return ApiChange(rule.code, rule.name, CATEGORIES[rule.code], symbol, path, line, message, old, new)
+    return ApiChange(rule.code, rule.name, CATEGORIES[rule.code], symbol, path, line, message, old, new,
+                     anchor=anchor)

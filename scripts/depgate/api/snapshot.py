@@ -75,6 +75,7 @@ class Revision:
                 self.files[name] = path
         self._texts: dict[str, bytes | None] = {}
         self._folders: dict[str, list[str]] | None = None
+        self._file_set: set[str] | None = None
         self._modules: dict[str, griffe.Module | Broken | None] = {}
         self._extensions = griffe.load_extensions()
         self._collection = griffe.ModulesCollection()
@@ -85,6 +86,20 @@ class Revision:
         self.depended: set[str] = set()
 
     # -- files ----------------------------------------------------------------------------------------
+
+    def has_file(self, path: str) -> bool:
+        """Tell whether a module file (or a link in its place) exists at this revision."""
+        return path in self.links or path in self._paths()
+
+    def _paths(self) -> set[str]:
+        if self._file_set is None:
+            self._file_set = set(self.files.values())
+        return self._file_set
+
+    def loaded(self, name: str) -> griffe.Module | None:
+        """Return a module already loaded and readable, never loading one (None otherwise)."""
+        module = self._modules.get(name)
+        return None if isinstance(module, Broken) else module
 
     def is_package(self, name: str) -> bool:
         """Tell whether a module is a package (has an `__init__.py`)."""

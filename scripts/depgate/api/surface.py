@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from depgate.config import ApiConfig
 
 from depgate.api.snapshot import Broken
+from depgate.diagnostics import Location
 
 
 @dataclass(frozen=True)
@@ -416,13 +417,17 @@ class SurfaceReader:
         self.notes: list[Note] = []
         #: Public paths missing at head although listed or re-exported there, with why (see `read`).
         self.gone: dict[str, str] = {}
+        #: The same paths, with the head line that still lists or re-exports them (`ApiChange.anchor`).
+        self.gone_at: dict[str, Location] = {}
 
-    def _missing(self, out: dict[str, Entry | Unknown], side: int, path: str, note: Note, why: str) -> None:
+    def _missing(self, out: dict[str, Entry | Unknown], side: int, path: str, note: Note, why: str,
+                 line: int | None = None) -> None:
         self.notes.append(note)
         if side == 0:
             out[path] = Unknown(path)
         else:
             self.gone[path] = why
+            self.gone_at[path] = Location(note.path, note.line or line)
 
     def read(self) -> tuple[dict[str, Entry | Unknown], dict[str, Entry | Unknown]]:
         """Return `(base entries, head entries)`, keyed by public path.
@@ -481,7 +486,8 @@ class SurfaceReader:
                 self._missing(out, side, path, Note(
                     "A902", str(mod.filepath), None,
                     f"{path} is listed in `__all__` but is not defined or imported statically"),
-                    f"`{mod.filepath}` lists it in `__all__` but no longer defines or imports it statically")
+                    f"`{mod.filepath}` lists it in `__all__` but no longer defines or imports it statically",
+                    _line(mod.members.get("__all__")))
                 return
         else:
             obj = rev.final(member)
