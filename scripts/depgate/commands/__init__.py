@@ -5,6 +5,7 @@ and `run(args, console) -> int`. `depgate.cli` registers them from `COMMANDS`, i
 """
 
 COMMANDS: tuple[str, ...] = (
+    "depgate.commands.init",
     "depgate.commands.check",
     "depgate.commands.lint",
     "depgate.commands.index",
@@ -18,6 +19,7 @@ COMMANDS: tuple[str, ...] = (
 #: Each command's one-line help, so the parser can list every command while importing only the one that runs
 #: (`tests/test_cli.py` checks these equal the modules' `HELP`).
 SUMMARIES: dict[str, str] = {
+    "init": "Set a repository up for depgate: proposals folder, template, process proposal, index, config, workflows.",
     "check": "Classify a change by its public-API impact and check that it links the DEP it needs.",
     "lint": "Check DEP documents: header, sections, placeholders, unique numbers (rules D0xx-D3xx).",
     "index": "Render the DEP index (deps/INDEX.md); --write updates it, --check fails when it is stale.",
