@@ -424,8 +424,20 @@ def change_reason(change: Any, deleted: set[str]) -> Diagnostic:
         code=change.code, severity=_change_severity(change), message=message,
         location=Location(change.path, change.line), old=getattr(change, "old", None), new=getattr(change, "new", None),
         details={"symbol": change.symbol, "kind": str(getattr(change.kind, "value", change.kind)),
-                 "category": _category(change), "rev": at},
+                 "category": _category(change), "rev": at, **anchor_details(change)},
     )
+
+
+def anchor_details(change: Any) -> dict[str, Any]:
+    """`{"anchor": {"path", "line"}}` when a change located at base has a head-side place (`ApiChange.anchor`).
+
+    Annotations go on head files; a removal's base line would point at unrelated code there, so the annotation
+    writer uses the anchor instead. Empty when there is none (the file is gone at head).
+    """
+    anchor = getattr(change, "anchor", None)
+    if anchor is None or not getattr(anchor, "path", None):
+        return {}
+    return {"anchor": {"path": anchor.path, "line": anchor.line}}
 
 
 def _describe_change(change: Any) -> str:
@@ -558,7 +570,7 @@ def _requirement_reason(requiring: Sequence[Any], unvouched: Sequence[Diagnostic
     if requiring:
         first = requiring[0]
         details: dict[str, Any] = {"symbol": first.symbol, "changes": [c.code for c in requiring],
-                                   "rev": _rev_of(first, deleted)}
+                                   "rev": _rev_of(first, deleted), **anchor_details(first)}
         summary = f"{len(requiring)} change(s) require a DEP (first: {_describe_change(first)})"
         where = Location(first.path, first.line)
         if unvouched:
@@ -595,7 +607,7 @@ def _conventional_reason(changes: Sequence[Any], facts: Facts, deleted: set[str]
         f"{len(breaking)} breaking change(s) (first: {_describe_change(first)}) but the title "
         f"{facts.title.strip()[:100]!r} has no `!` and no `BREAKING CHANGE:` footer; semantic-release would "
         "ship it as a minor or patch release", Location(first.path, first.line),
-        details={"symbol": first.symbol, "rev": _rev_of(first, deleted)})
+        details={"symbol": first.symbol, "rev": _rev_of(first, deleted), **anchor_details(first)})
 
 
 def _failed(fail_on: FailOn, verdict: Verdict, unmet: bool, link_errors: bool, override: Override | None) -> bool:
