@@ -158,6 +158,19 @@ def test_missing_template_is_a_clear_error(repo, run_cli):
     result = run_cli("new", "Offload", "--repo", str(repo.path))
     assert result.code == 2
     assert "deps/TEMPLATE.md: the DEP template does not exist" in result.err
+    assert "run `depgate init`" in result.err
+    assert "`proposals.template`" in result.err
+
+
+def test_a_fresh_repository_is_told_to_run_init_and_then_works(git_repo, run_cli):
+    result = run_cli("new", "First", "--repo", str(git_repo.path), "--author", "A")
+    assert result.code == 2
+    assert "deps: the DEP folder does not exist" in result.err
+    assert "run `depgate init`" in result.err
+    assert run_cli("init", "--repo", str(git_repo.path)).code == 0
+    result = run_cli("new", "First", "--repo", str(git_repo.path), "--author", "A")
+    assert result.code == 0, result
+    assert created_path(git_repo, result.out).name == "0002-first.md"
 
 
 def test_template_without_header_is_a_clear_error(repo, run_cli):

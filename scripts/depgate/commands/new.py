@@ -53,6 +53,8 @@ examples:
   $EDITOR "$(depgate new 'Event hooks')"
 """
 
+#: What to do when the folder or its template is missing: `depgate init` writes both (and keeps what exists).
+_INIT_HINT = "run `depgate init` to create the proposals folder with its template (it keeps existing files)"
 _DEFAULT_TYPE = "Feature"
 _DEFAULT_STATUS = "Draft"
 
@@ -121,7 +123,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     root = resolve_root(args.repo)
     config = load_command_config(root, args.config, console)
     pconf = config.proposals
-    folder = require_folder(root, pconf.directory)
+    folder = require_folder(root, pconf.directory, hint=_INIT_HINT)
     kind = _choice(args.type, list(pconf.types), _DEFAULT_TYPE, "type")
     status = _DEFAULT_STATUS if _DEFAULT_STATUS in pconf.statuses or not pconf.statuses else pconf.statuses[0]
     author = _author(root, args.author)
@@ -131,7 +133,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
     data = tree.read(rel_template)
     if data is None:
         raise UsageError("the DEP template does not exist (or is not a regular file)", path=rel_template,
-                         hint="add the template, or point `proposals.template` at it")
+                         hint=f"{_INIT_HINT}, or point `proposals.template` (a file inside "
+                              "`proposals.directory`) at your own template")
     try:
         template = data.decode("utf-8")
     except UnicodeDecodeError:
