@@ -1,11 +1,14 @@
 """The `depgate` command line.
 
 `main()` parses arguments, sets up logging and dispatches to one function per subcommand (see
-`depgate.commands`). Exit codes, the same for every command:
+`depgate.commands`). Exit codes mean the same for every command:
 
 - 0: clean (nothing that fails the check);
 - 1: findings that fail the check (a required DEP is missing, a lint error, a stale index);
 - 2: usage or environment error (bad option, not a git repository, unreadable configuration).
+
+Each command's `--help` lists only the codes it can return: its module's `EXIT_CODES` (code -> what it means
+for that command); a module that declares none gets `DEFAULT_EXIT_CODES`.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import argparse
 import importlib
 import logging
 import sys
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from depgate import __version__
@@ -22,20 +26,39 @@ from depgate.console import Console
 from depgate.errors import DepgateError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
+    from types import ModuleType
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
-_EPILOG = """\
-exit codes:
-  0  clean: nothing that fails the check
-  1  findings that fail the check (required DEP missing, lint errors, stale index)
-  2  usage or environment error (bad option, not a git repository, unreadable configuration)
+#: The codes of the program as a whole, and of a command module that declares no `EXIT_CODES`.
+DEFAULT_EXIT_CODES: Mapping[int, str] = MappingProxyType({
+    EXIT_OK: "clean: nothing that fails the check",
+    EXIT_FINDINGS: "findings that fail the check (required DEP missing, lint errors, stale index)",
+    EXIT_ERROR: "usage or environment error (bad option, not a git repository, unreadable configuration)",
+})
+_DEMO_LINE = "Run `depgate demo` to see a full check on a sample repository.\n"
 
-Run `depgate demo` to see a full check on a sample repository.
-"""
+
+def exit_codes_of(module: ModuleType) -> Mapping[int, str]:
+    """The exit codes a command can return: its module's `EXIT_CODES`, else `DEFAULT_EXIT_CODES`.
+
+    Every command can fail with a usage or environment error, so code 2 is added when a module leaves it out.
+    """
+    declared: Mapping[int, str] | None = getattr(module, "EXIT_CODES", None)
+    if not declared:
+        return DEFAULT_EXIT_CODES
+    return {**declared} if EXIT_ERROR in declared else {**declared, EXIT_ERROR: DEFAULT_EXIT_CODES[EXIT_ERROR]}
+
+
+def render_exit_codes(codes: Mapping[int, str]) -> str:
+    """The `exit codes:` block of a `--help` epilog, one code a line, in numeric order."""
+    return "exit codes:\n" + "".join(f"  {code}  {meaning}\n" for code, meaning in sorted(codes.items()))
+
+
+_EPILOG = render_exit_codes(DEFAULT_EXIT_CODES) + "\n" + _DEMO_LINE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,7 +95,7 @@ def get_parser(command: str | None = None) -> argparse.ArgumentParser:
             module.NAME,
             help=module.HELP,
             description=module.DESCRIPTION,
-            epilog=_EPILOG,
+            epilog=render_exit_codes(exit_codes_of(module)),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         module.add_arguments(sub)

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
 NAME = "audit"
 HELP = "Check every first-parent commit (each merged pull request) of a range; JSON Lines plus a Markdown table."
+#: The exit codes `depgate audit` can return (rendered in `--help` by `depgate.cli`): a commit that needs a DEP
+#: is a finding in the output, not a failure.
+EXIT_CODES = {
+    0: "every commit of the range was examined (each record says its verdict or its error)",
+    2: "usage or environment error (bad range, not a git repository, unreadable configuration)",
+}
 DESCRIPTION = """\
 Run `depgate check` on each first-parent commit of A..B, that is on each pull request as it was merged
 into the main branch: the change is the commit against its first parent, the title and body are the

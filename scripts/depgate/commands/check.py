@@ -51,6 +51,13 @@ log = logging.getLogger(__name__)
 
 NAME = "check"
 HELP = "Classify a change by its public-API impact and check that it links the DEP it needs."
+#: The exit codes `depgate check` can return (rendered in `--help` by `depgate.cli`).
+EXIT_CODES = {
+    0: "the check passes (no unmet DEP requirement, or it is overridden; see --fail-on)",
+    1: "a required DEP is missing (no override) or a linked DEP is an error; with --fail-on review, also the "
+       "verdict review",
+    2: "usage or environment error (bad option, not a git repository, invalid configuration at the base)",
+}
 DESCRIPTION = """\
 Compare two revisions statically (nothing is imported or run) and decide what the change needs:
 
@@ -74,9 +81,6 @@ change its own check nor pick an old, looser configuration by branching from an 
 --config FILE (a file on disk, relative to the current directory) replaces it. Works in a bare
 repository (revisions only). In a shallow clone, depgate refuses to guess a merge-base and says
 what to fetch (`fetch-depth: 0` in actions/checkout).
-
-Exit codes: 0 the check passes; 1 a required DEP is missing (no override) or a linked DEP is an
-error (see --fail-on); 2 usage or environment error.
 
 examples:
   depgate check                                   # this branch against its merge-base with main

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 
 NAME = "demo"
 HELP = "Build a sample d9d-like repository with three pull requests and check each one."
+#: The exit codes `depgate demo` can return (rendered in `--help` by `depgate.cli`).
+EXIT_CODES = {
+    0: "the sample repository was built and each pull request checked (whatever their verdicts)",
+    2: "usage or environment error (git missing, --keep not a new or empty folder)",
+}
 DESCRIPTION = """\
 The quickest way to see what depgate does. It builds a small d9d-like repository (a package with
 `__all__` re-exports, an ABC, pydantic configs, a parallelism package, and a deps/ folder) in a

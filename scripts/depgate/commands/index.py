@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 
 NAME = "index"
 HELP = "Render the DEP index (deps/INDEX.md); --write updates it, --check fails when it is stale."
+#: The exit codes `depgate index` can return (rendered in `--help` by `depgate.cli`).
+EXIT_CODES = {
+    0: "the index is current, written, or printed",
+    1: "--check: the index is stale",
+    2: "usage or environment error (bad option, unreadable folder or configuration)",
+}
 DESCRIPTION = """\
 Render the index of the DEP documents: a table by number (linked to each file), the documents
 grouped by status, the missing numbers and the next free number. The output depends only on the

@@ -35,6 +35,12 @@ if TYPE_CHECKING:
 
 NAME = "lint"
 HELP = "Check DEP documents: header, sections, placeholders, unique numbers (rules D0xx-D3xx)."
+#: The exit codes `depgate lint` can return (rendered in `--help` by `depgate.cli`).
+EXIT_CODES = {
+    0: "no finding at or above --fail-on",
+    1: "findings at or above --fail-on",
+    2: "usage or environment error (bad option, unreadable folder or configuration)",
+}
 DESCRIPTION = """\
 Check the DEP documents of the repository: the front-matter header (required keys in order, valid
 number, status, type, dates, authors), the body (first heading, the sections of the template, no

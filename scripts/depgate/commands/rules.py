@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
 NAME = "rules"
 HELP = "List every rule (code, severity, summary) or explain one; generates docs/rules.md."
+#: The exit codes `depgate rules` can return (rendered in `--help` by `depgate.cli`).
+EXIT_CODES = {
+    0: "the rules were listed or explained",
+    2: "usage error (no rule has that code or name)",
+}
 DESCRIPTION = """\
 List every rule depgate can report, or explain one: what it requires, why, how to fix it, with an
 example. CODE may be a code (D101), a code prefix (D1) or a rule name (missing-header).
