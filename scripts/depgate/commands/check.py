@@ -184,18 +184,43 @@ def _decode(data: bytes | None) -> str | None:
     return None if data is None else data.decode("utf-8", "replace")
 
 
-def load_check_config(git: Git, base_sha: str, explicit: str | None) -> Config:
+def load_check_config(git: Git, base_sha: str, explicit: str | None, *, base_name: str | None = None) -> Config:
     """Read the configuration from the base revision (trusted), or from `explicit` on disk (cwd-relative).
 
     Args:
         git: The repository.
         base_sha: The commit to read it from: `trusted_sha(base)`, the base's tip, never the merge-base.
         explicit: `--config`, a file on disk, or None.
+        base_name: The base as the user named it (`main`), for the error message.
+
+    Raises:
+        ConfigError: the configuration is invalid. Read from the base, the message says so, and says how a fix
+            can land: a pull request cannot fix the configuration that judges it.
     """
     if explicit is not None:
         return load_config_file(explicit)
     git.read_many(base_sha, [PYPROJECT, *YAML_PATHS])  # every candidate in one batch; `git.read` answers from it
-    return load_config_from(lambda rel: _decode(git.read(base_sha, rel)))
+    try:
+        return load_config_from(lambda rel: _decode(git.read(base_sha, rel)))
+    except ConfigError as exc:
+        raise base_config_error(exc, base_sha, base_name) from None
+
+
+def base_config_error(exc: ConfigError, base_sha: str, base_name: str | None = None) -> ConfigError:
+    """Restate an error in the configuration read from the base revision, with how its fix can take effect.
+
+    A pull request's own edit of the file is not read (that would let it change its own check), so fixing the
+    file in the failing pull request does not help: the fix must be merged first, or a maintainer replaces the
+    file for the run.
+    """
+    named = f"{base_name} at {base_sha[:12]}" if base_name and base_name != base_sha else base_sha[:12]
+    hint = (f"{exc.hint}; " if exc.hint else "") + (
+        "the configuration is read from the base revision, never from the pull request, so a fix made in this "
+        "pull request is not used: merge the fix to the base branch first (its own pull request meets this same "
+        "error, so a maintainer merges it past this check), or pass a valid file with --config FILE (the action's "
+        "`config` input)")
+    return ConfigError(f"{exc.message} (in the configuration read from the base revision {named})",
+                       path=exc.path, line=exc.line, hint=hint)
 
 
 def _split_message(message: str) -> tuple[str, str]:
@@ -394,7 +419,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if base.sha == head.sha:
         console.note(f"depgate: note: the base ({base.rev}) and the head ({head.rev}) are the same commit, so there "
                      "is nothing to check; pass --base (e.g. --base HEAD~1) or run it on a branch")
-    config = load_check_config(git, trusted_sha(base), args.config)
+    config = load_check_config(git, trusted_sha(base), args.config, base_name=base.rev)
     report_notes(config, console)
     body = _read_body(args.body_file)
     report = build_report(git, base, head, config=config, title=args.title, body=body, labels=_labels(args.labels),
