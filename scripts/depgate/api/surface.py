@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import ast
 import fnmatch
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
 
     import griffe
 
@@ -200,16 +199,6 @@ def import_targets(module: str, imports: Iterable[tuple[int, str, str]], *, pack
     return targets
 
 
-def _words(names: Iterable[str]) -> re.Pattern[bytes]:
-    """Match any of `names` as a whole word: `rope` must not match `property`.
-
-    The guards are ASCII on purpose: next to a byte of a non-ASCII name they still match, which only parses a file
-    more, never less.
-    """
-    words = b"|".join(re.escape(n.encode()) for n in sorted(set(names)))
-    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + words + rb")(?![A-Za-z0-9_])") if words else re.compile(b"(?!)")
-
-
 class _Spelling:
     """Whether a module's text could import one of `modules`, from the names any such import must spell.
 
@@ -218,44 +207,57 @@ class _Spelling:
     also spells the component of `m` that follows the longest common prefix of `P` and `m` (`from .pkg2 ...`,
     `from ..pkg2 ...`, `from d9d.group3.pkg2 ...`). Both must be in the text. An ancestor package of `P` is also
     reached by a bare relative import (`from . import X`), which spells neither.
+
+    Only the words the test asks about are looked for, each first as bytes (a fast substring search), then as a
+    whole word: listing every identifier of every candidate would cost more than the rest of the closure.
     """
 
     def __init__(self, modules: set[str]):
-        self.modules = [m.split(".") for m in sorted(modules)]
-        self.last = _words(parts[-1] for parts in self.modules)
-        #: A non-ASCII module name is not matched word by word (`_IDENTIFIER` is ASCII): every text could import it.
+        self.names = frozenset(modules)
+        #: The modules' components, grouped by last component (each group needs that word in the text).
+        self.by_last: dict[bytes, list[list[str]]] = {}
+        for name in sorted(modules):
+            parts = name.split(".")
+            self.by_last.setdefault(parts[-1].encode(), []).append(parts)
+        #: A non-ASCII module name is not matched word by word (the guards are ASCII): every text could import it.
         self.exotic = not all(name.isascii() for name in modules)
 
-    def could_import(self, importer: str, text: bytes, words: Callable[[], set[str]]) -> bool:
-        """Tell whether `importer`'s text could import one of the modules (False only when it certainly cannot).
-
-        `words` gives the identifiers the text spells; it is called only for a text that passes the quick test.
-        """
+    def could_import(self, importer: str, text: bytes) -> bool:
+        """Tell whether `importer`'s text could import one of the modules (False only when it certainly cannot)."""
         if self.exotic or b"coding" in text[:400]:
             return True  # a file with a coding line: its bytes need not spell its names in UTF-8
-        relative = b"from ." in text
-        if not relative and self.last.search(text) is None:
-            return False
-        spelled = words()
         mine = importer.split(".")
-        for parts in self.modules:
-            common = 0
-            while common < min(len(mine), len(parts)) and mine[common] == parts[common]:
-                common += 1
-            if common == len(parts):  # an ancestor package of the importer
-                if relative or parts[-1] in spelled:
+        if b"from ." in text and any(".".join(mine[:i]) in self.names for i in range(1, len(mine) + 1)):
+            return True  # an ancestor package, which `from . import X` reaches
+        for last, group in self.by_last.items():
+            if not _spells(text, last):
+                continue
+            for parts in group:
+                common = 0
+                while common < min(len(mine), len(parts)) and mine[common] == parts[common]:
+                    common += 1
+                if common == len(parts) or _spells(text, parts[common].encode()):
                     return True
-            elif parts[-1] in spelled and parts[common] in spelled:
-                return True
         return False
 
 
-#: An identifier, as a whole word (ASCII: a non-ASCII name is cut into pieces, which only parses a file more).
-_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+#: The bytes of an ASCII identifier: a name next to one is part of a longer word.
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
-def _identifiers(text: bytes) -> set[str]:
-    return {word.decode() for word in set(_IDENTIFIER.findall(text))}
+def _spells(text: bytes, word: bytes) -> bool:
+    """Tell whether `word` is in `text` as a whole word (`rope` is not in `property`).
+
+    A substring search and a look at the bytes on each side: a regular expression that starts with a word boundary
+    would try every position of the text.
+    """
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or text[at - 1] not in _WORD_BYTES) and (end == len(text) or text[end] not in _WORD_BYTES):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def module_of(name: str, revs: tuple[Revision, ...]) -> str | None:
@@ -324,7 +326,6 @@ class Closure:
                 if text and name not in changed:  # an unchanged file is one candidate for both revisions
                     candidates.setdefault((name, text), (rev, name, path.endswith("/__init__.py")))
         parsed: dict[tuple[str, bytes], _Imports] = {}
-        words: dict[bytes, set[str]] = {}  # the identifiers of a text, found once for every round
         new = set(changed)
         while new:
             # Unparsed candidates are searched for the names of the modules touched last round only: the names of
@@ -335,7 +336,7 @@ class Closure:
             for key, (rev, name, package) in candidates.items():
                 links = parsed.get(key)
                 if links is None:
-                    if not spelling.could_import(name, key[1], lambda key=key: self._spelled(key[1], words)):
+                    if not spelling.could_import(name, key[1]):
                         continue
                     links = parsed[key] = self._imports(name, rev.blobs.sources.parsed(key[1]), package)
                 elif not links.holders & new:
@@ -346,12 +347,6 @@ class Closure:
                     self.names[name] = None if touched is None else old | touched
                     grown.add(name)
             new = grown
-
-    @staticmethod
-    def _spelled(text: bytes, words: dict[bytes, set[str]]) -> set[str]:
-        if text not in words:
-            words[text] = _identifiers(text)
-        return words[text]
 
     def _holder(self, target: str) -> str | None:
         if target not in self._holders:
