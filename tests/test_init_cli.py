@@ -229,6 +229,30 @@ def test_dry_run_writes_nothing_and_lists_everything(project, run_cli):
     assert snapshot(project.path) == before
 
 
+@pytest.mark.parametrize(("record", "expected"), [
+    ({"url": "https://github.com/my-org/depgate", "vcs_info": {"vcs": "git", "commit_id": "a" * 40,
+                                                               "requested_revision": "v1.2.0"}},
+     f"my-org/depgate@{'a' * 40} # v1.2.0"),
+    ({"url": "ssh://git@github.com/my-org/depgate.git", "vcs_info": {"vcs": "git", "commit_id": "b" * 40}},
+     f"my-org/depgate@{'b' * 40}"),
+    ({"url": "file:///work/depgate", "vcs_info": {"vcs": "git", "commit_id": "a" * 40}}, None),
+    ({"url": "https://github.com/my-org/depgate", "vcs_info": {"vcs": "git", "commit_id": "v1"}}, None),
+    ({"url": "https://github.com/my-org/depgate\n", "vcs_info": {"vcs": "git", "commit_id": "a" * 40}}, None),
+    ({"url": "file:///work/depgate", "dir_info": {"editable": True}}, None),
+    ([], None),
+])
+def test_the_default_action_is_the_commit_pip_installed(record, expected):
+    from depgate.commands.init import action_from_direct_url
+
+    assert action_from_direct_url(json.dumps(record)) == expected
+
+
+def test_an_action_with_its_tag_keeps_the_tag_as_a_comment(project, run_cli):
+    assert init(run_cli, project, "--action", f"{SHA_ACTION} # v1.2.0").code == 0
+    text = (project.path / ".github/workflows/depgate.yml").read_text()
+    assert f"uses: {SHA_ACTION} # v1.2.0\n" in text
+
+
 def test_json_after_writing(project, run_cli):
     result = init(run_cli, project, "--format", "json", "--action", SHA_ACTION)
     data = json.loads(result.out)

@@ -56,8 +56,10 @@ Create what a repository needs to use depgate, in its own words, and keep whatev
 An existing file is never overwritten: it is reported as kept, so a partly adopted repository only
 gets what it lacks, and a second run changes nothing. The prefix and the folder come from --prefix and
 --directory, else from an existing configuration, else DEP and deps. The workflows use the action
---action names; pin it to a full commit before you merge them. Prints what it created, what it kept
-and what to do next; --dry-run writes nothing.
+--action names; without it, the GitHub commit this depgate was installed from (`pip install
+git+https://github.com/<owner>/depgate@<tag>` records it), else the placeholder depgate/depgate@v1,
+which you must pin to a full commit before you merge. Prints what it created, what it kept and what
+to do next; --dry-run writes nothing.
 
 Exit codes: 0 done (or nothing to do); 2 usage or environment error (not a git repository, a folder
 that cannot be written, an invalid existing configuration, a prefix or folder that disagrees with it).
@@ -145,16 +147,68 @@ def check_directory(value: str, source: str | None = None) -> str:
     return "/".join(parts)
 
 
-def check_action(value: str) -> str:
-    """Return an `owner/repo[/path]@ref` action reference.
+def check_action(value: str) -> tuple[str, str]:
+    """Split an `owner/repo[/path]@ref [# tag]` action reference into the reference and its comment.
 
     Raises:
         UsageError: it is a local path, a Docker image or holds characters a reference cannot have.
     """
-    if not _ACTION.fullmatch(value) or ".." in value:
+    ref, _, comment = value.partition(" # ")
+    if not _ACTION.fullmatch(ref) or ".." in ref or (comment and not _BRANCH.fullmatch(comment)):
         raise UsageError(f"--action must be `owner/repository@ref`, e.g. `my-org/depgate@<40-hex commit>`, "
                          f"not {value[:80]!r}")
-    return value
+    return ref, comment
+
+
+_GITHUB_URL = re.compile(r"(?:git\+)?(?:https://(?:[^@/]+@)?|ssh://git@|git@)github\.com[/:]"
+                         r"(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/(?P<repo>[A-Za-z0-9._-]{1,100}?)(?:\.git)?/?")
+
+
+def action_from_direct_url(text: str) -> str | None:
+    """Turn pip's record of a git install (`direct_url.json`) into a pinned `owner/repo@<commit>` reference.
+
+    Installing depgate with `pip install git+https://github.com/<owner>/depgate@<tag>` records the exact
+    commit; the workflows can then use the action from that very commit.
+
+    Args:
+        text: The content of `direct_url.json` (PEP 610).
+
+    Returns:
+        The reference with the requested tag or branch as a comment (`owner/depgate@<sha> # v1`), or None
+        when depgate was not installed from a commit of a GitHub repository.
+
+    Examples:
+        >>> action_from_direct_url('{"url": "https://github.com/o/depgate", "vcs_info": {"vcs": "git", '
+        ...     '"commit_id": "3f2c1e0d9b8a7c6e5f4d3c2b1a0f9e8d7c6b5a49", "requested_revision": "v1"}}')
+        'o/depgate@3f2c1e0d9b8a7c6e5f4d3c2b1a0f9e8d7c6b5a49 # v1'
+    """
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    vcs = data.get("vcs_info") if isinstance(data, dict) else None
+    url = data.get("url") if isinstance(data, dict) else None
+    if not isinstance(vcs, dict) or vcs.get("vcs") != "git" or not isinstance(url, str):
+        return None
+    commit, wanted = vcs.get("commit_id"), vcs.get("requested_revision")
+    match = _GITHUB_URL.fullmatch(url)
+    if match is None or not isinstance(commit, str) or not _SHA.fullmatch(commit):
+        return None
+    ref = f"{match['owner']}/{match['repo']}@{commit}"
+    if isinstance(wanted, str) and wanted != commit and _BRANCH.fullmatch(wanted):
+        ref += f" # {wanted}"
+    return ref
+
+
+def _installed_action() -> str:
+    """The action at the commit this depgate was installed from, else the placeholder."""
+    from importlib import metadata
+
+    try:
+        text = metadata.distribution("depgate").read_text("direct_url.json")
+    except (metadata.PackageNotFoundError, OSError):
+        return PLACEHOLDER_ACTION
+    return (action_from_direct_url(text) if text else None) or PLACEHOLDER_ACTION
 
 
 def _detect_branch(root: Path) -> str:
@@ -335,9 +389,16 @@ def _template_text(pconf: ProposalsConfig) -> str:
                    types=list(pconf.types) or ["Feature"], draft_status=draft)
 
 
-def _workflow_text(kind: str, pconf: ProposalsConfig, *, action: str, branch: str, config_path: str) -> str:
-    uses = action if _SHA.fullmatch(action.rsplit("@", 1)[1]) else (
-        f"{action} # zizmor: ignore[unpinned-uses] pin to a full commit SHA before merging (docs/adopting.md)")
+def _pinned(action: str) -> bool:
+    return bool(_SHA.fullmatch(action.rsplit("@", 1)[1]))
+
+
+def _workflow_text(kind: str, pconf: ProposalsConfig, *, action: str, tag: str, branch: str, config_path: str
+                   ) -> str:
+    if _pinned(action):
+        uses = f"{action} # {tag}" if tag else action
+    else:
+        uses = f"{action} # zizmor: ignore[unpinned-uses] pin to a full commit SHA before merging (docs/adopting.md)"
     paths = [f"{pconf.directory}/**"] + ([config_path] if kind == "lint" else [])
     return _render(f"init-workflow-{kind}.yml.j2", prefix=pconf.prefix, directory=pconf.directory, uses=uses,
                    branches=json.dumps([branch]), paths=json.dumps(paths), index_path=index_path(pconf),
@@ -573,7 +634,7 @@ def plan(root: Path, args: argparse.Namespace) -> tuple[InitResult, Config]:
         if parsed is None:
             raise UsageError(f"--date must be a real date written YYYY-MM-DD, not {args.date!r}")
         created = parsed
-    action = check_action(args.action)
+    action, tag = check_action(args.action if args.action is not None else _installed_action())
     branch = args.branch if args.branch is not None else _detect_branch(root)
     if not _BRANCH.fullmatch(branch) or ".." in branch:
         raise UsageError(f"--branch must be a branch name of letters, digits, `.`, `_`, `-` and `/`, "
@@ -606,12 +667,12 @@ def plan(root: Path, args: argparse.Namespace) -> tuple[InitResult, Config]:
             continue
         written_workflows = True
         files.append(Planned(path, f"workflow: {what}", _workflow_text(
-            kind, pconf, action=action, branch=branch, config_path=config_plan.path)))
+            kind, pconf, action=action, tag=tag, branch=branch, config_path=config_plan.path)))
     result = InitResult(prefix=pconf.prefix, directory=pconf.directory, config_path=config_plan.path,
                         branch=branch, action=action, dry_run=args.dry_run, files=files, next_steps=[],
                         first_label=f"{pconf.prefix}-{1:0{pconf.number_width}d}")
     result.next_steps = _next_steps(result, packages=packages, stale_index=stale,
-                                    pinned=bool(_SHA.fullmatch(action.rsplit("@", 1)[1])),
+                                    pinned=_pinned(action),
                                     workflows_written=written_workflows)
     return result, config
 
@@ -658,9 +719,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     files.add_argument("--config", choices=("yml", "pyproject"), default="yml",
                        help="where a new configuration goes: .github/depgate.yml (yml, the default) or a "
                             "[tool.depgate] table added to pyproject.toml (pyproject)")
-    files.add_argument("--action", metavar="OWNER/REPO@REF", default=PLACEHOLDER_ACTION,
-                       help=f"the action the workflows use (default: {PLACEHOLDER_ACTION}, a placeholder to "
-                            "replace by a full commit SHA)")
+    files.add_argument("--action", metavar="OWNER/REPO@REF", default=None,
+                       help="the action the workflows use, best a full commit SHA (default: the GitHub commit "
+                            f"this depgate was installed from with pip, else {PLACEHOLDER_ACTION}, a placeholder "
+                            "to replace)")
     files.add_argument("--branch", metavar="NAME", default=None,
                        help="the default branch the workflows watch (default: origin's, else the current one)")
     output = parser.add_argument_group("output")
