@@ -428,3 +428,22 @@ def test_a_pinned_action_needs_no_ignore_comment(workflows):
             assert line == f"uses: {SHA_ACTION}"
         else:
             assert "depgate/depgate@v1 # zizmor: ignore[unpinned-uses] pin to a full commit SHA" in line
+
+
+# -- docs/adopting.md stays true ------------------------------------------------------------------------------------
+
+ADOPTING = (Path(__file__).resolve().parents[1] / "docs" / "adopting.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("line", [line.split("#", 1)[0].split() for block in re.findall(r"```sh\n(.*?)```",
+                                                                                          ADOPTING, re.S)
+                                  for line in block.splitlines() if line.startswith("depgate init")])
+def test_every_init_command_of_the_guide_runs(git_repo, run_cli, line):
+    result = run_cli(*line[1:], "--repo", str(git_repo.path), "--dry-run")
+    assert result.code == 0, result
+
+
+def test_the_guide_lists_every_file_init_writes(git_repo, run_cli):
+    data = json.loads(run_cli("init", "--repo", str(git_repo.path), "--format", "json", "--dry-run").out)
+    table = re.findall(r"^\| `([^`]+)`", ADOPTING, re.M)
+    assert [f["path"] for f in data["files"]] == table
