@@ -45,6 +45,11 @@ if TYPE_CHECKING:
 
 NAME = "init"
 HELP = "Set a repository up for depgate: proposals folder, template, process proposal, index, config, workflows."
+EXIT_CODES = {
+    0: "done: the missing files were written (or listed, with --dry-run), the existing ones kept",
+    2: "usage or environment error (not a git repository, a folder that cannot be written, an invalid existing "
+       "configuration or one that disagrees with --prefix/--directory)",
+}
 DESCRIPTION = """\
 Create what a repository needs to use depgate, in its own words, and keep whatever is already there:
 
@@ -60,9 +65,6 @@ gets what it lacks, and a second run changes nothing. The prefix and the folder 
 git+https://github.com/<owner>/depgate@<tag>` records it), else the placeholder depgate/depgate@v1,
 which you must pin to a full commit before you merge. Prints what it created, what it kept and what
 to do next; --dry-run writes nothing.
-
-Exit codes: 0 done (or nothing to do); 2 usage or environment error (not a git repository, a folder
-that cannot be written, an invalid existing configuration, a prefix or folder that disagrees with it).
 
 examples:
   depgate init
@@ -329,9 +331,8 @@ def _labels(prefix: str) -> dict[str, str] | None:
 def _config_text(kind: str, pconf: ProposalsConfig, found: list[str]) -> str:
     defaults = Config()
     labels = _labels(pconf.prefix)
-    marker = None
-    if labels is not None:
-        marker = defaults.verdict.override_marker.replace("DEP:", f"{pconf.prefix}:", 1)
+    # The override line in the repository's words (`RFC: none — reason`); the prefix is letters and digits only.
+    marker = rf"(?im)^\s*{pconf.prefix}:\s*none\s*[-—–:]+\s*(?P<reason>\S.*)$" if labels is not None else None
     return _render(
         "init-config.toml.j2" if kind == "pyproject" else "init-config.yml.j2",
         prefix=pconf.prefix, directory=pconf.directory, types=list(pconf.types), statuses=list(pconf.statuses),

@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 
 NAME = "new"
 HELP = "Create the next DEP document (deps/NNNN-slug.md) from the template and print its path."
+EXIT_CODES = {
+    0: "created: the new document's path is printed",
+    2: "usage or environment error (no folder or template: run `depgate init`; a taken number, a title without "
+       "a usable word, a file that already exists)",
+}
 DESCRIPTION = """\
 Create a new DEP document from the folder's template (`deps/TEMPLATE.md`): the next free number
 (one more than the highest in use; gaps are never reused unless `--reuse-gap` or `--number` asks),
@@ -44,8 +49,8 @@ a file name made from the title, and the header filled in: number, title, author
 `git config user.name` unless `--author` is given), status Draft, type and today's date. The path of
 the new file is printed on stdout; the template's guidance is left for you to replace.
 
-An existing file is never overwritten. Exit codes: 0 created, 2 usage or environment error (no
-template, a taken number, a title without a usable word, a file that already exists).
+An existing file is never overwritten. In a repository without a proposals folder or template, run
+`depgate init` first.
 
 examples:
   depgate new "Activation offloading"
@@ -55,6 +60,7 @@ examples:
 
 #: What to do when the folder or its template is missing: `depgate init` writes both (and keeps what exists).
 _INIT_HINT = "run `depgate init` to create the proposals folder with its template (it keeps existing files)"
+
 _DEFAULT_TYPE = "Feature"
 _DEFAULT_STATUS = "Draft"
 
