@@ -345,16 +345,21 @@ def test_override_from_stdin_body(run_cli, repo, monkeypatch):
     assert data["override"]["reason"] == "a revert"
 
 
-def test_breaking_without_bang_is_reported(run_cli, repo):
+def test_breaking_without_bang_is_reported(run_cli, repo, tmp_path):
     trainer = BASE_FILES["d9d/loop/trainer.py"].replace(
         "\n            def fit_legacy(self, data: object) -> None:\n                self.fit(data)\n", "\n")
     repo.commit("fix: tidy the trainer", {"d9d/loop/trainer.py": trainer})
-    _, data = check_json(run_cli, repo)
+    # One commit of history is too little for `auto` to tell (tests/test_conventional_auto.py); say so explicitly.
+    config = tmp_path / "depgate.yml"
+    config.write_text("verdict:\n  conventional-commits: true\n", encoding="utf-8")
+    _, data = check_json(run_cli, repo, "--config", str(config))
     v106 = next(r for r in data["reasons"] if r["code"] == "V106")
     assert v106["path"] == "d9d/loop/trainer.py"
     assert "fix: tidy the trainer" in v106["message"]
-    _, data = check_json(run_cli, repo, "--title", "fix!: tidy the trainer")
+    _, data = check_json(run_cli, repo, "--config", str(config), "--title", "fix!: tidy the trainer")
     assert "V106" not in reason_codes(data)
+    _, data = check_json(run_cli, repo)
+    assert "V106" not in reason_codes(data)  # `auto`, and one subject cannot show a convention
 
 
 # -- revisions ----------------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ def rich_report():
         deps=[dep(3, "Draft", title="Ring", slug="ring"),
               dep(5, "Accepted", title="Offload | policies", body="Adds OffloadPolicy.", slug="offload")],
         title="feat: offload <b>now</b>", body="Relates to DEP-0003.", findings=[lint],
+        recent_subjects=("feat: a", "fix(loop): b", "docs: c", "Release 1.0"),
     ))
 
 
@@ -46,7 +47,7 @@ New abstractions:
 DEP links and process:
   d9d/loop/trainer.py:40 (base): V101 [error] 2 change(s) require a DEP (first: A101 d9d.loop.Trainer.fit_legacy at d9d/loop/trainer.py:40); linked but not satisfying: DEP-0003
   deps/0003-dep-ring.md:5: V104 [warning] DEP-0003 (Ring) is referenced (referenced as `DEP-0003` in the body) but its status is still Draft
-  d9d/loop/trainer.py:40 (base): V106 [warning] 1 breaking change(s) (first: A101 d9d.loop.Trainer.fit_legacy at d9d/loop/trainer.py:40) but the title 'feat: offload <b>now</b>' has no `!` and no `BREAKING CHANGE:` footer; semantic-release would ship it as a minor or patch release
+  d9d/loop/trainer.py:40 (base): V106 [warning] 1 breaking change(s) (first: A101 d9d.loop.Trainer.fit_legacy at d9d/loop/trainer.py:40) but the title 'feat: offload <b>now</b>' has no `!` and no `BREAKING CHANGE:` footer; this repository uses Conventional Commits (3 of the base branch's last 4 commit subjects do), and semantic-release would ship it as a minor or patch release
 
 DEPs involved:
   DEP-0003  Draft  Ring  [deps/0003-dep-ring.md]  linked: edited (diff), referenced (body); does not satisfy
@@ -90,7 +91,7 @@ A DEP is required, and no DEP that satisfies it is linked\. **The check fails** 
 | --- | --- | --- | --- |
 | `V101` | `d9d.loop.Trainer.fit_legacy` | [`d9d/loop/trainer.py:40`](https://github.com/acme/d9d/blob/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/d9d/loop/trainer.py#L40) (base) | 2 change\(s\) require a DEP \(first\: A101 d9d\.loop\.Trainer\.fit\_legacy at d9d/loop/trainer\.py\:40\); linked but not satisfying\: DEP\-0003 |
 | `V104` |  | [`deps/0003-dep-ring.md:5`](https://github.com/acme/d9d/blob/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/deps/0003-dep-ring.md#L5) | DEP\-0003 \(Ring\) is referenced \(referenced as \`DEP\-0003\` in the body\) but its status is still Draft |
-| `V106` | `d9d.loop.Trainer.fit_legacy` | [`d9d/loop/trainer.py:40`](https://github.com/acme/d9d/blob/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/d9d/loop/trainer.py#L40) (base) | 1 breaking change\(s\) \(first\: A101 d9d\.loop\.Trainer\.fit\_legacy at d9d/loop/trainer\.py\:40\) but the title \'feat\: offload \<b\>now\</b\>\' has no \`\!\` and no \`BREAKING CHANGE\:\` footer; semantic\-release would ship it as a minor or patch release |
+| `V106` | `d9d.loop.Trainer.fit_legacy` | [`d9d/loop/trainer.py:40`](https://github.com/acme/d9d/blob/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/d9d/loop/trainer.py#L40) (base) | 1 breaking change\(s\) \(first\: A101 d9d\.loop\.Trainer\.fit\_legacy at d9d/loop/trainer\.py\:40\) but the title \'feat\: offload \<b\>now\</b\>\' has no \`\!\` and no \`BREAKING CHANGE\:\` footer; this repository uses Conventional Commits \(3 of the base branch\'s last 4 commit subjects do\), and semantic\-release would shi… |
 
 #### DEPs involved
 
@@ -129,7 +130,7 @@ GITHUB = r'''::error title=depgate%3A required::A DEP is required, and no DEP th
 ::error file=d9d/loop/trainer.py,line=40,title=depgate V101::2 change(s) require a DEP (first: A101 d9d.loop.Trainer.fit_legacy at d9d/loop/trainer.py:40); linked but not satisfying: DEP-0003
 ::warning file=deps/0003-dep-ring.md,line=5,title=depgate V104::DEP-0003 (Ring) is referenced (referenced as `DEP-0003` in the body) but its status is still Draft
 ::notice file=deps/0005-dep-offload.md,line=14,title=depgate V108::DEP-0005 (Offload | policies, Accepted) mentions OffloadPolicy; reference it if this change implements it
-::warning file=d9d/loop/trainer.py,line=40,title=depgate V106::1 breaking change(s) (first: A101 d9d.loop.Trainer.fit_legacy at d9d/loop/trainer.py:40) but the title 'feat: offload <b>now</b>' has no `!` and no `BREAKING CHANGE:` footer; semantic-release would ship it as a minor or patch release
+::warning file=d9d/loop/trainer.py,line=40,title=depgate V106::1 breaking change(s) (first: A101 d9d.loop.Trainer.fit_legacy at d9d/loop/trainer.py:40) but the title 'feat: offload <b>now</b>' has no `!` and no `BREAKING CHANGE:` footer; this repository uses Conventional Commits (3 of the base branch's last 4 commit subjects do), and semantic-release would ship it as a minor or patch release
 ::error file=deps/0003-dep-ring.md,line=5,title=depgate D103::Status must be one of Draft, Accepted
 '''
 

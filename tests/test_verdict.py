@@ -408,7 +408,8 @@ def test_invalid_override_regex_is_a_config_error():
     ("feat: drop fit_legacy", "not a footer: BREAKING CHANGE: inline", [], True),
 ])
 def test_breaking_change_needs_conventional_marker(title, body, messages, fires):
-    report = decide(facts(changes=[removed()], title=title, body=body, messages=messages))
+    config = Config(verdict=VerdictConfig(conventional_commits=True))
+    report = decide(facts(changes=[removed()], title=title, body=body, messages=messages, config=config))
     assert ("V106" in codes(report)) is fires
     if fires:
         v106 = next(d for d in report.reasons if d.code == "V106")
@@ -419,6 +420,18 @@ def test_breaking_change_needs_conventional_marker(title, body, messages, fires)
 def test_conventional_check_can_be_disabled():
     config = Config(verdict=VerdictConfig(conventional_commits=False))
     assert "V106" not in codes(decide(facts(changes=[removed()], config=config)))
+
+
+@pytest.mark.parametrize(("subjects", "fires"), [
+    (None, False),                                                       # auto with no history read: off
+    (("feat: a", "fix(x): b", "docs: c"), True),                         # three of three
+    (("feat: a", "fix: b"), False),                                      # too few to tell
+    (("feat: a", "fix: b", "chore: c", "Update x", "Fix y", "Bump z"), True),     # half
+    (("feat: a", "fix: b", "chore: c", "Update x", "Fix y", "Bump z", "w"), False),  # under half
+])
+def test_auto_follows_the_base_branchs_recent_subjects(subjects, fires):
+    report = decide(facts(changes=[removed()], recent_subjects=subjects))
+    assert ("V106" in codes(report)) is fires
 
 
 def test_non_breaking_change_needs_no_marker():

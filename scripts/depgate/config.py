@@ -19,6 +19,7 @@ import functools
 import re
 import reprlib
 import sys
+import types
 import typing
 import warnings
 from dataclasses import dataclass, field
@@ -298,9 +299,12 @@ class VerdictConfig:
         check=_check_regex,
     )
     override_labels: list[str] = _opt(["dep-not-needed"], "Pull-request labels that record an override.")
-    conventional_commits: bool = _opt(
-        True,
-        "Report breaking changes in a change whose title lacks `!` or a `BREAKING CHANGE:` footer.",
+    conventional_commits: bool | str = _opt(
+        "auto",
+        "Report breaking changes in a change whose title lacks `!` or a `BREAKING CHANGE:` footer (V106): true, "
+        "false, or `auto`: only when the base branch uses Conventional Commits (at least half, and at least 3, of "
+        "its 20 most recent non-merge commit subjects follow the grammar).",
+        choices=("auto",),
     )
     review_on_additions: bool = _opt(True, "Public additions alone give the verdict `review` (else `not-required`).")
     summary_template: str | None = _opt(
@@ -338,6 +342,8 @@ def _key(name: str) -> str:
 def _describe(tp: Any) -> str:
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
+    if _is_union(tp) and type(None) not in args:
+        return " or ".join(_describe(a) for a in args)
     if type(None) in args:
         (inner,) = [a for a in args if a is not type(None)]
         return _describe(inner) + " or null"
@@ -354,10 +360,37 @@ def _describe(tp: Any) -> str:
     return str(tp)
 
 
+def _is_union(tp: Any) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType)
+
+
+def _member_for(value: Any, args: tuple[Any, ...]) -> Any:
+    """The member of a union (`bool | str`) whose Python type the value has, else None."""
+    for member in args:
+        if member is bool and isinstance(value, bool):
+            return member
+        if member is str and isinstance(value, str):
+            return member
+        if member is int and isinstance(value, int) and not isinstance(value, bool):
+            return member
+    return None
+
+
 def _coerce(value: Any, tp: Any, key: str, source: str, choices: tuple[str, ...]) -> Any:
-    """Check one value against its declared type; return it normalised."""
+    """Check one value against its declared type; return it normalised.
+
+    A union other than `X | None` (`bool | str`) takes the member matching the value's type; `choices` then
+    constrain the string member only.
+    """
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
+    if _is_union(tp) and type(None) not in args:
+        member = _member_for(value, args)
+        if member is None:
+            allowed = f" ({', '.join(choices)})" if choices else ""
+            raise ConfigError(f"`{key}` must be {_describe(tp)}{allowed}, not {type(value).__name__} {_show(value)}",
+                              path=source, hint="see docs/configuration.md for every key and its type")
+        return _coerce(value, member, key, source, choices if member is str else ())
     if type(None) in args:
         if value is None:
             return None

@@ -113,6 +113,50 @@ class Facts:
     packages: tuple[str, ...] = ()
     modules_analysed: int = 0
     fail_on: FailOn = FailOn.REQUIRED
+    recent_subjects: tuple[str, ...] | None = None
+
+
+# -- conventional commits ----------------------------------------------------------------------------------------
+
+#: How many recent commit subjects of the base branch `verdict.conventional-commits: auto` reads.
+CONVENTIONAL_SAMPLE = 20
+#: `auto` turns V106 on when at least this many of them, and at least half, follow the grammar.
+CONVENTIONAL_MIN_MATCHES = 3
+# The Conventional Commits subject: `type`, an optional `(scope)`, an optional `!`, `: ` and a description.
+_CONVENTIONAL_SUBJECT = re.compile(r"^[A-Za-z]+(?:\([^()\r\n]*\))?!?: \S")
+
+
+def is_conventional(subject: str) -> bool:
+    """Tell whether a commit subject follows the Conventional Commits grammar.
+
+    Examples:
+        >>> [is_conventional(s) for s in ("feat(loop)!: drop fit_legacy", "Release version 8.3.0", "fix:typo")]
+        [True, False, False]
+    """
+    return _CONVENTIONAL_SUBJECT.match(subject) is not None
+
+
+def conventional_usage(subjects: Sequence[str]) -> tuple[int, int]:
+    """Count `(matching, read)` among the most recent `CONVENTIONAL_SAMPLE` subjects."""
+    sample = list(subjects)[:CONVENTIONAL_SAMPLE]
+    return sum(is_conventional(s) for s in sample), len(sample)
+
+
+def uses_conventional_commits(subjects: Sequence[str]) -> bool:
+    """Decide `auto`: at least half, and at least `CONVENTIONAL_MIN_MATCHES`, of the recent subjects match."""
+    matching, read = conventional_usage(subjects)
+    return matching >= CONVENTIONAL_MIN_MATCHES and 2 * matching >= read
+
+
+def conventional_commits_on(facts: Facts) -> bool:
+    """Resolve `verdict.conventional-commits`: true, false, or `auto` from the base branch's recent subjects.
+
+    `auto` with no history read (`recent_subjects` None) is off: V106 is a nudge, never a guess.
+    """
+    setting = facts.config.verdict.conventional_commits
+    if setting == "auto":
+        return facts.recent_subjects is not None and uses_conventional_commits(facts.recent_subjects)
+    return bool(setting)
 
 
 # -- references --------------------------------------------------------------------------------------------------
@@ -600,13 +644,18 @@ def _suggestion_reason(suggestion: Suggestion) -> Diagnostic:
 def _conventional_reason(changes: Sequence[Any], facts: Facts, deleted: set[str]) -> Diagnostic | None:
     """V106 when the change breaks the API but its title and footers do not say so."""
     breaking = [c for c in changes if _category(c) == "breaking"]
-    if not breaking or not facts.config.verdict.conventional_commits or _title_marks_breaking(facts):
+    if not breaking or not conventional_commits_on(facts) or _title_marks_breaking(facts):
         return None
     first = breaking[0]
+    why = ""
+    if facts.config.verdict.conventional_commits == "auto" and facts.recent_subjects is not None:
+        matching, read = conventional_usage(facts.recent_subjects)
+        why = f" ({matching} of the base branch's last {read} commit subjects do)"
     return V.BREAKING_NOT_MARKED.diagnostic(
         f"{len(breaking)} breaking change(s) (first: {_describe_change(first)}) but the title "
-        f"{facts.title.strip()[:100]!r} has no `!` and no `BREAKING CHANGE:` footer; semantic-release would "
-        "ship it as a minor or patch release", Location(first.path, first.line),
+        f"{facts.title.strip()[:100]!r} has no `!` and no `BREAKING CHANGE:` footer; this repository uses "
+        f"Conventional Commits{why}, and semantic-release would ship it as a minor or patch release",
+        Location(first.path, first.line),
         details={"symbol": first.symbol, "rev": _rev_of(first, deleted), **anchor_details(first)})
 
 

@@ -69,7 +69,10 @@ BREAKING_NOT_MARKED = Rule(
     "(`BREAKING CHANGE:`).",
     "semantic-release derives the version from the title; a breaking change titled `fix:` or `feat:` ships as "
     "a patch or minor release and breaks users who trusted the version number.",
-    "Add `!` after the type (`feat!: ...`) or a `BREAKING CHANGE: <what breaks>` footer to the body.",
+    "Add `!` after the type (`feat!: ...`) or a `BREAKING CHANGE: <what breaks>` footer to the body. The rule "
+    "runs only where Conventional Commits are used: `verdict.conventional-commits` is `auto` by default (at least "
+    "half, and at least 3, of the base branch's 20 latest non-merge commit subjects follow the grammar); set it "
+    "to true or false to decide.",
     _VERDICT,
     example_bad="feat: remove Trainer.fit_legacy",
     example_good="feat!: remove Trainer.fit_legacy",

@@ -32,7 +32,7 @@ from depgate.report import text as text_report
 from depgate.report.escape import encodable
 from depgate.report.model import FailOn, Revision
 from depgate.tree import DiskTree, GitTree
-from depgate.verdict import Facts, decide
+from depgate.verdict import CONVENTIONAL_SAMPLE, Facts, decide
 
 if TYPE_CHECKING:
     import argparse
@@ -241,6 +241,17 @@ def commit_messages(git: Git, base_sha: str, head: str) -> list[tuple[str, str]]
     return messages
 
 
+def recent_subjects(git: Git, rev: str) -> tuple[str, ...]:
+    """The subjects of the latest `CONVENTIONAL_SAMPLE` non-merge commits reachable from `rev`, newest first.
+
+    Merges are left out: their subjects (`Merge pull request #12 from ...`) are written by GitHub, whatever the
+    project's convention; the commits they bring in are read instead. One bounded `git log`.
+    """
+    out = git.run("log", "--no-merges", f"--max-count={CONVENTIONAL_SAMPLE}", "--format=%s%x00", "--end-of-options",
+                  rev, "--")
+    return tuple(s.strip("\n") for s in out.decode("utf-8", "replace").split("\0") if s.strip())
+
+
 def _python_changed(changed: Sequence[ChangedFile]) -> bool:
     return any(p.endswith((".py", ".pyi")) for c in changed for p in (c.path, c.old_path or ""))
 
@@ -344,6 +355,9 @@ def build_report(
         diff = _analyze(git, base.sha, head_ref, changed, config)
         changes, problems = tuple(diff.changes), tuple(diff.problems)
         packages, modules = tuple(diff.packages), diff.modules_analysed
+    subjects = None
+    if config.verdict.conventional_commits == "auto" and any(c.breaking for c in changes):
+        subjects = recent_subjects(git, trusted_sha(base))
     log.info("compared %s..%s: %d file(s) changed, %d API change(s), %d module(s) read, %d DEP(s) at head",
              base.sha[:12], (head.sha or WORKTREE)[:12], len(changed), len(changes), modules, len(docs))
     facts = Facts(
@@ -351,7 +365,7 @@ def build_report(
         title=title, body=body, messages=tuple(messages), labels=tuple(labels), config=config,
         findings=(*_folder_problems(git, head_ref, config), *_lint_touched(tree, config, changed, docs)),
         packages=packages, modules_analysed=modules,
-        fail_on=fail_on,
+        fail_on=fail_on, recent_subjects=subjects,
     )
     return decide(facts)
 
