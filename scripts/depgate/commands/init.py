@@ -16,7 +16,6 @@ import os
 import re
 import sys
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,11 +24,19 @@ from depgate.config import PYPROJECT, YAML_PATHS, Config, ProposalsConfig, load_
 from depgate.errors import ConfigError, UsageError
 from depgate.fsutil import atomic_write_text
 from depgate.git import Git
+from depgate.proposals.adoption import (
+    DEFAULT_PREFIX,
+    WORKFLOWS,
+    is_pinned,
+    render_config,
+    render_process,
+    render_template,
+    render_workflow,
+)
 from depgate.proposals.folder import index_path, load_folder, template_path
 from depgate.proposals.index import build_context, default_file, render_region, splice
 from depgate.proposals.model import parse_date
-from depgate.proposals.numbering import check_one_line, next_number, slugify, used_numbers
-from depgate.report.escape import md_inline
+from depgate.proposals.numbering import check_one_line, slugify, used_numbers
 from depgate.tree import DiskTree
 
 if sys.version_info >= (3, 11):
@@ -73,33 +80,9 @@ examples:
 """
 
 #: Used when the repository has no configuration and no --prefix / --directory.
-DEFAULT_PREFIX = "DEP"
 DEFAULT_DIRECTORY = "deps"
 #: The action reference written when --action is not given: a tag the user must replace by a commit.
 PLACEHOLDER_ACTION = "depgate/depgate@v1"
-#: Where the workflows go, and the file of each (the check's `name:` is `depgate`; publish refers to it).
-WORKFLOWS: tuple[tuple[str, str, str], ...] = (
-    ("check", ".github/workflows/depgate.yml", "the pull-request check (read-only, fork-safe)"),
-    ("publish", ".github/workflows/depgate-publish.yml", "the comment and labels (workflow_run)"),
-    ("lint", ".github/workflows/depgate-lint.yml", "the lint of proposals"),
-    ("index", ".github/workflows/depgate-index.yml", "the scheduled index"),
-)
-#: Status and type meanings for the process proposal; a project's own values get `_OTHER_STATUS`.
-STATUS_MEANINGS = {
-    "Draft": "Open for discussion; nothing is decided yet.",
-    "Accepted": "The maintainers agreed; its implementation may merge.",
-    "Implemented": "Its implementation has merged.",
-    "Active": "A process in force for as long as it is kept current, like this one.",
-    "Rejected": "The maintainers declined it; it stays as a record.",
-    "Withdrawn": "Its authors dropped it.",
-    "Superseded": "A later proposal, named in its `Superseded-By` header, replaced it.",
-}
-TYPE_MEANINGS = {
-    "Feature": "adds or changes public API and answers every section of the template.",
-    "Process": "changes how the project works, like this one.",
-    "Informational": "records guidance or background and decides no API.",
-}
-_OTHER_STATUS = "A status this project added (see its configuration)."
 
 _PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9]{0,15}")
 _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,99}")
@@ -107,7 +90,6 @@ _BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]{0,99}")
 _ACTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}(?:/[A-Za-z0-9._-]{1,100})*"
                      r"@[A-Za-z0-9][A-Za-z0-9._/-]{0,199}")
 _SHA = re.compile(r"[0-9a-f]{40}")
-_TEMPLATE_DIR = ("proposals", "templates")
 
 
 # -- checked inputs -----------------------------------------------------------------------------------------------
@@ -256,10 +238,8 @@ class Planned:
     what: str
     #: The new text; None when the file is kept.
     text: str | None = None
-    #: `created`, `kept`, or `updated` (a table added to pyproject.toml).
+    #: `created`, `kept` (it exists and is left alone), or `updated` (a table added to pyproject.toml).
     state: str = "created"
-    #: Why it is kept, when it is.
-    reason: str = ""
 
 
 class _Overlay:
@@ -285,125 +265,6 @@ class _Overlay:
     def read(self, path: str) -> bytes | None:
         text = self._planned.get(path)
         return text.encode("utf-8") if text is not None else self._disk.read(path)
-
-
-def _environment() -> Any:
-    import jinja2
-
-    # NOTE: square-bracket delimiters, because the workflows are full of GitHub's own `${{ }}` expressions.
-    # Markdown, YAML and TOML, not HTML: every value is checked or quoted before it gets here.
-    env = jinja2.Environment(
-        variable_start_string="[[", variable_end_string="]]", block_start_string="[%", block_end_string="%]",
-        comment_start_string="[#", comment_end_string="#]", undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-        autoescape=False,  # noqa: S701
-    )
-    # A JSON string or list is also a valid YAML flow value and TOML value for the text written here.
-    env.filters["q"] = lambda value: json.dumps(value, ensure_ascii=False)
-    return env
-
-
-def _render(name: str, **context: Any) -> str:
-    source = resources.files("depgate").joinpath(*_TEMPLATE_DIR, name).read_text(encoding="utf-8")
-    return _environment().from_string(source).render(**context)
-
-
-def _code(value: str) -> str:
-    """Show a configured value as inline code; one that cannot be (a backtick, a line break) as escaped text."""
-    return f"`{value}`" if value and not re.search(r"[`\x00-\x1f]", value) else md_inline(value)
-
-
-def _words(values: Iterable[str], last: str = "or") -> str:
-    items = [_code(v) for v in values]
-    if len(items) < 2:
-        return "".join(items) or "none"
-    return f"{', '.join(items[:-1])} {last} {items[-1]}"
-
-
-def _labels(prefix: str) -> dict[str, str] | None:
-    """Label names in the repository's words; None keeps the action's `dep-` defaults."""
-    if prefix == DEFAULT_PREFIX:
-        return None
-    low = prefix.lower()
-    return {"required": f"{low}-required", "satisfied": f"{low}-satisfied", "not_needed": f"{low}-not-needed"}
-
-
-def _config_text(kind: str, pconf: ProposalsConfig, found: list[str]) -> str:
-    defaults = Config()
-    labels = _labels(pconf.prefix)
-    # The override line in the repository's words (`RFC: none — reason`); the prefix is letters and digits only.
-    marker = rf"(?im)^\s*{pconf.prefix}:\s*none\s*[-—–:]+\s*(?P<reason>\S.*)$" if labels is not None else None
-    return _render(
-        "init-config.toml.j2" if kind == "pyproject" else "init-config.yml.j2",
-        prefix=pconf.prefix, directory=pconf.directory, types=list(pconf.types), statuses=list(pconf.statuses),
-        public=defaults.api.public, accepted=list(defaults.verdict.accepted_statuses),
-        override_labels=[labels["not_needed"]] if labels else list(defaults.verdict.override_labels),
-        override_marker=marker,
-        found=(f"depgate finds these packages today: {', '.join(found)}" if found
-               else "depgate finds no package yet under . or src: set `packages` and `source-roots`"),
-    )
-
-
-def _process_text(config: Config, *, author: str, created: dt.date, branch: str, taken: set[int]) -> str:
-    pconf, verdict = config.proposals, config.verdict
-    width, prefix = pconf.number_width, pconf.prefix
-    number = f"{1:0{width}d}"
-    title = f"The {prefix} Process"
-    status = next((s for s in ("Active", *verdict.accepted_statuses) if s in pconf.statuses), pconf.statuses[0]
-                  if pconf.statuses else "Active")
-    kind = "Process" if "Process" in pconf.types or not pconf.types else pconf.types[0]
-    values = {"DEP": number, "Title": title, "Author": author, "Status": status, "Type": kind,
-              "Created": created.isoformat()}
-    header = [(key, values.get(key, "n/a")) for key in pconf.required_headers]
-
-    def effect(status: str) -> str:
-        if status in verdict.accepted_statuses:
-            return " It satisfies a pull request that needs a proposal."
-        if status in verdict.error_statuses:
-            return " Linking it is an error."
-        if status in verdict.warning_statuses:
-            return " Linking it is a warning: it does not satisfy the requirement yet."
-        return ""
-
-    statuses = [(md_inline(s), STATUS_MEANINGS.get(s, _OTHER_STATUS) + effect(s)) for s in pconf.statuses]
-    following = next_number(taken | {1})
-    return _render(
-        "init-process.md.j2", header=header, prefix=prefix, number=number, title=title,
-        directory=pconf.directory, width=width, example_file=f"{7:0{width}d}-short-title.md",
-        header_keys=_words(pconf.required_headers, "and"), number_key_note=prefix != "DEP",
-        template_path=template_path(pconf), types=_words(pconf.types),
-        known_types=[("An" if k[0] in "AEIOU" else "A", k, TYPE_MEANINGS[k]) for k in pconf.types
-                     if k in TYPE_MEANINGS],
-        public_rule=("the names each package's `__init__.py` lists in `__all__`" if config.api.public == "all"
-                     else "every name that does not start with an underscore"),
-        accepted=_words(verdict.accepted_statuses), override_labels=_words(verdict.override_labels),
-        branch=branch, draft_status=md_inline("Draft" if "Draft" in pconf.statuses else status),
-        statuses=statuses, index_path=index_path(pconf),
-        next_file=f"{following:0{width}d}-offload-activations-to-the-host.md",
-        next_number=f"{following:0{width}d}",
-    )
-
-
-def _template_text(pconf: ProposalsConfig) -> str:
-    draft = "Draft" if "Draft" in pconf.statuses or not pconf.statuses else pconf.statuses[0]
-    return _render("init-template.md.j2", headers=list(pconf.required_headers), prefix=pconf.prefix,
-                   types=list(pconf.types) or ["Feature"], draft_status=draft)
-
-
-def _pinned(action: str) -> bool:
-    return bool(_SHA.fullmatch(action.rsplit("@", 1)[1]))
-
-
-def _workflow_text(kind: str, pconf: ProposalsConfig, *, action: str, tag: str, branch: str, config_path: str
-                   ) -> str:
-    if _pinned(action):
-        uses = f"{action} # {tag}" if tag else action
-    else:
-        uses = f"{action} # zizmor: ignore[unpinned-uses] pin to a full commit SHA before merging (docs/adopting.md)"
-    paths = [f"{pconf.directory}/**"] + ([config_path] if kind == "lint" else [])
-    return _render(f"init-workflow-{kind}.yml.j2", prefix=pconf.prefix, directory=pconf.directory, uses=uses,
-                   branches=json.dumps([branch]), paths=json.dumps(paths), index_path=index_path(pconf),
-                   publish_file=WORKFLOWS[1][1].rsplit("/", 1)[-1], labels=_labels(pconf.prefix))
 
 
 # -- safety of the targets -----------------------------------------------------------------------------------------
@@ -471,8 +332,8 @@ def _resolve_layout(root: Path, args: argparse.Namespace) -> tuple[Config, bool]
 def _config_plan(root: Path, config: Config, exists: bool, kind: str, found: list[str]) -> Planned:
     if exists:
         shown = config.source.split(" ", 1)[0]
-        return Planned(shown, "the configuration", state="kept", reason="already there")
-    text = _config_text(kind, config.proposals, found)
+        return Planned(shown, "the configuration", state="kept")
+    text = render_config(kind, config.proposals, found)
     if kind == "yml":
         return Planned(YAML_PATHS[0], "the configuration", text)
     current = DiskTree(root).read(PYPROJECT)
@@ -508,8 +369,8 @@ def _load_planned_config(plan: Planned, root: Path) -> Config:
         raise ConfigError(f"depgate init produced an invalid configuration: {exc.message}", path=plan.path) from None
 
 
-def _process_plan(root: Path, config: Config, args: argparse.Namespace, branch: str, created: dt.date
-                  ) -> tuple[Planned | None, set[int]]:
+def _process_plan(root: Path, config: Config, args: argparse.Namespace, branch: str, created: dt.date) -> Planned:
+    """Plan proposal 1, the process; when the number is taken, the document holding it is kept instead."""
     pconf = config.proposals
     tree = DiskTree(root)
     names = [path.rsplit("/", 1)[-1] for path, _ in tree.entries(pconf.directory)]
@@ -520,12 +381,11 @@ def _process_plan(root: Path, config: Config, args: argparse.Namespace, branch: 
         holder = holder or next((f"{pconf.directory}/{n}" for n in names if n.split("-", 1)[0].lstrip("0") == "1"),
                                 f"{pconf.directory}/")
         label = f"{pconf.prefix}-{1:0{pconf.number_width}d}"
-        return Planned(holder, f"{label} (the number of the process proposal is taken)", state="kept",
-                       reason="already there"), taken
+        return Planned(holder, f"{label} (the number of the process proposal is taken)", state="kept")
     rel = f"{pconf.directory}/{1:0{pconf.number_width}d}-{slugify(pconf.prefix + ' process')}.md"
     author = _detect_author(root, args.author)
-    text = _process_text(config, author=author, created=created, branch=branch, taken=taken)
-    return Planned(rel, f"{pconf.prefix}-{1:0{pconf.number_width}d}, the {pconf.prefix} process", text), taken
+    text = render_process(config, author=author, created=created, branch=branch, taken=taken)
+    return Planned(rel, f"{pconf.prefix}-{1:0{pconf.number_width}d}, the {pconf.prefix} process", text)
 
 
 def _index_plan(root: Path, config: Config, planned: list[Planned]) -> tuple[Planned, bool]:
@@ -552,7 +412,7 @@ def _index_plan(root: Path, config: Config, planned: list[Planned]) -> tuple[Pla
         stale = current is None or splice(current.decode("utf-8"), region, rel) != current.decode("utf-8")
     except (UsageError, UnicodeDecodeError):
         stale = True
-    return Planned(rel, f"the {pconf.prefix} index", state="kept", reason="already there"), stale
+    return Planned(rel, f"the {pconf.prefix} index", state="kept"), stale
 
 
 @dataclass
@@ -615,7 +475,7 @@ def _next_steps(result: InitResult, *, packages: list[str], stale_index: bool, p
     return steps
 
 
-def plan(root: Path, args: argparse.Namespace) -> tuple[InitResult, Config]:
+def plan(root: Path, args: argparse.Namespace) -> InitResult:
     """Decide every file `init` writes or keeps, without writing anything.
 
     Args:
@@ -623,7 +483,7 @@ def plan(root: Path, args: argparse.Namespace) -> tuple[InitResult, Config]:
         args: The parsed command line.
 
     Returns:
-        The result (files with their new text, next steps) and the configuration it speaks with.
+        The files with their new text (None for those kept) and the next steps.
 
     Raises:
         ConfigError: the existing configuration is invalid.
@@ -654,28 +514,26 @@ def plan(root: Path, args: argparse.Namespace) -> tuple[InitResult, Config]:
         raise UsageError("the proposals folder exists but is not a folder", path=pconf.directory,
                          hint="rename the file, or choose another --directory")
     rel = template_path(pconf)
-    files.append(Planned(rel, f"the {pconf.prefix} template", state="kept", reason="already there")
-                 if _exists(root, rel) else Planned(rel, f"the {pconf.prefix} template", _template_text(pconf)))
-    process, _ = _process_plan(root, config, args, branch, created)
-    if process is not None:
-        files.append(process)
+    files.append(Planned(rel, f"the {pconf.prefix} template", state="kept")
+                 if _exists(root, rel) else Planned(rel, f"the {pconf.prefix} template", render_template(pconf)))
+    files.append(_process_plan(root, config, args, branch, created))
     index, stale = _index_plan(root, config, files)
     files.append(index)
     written_workflows = False
     for kind, path, what in WORKFLOWS:
         if _exists(root, path):
-            files.append(Planned(path, f"workflow: {what}", state="kept", reason="already there"))
+            files.append(Planned(path, f"workflow: {what}", state="kept"))
             continue
         written_workflows = True
-        files.append(Planned(path, f"workflow: {what}", _workflow_text(
+        files.append(Planned(path, f"workflow: {what}", render_workflow(
             kind, pconf, action=action, tag=tag, branch=branch, config_path=config_plan.path)))
     result = InitResult(prefix=pconf.prefix, directory=pconf.directory, config_path=config_plan.path,
                         branch=branch, action=action, dry_run=args.dry_run, files=files, next_steps=[],
                         first_label=f"{pconf.prefix}-{1:0{pconf.number_width}d}")
     result.next_steps = _next_steps(result, packages=packages, stale_index=stale,
-                                    pinned=_pinned(action),
+                                    pinned=is_pinned(action),
                                     workflows_written=written_workflows)
-    return result, config
+    return result
 
 
 def write(root: Path, files: Iterable[Planned]) -> None:
@@ -748,7 +606,7 @@ def _render_text(result: InitResult) -> str:
 def run(args: argparse.Namespace, console: Console) -> int:
     """Run the command."""
     root = resolve_root(args.repo)
-    result, _ = plan(root, args)
+    result = plan(root, args)
     if not args.dry_run:
         write(root, result.files)
     if args.format == "json":
