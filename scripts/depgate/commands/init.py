@@ -471,7 +471,7 @@ def _next_steps(result: InitResult, *, packages: list[str], stale_index: bool, p
     steps.append(f"write your first {prefix}: depgate new \"<title>\", fill it in under {directory}/, then "
                  "depgate lint && depgate index --write")
     steps.append(f"once the workflows are on {result.branch}, make the `{prefix} check` job a required status "
-                 f"check of {result.branch}, so a pull request that needs a {prefix} cannot merge without one")
+                 f"check of {result.branch}, so no pull request merges without the {prefix} it needs")
     return steps
 
 
