@@ -234,6 +234,31 @@ def test_bad_input_is_a_clear_error(tmp_path):
     assert "::error" in run.stdout
 
 
+@pytest.mark.parametrize(("name", "value"), [
+    ("api_retries", "inf"), ("api_retries", "nan"), ("api_retries", "-1"), ("api_retries", "1e300"),
+    ("api_retries", "2.5"), ("api_timeout", "0"), ("api_timeout", "infinity"), ("api_backoff", "-0.5"),
+    ("api_max_wait", "NaN"), ("api_max_wait", "1e9"), ("api_backoff", "three"),
+])
+def test_a_numeric_input_out_of_range_is_a_usage_error_naming_it(tmp_path, name, value):
+    repo, base, head = build_repo(tmp_path / "repo", "clean")
+    run = run_action(tmp_path, None, repo.path, pull_request_event("clean", base, head), **{name: value})
+    assert run.code == 2, run
+    (error,) = [line for line in run.stdout.splitlines() if line.startswith("::error")]
+    assert f"input `{name.replace('_', '-')}` must be" in error
+    assert re.search(r"from \d+ to \d+", error)
+    assert "bug in depgate" not in run.stdout
+    assert "verdict" not in run.outputs
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("api_retries", "0", 0), ("api_retries", "10", 10), ("api_timeout", "300", 300), ("api_backoff", "0.25", 0.25),
+    ("api_max_wait", "", 30.0),
+])
+def test_numeric_inputs_in_range_are_read(name, value, expected):
+    inputs = action.Inputs.from_env({f"DEPGATE_{name.upper()}": value})
+    assert getattr(inputs, name) == expected
+
+
 # -- hostile text ----------------------------------------------------------------------------------------------------
 
 HOSTILE = "x | y @octo-org/admins ![img](https://evil.example/p.png) <img src=x onerror=alert(1)> \n::error::boom %0A"
@@ -296,9 +321,11 @@ def test_hostile_pull_request_text_stays_inert(tmp_path, fake):
     (comment,) = fake.comments_on(number)
     _assert_safe_html(comment["body"])
     # No workflow command injected through the text: the only commands are depgate's own.
+    # (The hostile text may appear in a command's data, escaped; never as a command or its properties.)
     for line in run.stdout.splitlines():
-        if line.startswith("::") and "boom" in line:
+        if line.startswith("::") and "boom" in line.split("::")[1]:
             pytest.fail(f"injected workflow command: {line}")
+    assert "\n::error::boom" not in "\n" + run.stdout
 
 
 # -- publish ---------------------------------------------------------------------------------------------------------
@@ -330,7 +357,8 @@ def test_publish_refuses_a_report_for_another_commit(tmp_path, fake):
     assert "skipped" in run.summary
 
 
-def test_publish_forged_report_is_escaped(tmp_path, fake):
+def test_publish_refuses_a_forged_report_in_one_inert_error(tmp_path, fake):
+    """`mode: publish` runs `depgate.github.publish`: a forged report is refused whole, and its text never runs."""
     head = "a" * 40
     fake.add_pull(5, head_sha=head)
     forged = {"schema_version": 1, "verdict": "required", "satisfied": False, "headline": HOSTILE,
@@ -341,9 +369,10 @@ def test_publish_forged_report_is_escaped(tmp_path, fake):
     path = tmp_path / "forged.json"
     path.write_text(json.dumps(forged))
     run = run_action(tmp_path, fake, tmp_path, workflow_run_event(7, head), mode="publish", report=str(path))
-    assert run.code == 0, run
-    (comment,) = fake.comments_on(5)
-    _assert_safe_html(comment["body"])
+    assert run.code == 2, run
+    assert fake.writes() == []
+    assert not [line for line in run.stdout.splitlines() if line.startswith("::") and "boom" in line.split("::")[1]]
+    assert len([line for line in run.stdout.splitlines() if line.startswith("::error")]) == 1
 
 
 def test_publish_refuses_a_report_claiming_another_repositorys_pull_request(tmp_path, fake):

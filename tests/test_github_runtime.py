@@ -175,7 +175,3 @@ def test_untrusted_text_cannot_run_commands():
     assert lines[-1] == f"::{start.group(1)}::"
     assert lines[1:-1] == ["::add-mask::nope", "::error::injected"]
 
-
-def test_in_actions():
-    assert runtime.in_actions({"GITHUB_ACTIONS": "true"})
-    assert not runtime.in_actions({})

@@ -106,7 +106,3 @@ def sort_diagnostics(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> 
     """Return diagnostics in the stable order every renderer uses."""
     return sorted(diagnostics, key=lambda d: d.sort_key)
 
-
-def worst(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> Severity | None:
-    """Return the highest severity present, or None for no diagnostics."""
-    return max((d.severity for d in diagnostics), default=None)

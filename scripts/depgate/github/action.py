@@ -1,16 +1,19 @@
 """The GitHub Action's entrypoint: `python -m depgate.github.action`.
 
-It only translates the action's inputs (environment variables `DEPGATE_*`, set by `action.yml`
-through `env:`) and the runner's context (`GITHUB_*`) into calls of the functions the command line
-uses, then writes what the runner reads: the job summary, step outputs, annotations. Modes:
+It translates the action's inputs (environment variables `DEPGATE_*`, set by `action.yml` through
+`env:`) and the runner's context (`GITHUB_*`) into calls of the library functions the command line
+uses, works on their typed results, and carries out what `depgate.outcome` decides. Modes:
 
-- `check`: classify the pull request; write the summary, outputs and the JSON report; comment and
-  label when the token may (warn and skip when it may not).
-- `publish`: comment and label from a saved report (the privileged half of the safe fork pattern).
-- `index`: regenerate `deps/INDEX.md`; when it changed, keep one pull request from a fixed branch.
-- `lint`: lint the DEP folder.
+- `check`: build the typed `Report` (`depgate.commands.check.build_report`), decide its `Outcome`,
+  write the annotations, the job summary, the outputs and the JSON report; comment and label when the
+  token may (warn and skip when it may not).
+- `publish`: `depgate.github.publish.run_publish` (the privileged half of the fork-safe pattern).
+- `index`: regenerate the proposals index; when it changed, keep one pull request from a fixed branch;
+  report numbers claimed twice across open pull requests (`depgate.proposals.collisions`).
+- `lint`: lint the proposals folder.
 
-GitHub API failures never change the outcome of a mode: they become warnings in the summary.
+Workflow commands are formatted by `depgate.report.github` only. GitHub API failures never change
+the outcome of a mode: they become warnings in the summary.
 """
 
 from __future__ import annotations
@@ -19,42 +22,74 @@ import datetime as dt
 import io
 import json
 import logging
+import math
 import os
 import re
 import sys
+import tempfile
 import traceback
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from depgate.cli import main as cli_main
+from depgate import outcome as outcomes
 from depgate.console import Console
-from depgate.errors import DepgateError, UsageError
+from depgate.errors import ConfigError, DepgateError, UsageError
 from depgate.fsutil import atomic_write_text
 from depgate.github import comment as comments
-from depgate.github.runtime import (
-    Commands,
-    load_event,
-    pull_request_from_event,
-    set_outputs,
-    workflow_run_from_event,
-    write_summary,
-)
-from depgate.report.escape import md_code, md_inline
+from depgate.github.runtime import Commands, load_event, pull_request_from_event, set_outputs, write_summary
+from depgate.report import github as github_report
+from depgate.report.escape import encodable, md_code
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from depgate.config import Config
+    from depgate.git import Git
     from depgate.github.client import ApiProblem, GitHubClient
+    from depgate.outcome import Outcome
+    from depgate.report.model import Report
 
 
 MODES = ("check", "publish", "index", "lint")
 FAIL_ON = ("required", "review", "never")
-CLEANUP = ("delete", "collapse", "keep")
+CLEANUP = tuple(action.value for action in outcomes.CLEANUP)
 _REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~-]+)*/?$")
-_SHA = re.compile(r"^[0-9a-f]{40,64}$")
+
+#: Numeric inputs: (default, lowest, highest, whole numbers only). Bounded, so that `inf`, `nan` or `1e300`
+#: is a usage error naming the input instead of a crash or an endless wait.
+NUMBERS: dict[str, tuple[float, float, float, bool]] = {
+    "API_RETRIES": (3, 0, 10, True),
+    "API_TIMEOUT": (15, 1, 300, True),
+    "API_BACKOFF": (1.0, 0, 60, False),
+    "API_MAX_WAIT": (30.0, 0, 600, False),
+}
+
+
+def _input_name(name: str) -> str:
+    return name.lower().replace("_", "-")
+
+
+def parse_number(name: str, raw: str) -> float:
+    """Read the numeric input `DEPGATE_<name>` (empty: its default) within its allowed range.
+
+    Raises:
+        UsageError: the value is not a finite number in range (whole, for counts and seconds of timeout).
+    """
+    default, low, high, whole = NUMBERS[name]
+    kind = "a whole number" if whole else "a number"
+    allowed = f"input `{_input_name(name)}` must be {kind} from {low:g} to {high:g}"
+    text = raw.strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{allowed}, not {text[:40]!r}") from None
+    if not math.isfinite(value) or not low <= value <= high or (whole and value != int(value)):
+        raise UsageError(f"{allowed}, not {text[:40]!r}", hint=f"set `{_input_name(name)}` in the workflow's `with:`")
+    return int(value) if whole else value
 
 
 @dataclass
@@ -83,12 +118,20 @@ class Inputs:
     api_max_wait: float = 30.0
     api_throttle: bool = True
 
+    @property
+    def settings(self) -> outcomes.Settings:
+        """The inputs that shape an outcome, for `depgate.outcome.decide`."""
+        return outcomes.Settings(comment=self.comment, labels=self.labels,
+                                 cleanup=outcomes.CommentAction(self.comment_cleanup),
+                                 label_required=self.label_names.required, label_satisfied=self.label_names.satisfied,
+                                 label_review=self.label_names.review)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Inputs:
         """Read and validate `DEPGATE_*` variables.
 
         Raises:
-            UsageError: an input has a value outside its documented set.
+            UsageError: an input has a value outside its documented set or range.
         """
 
         def get(name: str, default: str = "") -> str:
@@ -97,24 +140,14 @@ class Inputs:
         def flag(name: str, default: bool) -> bool:
             raw = get(name, "true" if default else "false").lower()
             if raw not in ("true", "false"):
-                raise UsageError(f"input `{name.lower().replace('_', '-')}` must be true or false, not {raw!r}")
+                raise UsageError(f"input `{_input_name(name)}` must be true or false, not {raw[:40]!r}")
             return raw == "true"
 
         def choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
             value = get(name, default)
             if value not in allowed:
-                raise UsageError(f"input `{name.lower().replace('_', '-')}` must be one of {', '.join(allowed)}, "
-                                 f"not {value!r}")
-            return value
-
-        def number(name: str, default: float) -> float:
-            raw = get(name, str(default))
-            try:
-                value = float(raw)
-            except ValueError:
-                raise UsageError(f"`DEPGATE_{name}` must be a number, not {raw!r}") from None
-            if value < 0:
-                raise UsageError(f"`DEPGATE_{name}` must not be negative")
+                raise UsageError(f"input `{_input_name(name)}` must be one of {', '.join(allowed)}, "
+                                 f"not {value[:40]!r}")
             return value
 
         workspace = env.get("GITHUB_WORKSPACE", "") or "."
@@ -139,10 +172,10 @@ class Inputs:
             index_branch=get("INDEX_BRANCH", "depgate/index"),
             index_base=get("INDEX_BASE"),
             api_url=env.get("GITHUB_API_URL", "").strip() or "https://api.github.com",
-            api_retries=int(number("API_RETRIES", 3)),
-            api_timeout=max(1, int(number("API_TIMEOUT", 15))),
-            api_backoff=number("API_BACKOFF", 1.0),
-            api_max_wait=number("API_MAX_WAIT", 30.0),
+            api_retries=int(parse_number("API_RETRIES", env.get("DEPGATE_API_RETRIES", ""))),
+            api_timeout=int(parse_number("API_TIMEOUT", env.get("DEPGATE_API_TIMEOUT", ""))),
+            api_backoff=parse_number("API_BACKOFF", env.get("DEPGATE_API_BACKOFF", "")),
+            api_max_wait=parse_number("API_MAX_WAIT", env.get("DEPGATE_API_MAX_WAIT", "")),
             api_throttle=flag("API_THROTTLE", True),
         )
 
@@ -196,30 +229,6 @@ class Context:
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-def _run_cli(args: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        code = cli_main(args, Console(out=out, err=err))
-    except SystemExit as exc:  # argparse: a bad option is our bug or a bad input; show it
-        code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
-
-
-def _failure_md(title: str, err: str) -> str:
-    """A summary for a run that could not finish: the error as a literal code block (it may quote files)."""
-    text = err.strip()[-4000:] or "no output"
-    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
-    return f"### ⚠️ {title}\n\n{fence}text\n{text}\n{fence}\n"
-
-
-def _problems_md(problems: list[ApiProblem]) -> str:
-    if not problems:
-        return ""
-    lines = ["", "> [!WARNING]", "> The GitHub API did not do everything; the verdict above still stands:"]
-    lines += [f"> - {md_inline(p.describe(), max_length=500)}" for p in problems]
-    return "\n".join(lines) + "\n"
-
-
 def _report_path(ctx: Context) -> Path:
     if ctx.inputs.report:
         return Path(ctx.inputs.report)
@@ -227,319 +236,314 @@ def _report_path(ctx: Context) -> Path:
     return Path(temp) / "depgate" / "report.json"
 
 
+def _problems_md(ctx: Context) -> str:
+    return github_report.problems_md([p.describe() for p in ctx.problems])
+
+
 def _warn_problems(ctx: Context) -> None:
     for problem in ctx.problems:
-        ctx.commands.warning(problem.describe(), title="depgate: GitHub API")
+        ctx.commands.warning(problem.describe(), title=github_report.title("GitHub API"))
 
 
-# -- publish (shared by check and publish) ---------------------------------------------------------
+def _print_notes(ctx: Context, console: Console) -> None:
+    """Show what a library call noted (it may quote the repository's files: printed inert)."""
+    text = console.err.getvalue() if isinstance(console.err, io.StringIO) else ""
+    if text:
+        ctx.commands.untrusted(text)
 
 
-def publish(ctx: Context, client: GitHubClient, report: dict[str, Any], number: int,
-            current_labels: tuple[str, ...] | None, run_url: str | None) -> dict[str, Any]:
-    """Put the sticky comment and depgate's labels on pull request `number` for a sanitized report.
+def _capture() -> Console:
+    return Console(out=io.StringIO(), err=io.StringIO())
+
+
+# -- carrying out an outcome ---------------------------------------------------------------------------------------
+
+
+def carry_out(ctx: Context, client: GitHubClient, outcome: Outcome, data: dict[str, Any], number: int,
+              current_labels: tuple[str, ...] | None, run_url: str | None) -> dict[str, Any]:
+    """Do on pull request `number` what the outcome decided: the sticky comment, then depgate's labels.
+
+    Args:
+        ctx: The action's context (inputs, links).
+        client: The REST client.
+        outcome: From `depgate.outcome.decide`.
+        data: The report as `comment.sanitize_report` keeps it, for the comment's text.
+        number: The pull request.
+        current_labels: Its labels now, when known (else read through the API).
+        run_url: The run whose job summary has the full report.
 
     Returns:
         What was done: `{"comment": created|updated|unchanged|deleted|collapsed|absent|kept|None, "labels": {...}}`.
     """
-    inputs = ctx.inputs
+    key = ctx.inputs.comment_key
     done: dict[str, Any] = {"comment": None, "labels": None}
-    mark = comments.marker(inputs.comment_key)
-    if inputs.comment:
-        if report["verdict"] == "not-required":
-            done["comment"] = client.remove_comment(number, mark, how=inputs.comment_cleanup,
-                                                    note=comments.render_resolved(inputs.comment_key))
-        else:
-            body = comments.render_comment(report, key=inputs.comment_key, run_url=run_url, link_base=ctx.link_base)
-            done["comment"] = client.upsert_comment(number, body, mark)
-    if inputs.labels and inputs.label_names.own:
+    mark = comments.marker(key)
+    if outcome.comment is outcomes.CommentAction.POST:
+        body = comments.render_comment(data, key=key, run_url=run_url, link_base=ctx.link_base)
+        done["comment"] = client.upsert_comment(number, body, mark)
+    elif outcome.comment is not outcomes.CommentAction.NONE:
+        done["comment"] = client.remove_comment(number, mark, how=outcome.comment.value,
+                                                note=comments.render_resolved(key))
+    if outcome.labels_owned:
         if current_labels is None:
             info = client.pull_request(number)
             current_labels = info.labels if info else None
         if current_labels is not None:
-            want = inputs.label_names.wanted(report["verdict"], report["satisfied"])
-            done["labels"] = client.sync_labels(number, want, inputs.label_names.own, current_labels)
+            done["labels"] = client.sync_labels(number, outcome.labels_wanted, outcome.labels_owned, current_labels)
     return done
 
 
 # -- check -----------------------------------------------------------------------------------------
 
 
-def run_check(ctx: Context) -> int:
-    """Classify the change, write summary/outputs/report, then comment and label when allowed."""
+@dataclass
+class _Change:
+    """What the check compares: revisions as given (empty: the defaults) and the pull request's text."""
+
+    base: str = ""
+    head: str = ""
+    title: str = ""
+    body: str = ""
+    labels: tuple[str, ...] = ()
+
+
+def _change(ctx: Context, client: GitHubClient | None) -> _Change:
     inputs = ctx.inputs
     pr = pull_request_from_event(ctx.event)
-    title = body = ""
-    labels: tuple[str, ...] = ()
-    base, head = inputs.base, inputs.head
-    client = ctx.client()
+    change = _Change(base=inputs.base, head=inputs.head)
     if pr is not None:
-        title, body, labels = pr.title, pr.body, pr.labels
-        base, head = base or pr.base_sha, head or pr.head_sha
+        change.title, change.body, change.labels = pr.title, pr.body, pr.labels
+        change.base, change.head = change.base or pr.base_sha, change.head or pr.head_sha
         # Fresh from the API: an edited title or an override label added since the event counts on re-run.
         fresh = client.pull_request(pr.number) if client else None
         if fresh is not None:
-            title, body, labels = fresh.title, fresh.body, fresh.labels
+            change.title, change.body, change.labels = fresh.title, fresh.body, fresh.labels
     elif isinstance(ctx.event.get("before"), str) and isinstance(ctx.event.get("after"), str):
         before = ctx.event["before"]
-        base = base or ("" if set(before) == {"0"} else before)
-        head = head or ctx.event["after"]
+        change.base = change.base or ("" if set(before) == {"0"} else before)
+        change.head = change.head or ctx.event["after"]
+    return change
 
+
+def _check_report(ctx: Context, change: _Change) -> tuple[Report, str]:
+    """Build the typed report of the change and its Markdown summary (one analysis).
+
+    Raises:
+        DepgateError: the repository, a revision or the configuration cannot be read.
+    """
+    from depgate.commands._common import report_notes
+    from depgate.commands.check import (
+        build_report,
+        load_check_config,
+        open_repository,
+        resolve_range,
+        summary_template,
+        trusted_sha,
+    )
+    from depgate.report import markdown as markdown_report
+    from depgate.report.model import FailOn
+
+    git = open_repository(ctx.inputs.repo_path)
+    base, head = resolve_range(git, change.base or None, change.head or "HEAD")
+    trusted = trusted_sha(base)
+    console = _capture()
+    with tempfile.TemporaryDirectory(prefix="depgate-config-") as folder:
+        explicit = _config_from_base(git, ctx.inputs.config, trusted, Path(folder))
+        config = load_check_config(git, trusted, explicit)
+    report_notes(config, console)
+    _print_notes(ctx, console)
+    report = build_report(git, base, head, config=config, title=change.title or None, body=change.body,
+                          labels=change.labels, fail_on=FailOn(ctx.inputs.fail_on))
+    template = summary_template(git, trusted, config, None)
+    return report, markdown_report.render(report, template=template, link_base=ctx.link_base)
+
+
+def run_check(ctx: Context) -> int:
+    """Classify the change, write annotations/summary/outputs/report, then comment and label when allowed."""
+    inputs = ctx.inputs
+    client = ctx.client()
+    change = _change(ctx, client)
+    pr = pull_request_from_event(ctx.event)
     report_path = _report_path(ctx)
-    report_path.parent.mkdir(parents=True, exist_ok=True)
-    body_file = report_path.parent / "pull-request-body.md"
-    atomic_write_text(body_file, body)
-
-    # `--option=value` throughout: a title such as `--fail-on=never` stays a title, never an option.
-    args = ["check", f"--repo={inputs.repo_path}", f"--fail-on={inputs.fail_on}", f"--body-file={body_file}"]
-    if title:
-        args.append(f"--title={title}")
-    if labels:
-        args.append(f"--labels={','.join(labels)}")
-    if base:
-        args.append(f"--base={base}")
-    if head:
-        args.append(f"--head={head}")
-    if inputs.config:
-        args.append(f"--config={_config_from_base(inputs, base, report_path.parent)}")
-    markdown_path = report_path.parent / "summary.md"
-    for stale in (report_path, markdown_path):  # left by an earlier step: never mistake them for this run's
-        stale.unlink(missing_ok=True)
-    if ctx.link_base:
-        args.append(f"--link-base={ctx.link_base}")
-    # One analysis, three renderings: annotations on stdout, the JSON report and the Markdown summary to files.
-    code, annotations, err = _run_cli([*args, "--format=github", f"--json-file={report_path}",
-                                       f"--markdown-file={markdown_path}"])
-    if err:
-        ctx.commands.untrusted(err)
-    if code == 2 or not report_path.is_file():
-        ctx.summary(_failure_md("depgate could not check this change", err))
+    report_path.unlink(missing_ok=True)  # left by an earlier step: never mistake it for this run's
+    try:
+        report, markdown = _check_report(ctx, change)
+        data = report.as_dict()
+        if pr is not None:
+            # Additive key: which pull request the report is about, for `publish` (which re-checks it via the API).
+            data["pull_request"] = {"number": pr.number, "repository": ctx.repository, "head_sha": pr.head_sha}
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(report_path, encodable(json.dumps(data, indent=2, ensure_ascii=False) + "\n"))
+    except DepgateError as exc:
+        ctx.commands.annotate("error", exc.describe(), title=github_report.title())
+        ctx.summary(github_report.failure_md("depgate could not check this change", exc.describe()))
         return 2
-    if annotations:
-        ctx.commands.stream.write(annotations)
-    data = json.loads(report_path.read_text(encoding="utf-8"))
-    if pr is not None:
-        # Additive key: which pull request the report is about, for `publish` (which re-checks it via the API).
-        data["pull_request"] = {"number": pr.number, "repository": ctx.repository, "head_sha": pr.head_sha}
-        atomic_write_text(report_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    markdown = markdown_path.read_text(encoding="utf-8") if markdown_path.is_file() else ""
+    except OSError as exc:
+        ctx.summary(github_report.failure_md("depgate could not write the report", f"{report_path}: {exc}"))
+        return 2
 
-    report = comments.sanitize_report(data)
+    outcome = outcomes.decide(report, inputs.settings)
+    ctx.commands.write(github_report.render(report, outcome))
     published: dict[str, Any] = {}
     if pr is not None and (inputs.comment or inputs.labels):
         if client is None:
-            ctx.commands.warning("no token: the comment and labels are skipped", title="depgate")
+            ctx.commands.warning("no token: the comment and labels are skipped", title=github_report.title())
         elif pr.from_fork:
             ctx.commands.warning(
                 "pull request from a fork: its token is read-only, so the comment and labels are left to the "
-                "`publish` workflow (see docs/action.md)", title="depgate")
+                "`publish` workflow (see docs/action.md)", title=github_report.title())
         else:
-            published = publish(ctx, client, report, pr.number, labels, ctx.run_url())
+            published = carry_out(ctx, client, outcome, comments.sanitize_report(data), pr.number, change.labels,
+                                  ctx.run_url())
     if client is not None:
         ctx.problems.extend(client.problems)
-    ctx.summary((markdown or f"### depgate: {report['verdict']}\n") + _problems_md(ctx.problems))
+    ctx.summary(markdown + _problems_md(ctx))
     _warn_problems(ctx)
     ctx.outputs({
-        "verdict": report["verdict"],
-        "dep-required": str(report["dep_required"]).lower(),
-        "satisfied": str(report["satisfied"]).lower(),
-        "deps": ",".join(str(d["number"]) for d in report["deps"] if d["number"] is not None),
+        "verdict": report.verdict.value,
+        "dep-required": str(report.dep_required).lower(),
+        "satisfied": str(report.satisfied).lower(),
+        "deps": ",".join(str(d.number) for d in report.deps if d.number is not None),
         "report": str(report_path),
-        "failed": str(report["failed"]).lower(),
+        "failed": str(report.failed).lower(),
         "comment": str(published.get("comment") or ""),
     })
-    return 1 if code == 1 else 0
+    return 1 if report.failed else 0
 
 
-def _config_on_disk(inputs: Inputs, root: Path | None = None) -> str:
-    """The `config` input as a path the command line reads from any working directory.
-
-    The input is a path from the repository root (`action.yml`), while a relative `--config` is taken from
-    the current directory, which is not the repository when `working-directory` points elsewhere.
-    """
-    from depgate.commands._common import resolve_root
-
-    root = root or resolve_root(inputs.repo_path, plain_folder=True)
-    return str(root / (inputs.config or ""))
-
-
-def _config_from_base(inputs: Inputs, base: str, folder: Path) -> str:
+def _config_from_base(git: Git, rel: str | None, base_sha: str, folder: Path) -> str | None:
     """The `config` input as of the base revision, so a pull request cannot edit its own check's configuration.
 
-    `depgate check --config` reads a file on disk, and the disk is the pull request's checkout; the
-    file is therefore taken from the base commit and handed over as a copy. That commit is `base` as
-    given (the event's base sha: the base branch's tip), never the merge-base, as `depgate check` reads
-    its own configuration: a pull request branched from an old commit does not get that commit's rules.
+    The input is a path from the repository root; its file is read from the base commit (the base
+    branch's tip, never the merge-base) and handed to `load_check_config` as a copy in `folder`.
 
     Raises:
         ConfigError: the file does not exist at the base revision.
     """
-    from depgate.errors import ConfigError
-    from depgate.git import Git
-
-    rel = inputs.config or ""
-    if not base:
-        return _config_on_disk(inputs)
+    if not rel:
+        return None
     rel = rel[2:] if rel.startswith("./") else rel
-    data = Git(Path(inputs.repo_path)).read(base, rel)
+    data = git.read(base_sha, rel)
     if data is None:
-        raise ConfigError(f"the configuration file does not exist at the base revision {base[:12]}", path=rel,
+        raise ConfigError(f"the configuration file does not exist at the base revision {base_sha[:12]}", path=rel,
                           hint="commit it to the base branch first (the check never reads it from the pull request)")
     copy = folder / ("config-from-base" + "".join(Path(rel).suffixes[-1:]))
     copy.write_bytes(data)
     return str(copy)
 
 
-# -- publish ---------------------------------------------------------------------------------------
-
-
-def run_publish(ctx: Context) -> int:
-    """Comment and label from a saved report, trusting only what GitHub says about the pull request."""
-    report = comments.load_report(_report_path(ctx))
-    client = ctx.client()
-    if client is None:
-        raise UsageError("`mode: publish` needs a token (`token: ${{ github.token }}` with pull-requests: write)")
-    run = workflow_run_from_event(ctx.event)
-    pr_event = pull_request_from_event(ctx.event)
-    number = None
-    head_sha = None
-    run_url = None
-    if run is not None:
-        head_sha, run_url = run.head_sha, ctx.run_url(run.run_id)
-        # GitHub lists the pull requests of same-repository runs; for forks the list is empty and the
-        # report's claim is used, but only once the API confirms that pull request is at this commit.
-        number = run.pull_numbers[0] if run.pull_numbers else report["pull_request"]
-    elif pr_event is not None:
-        number, head_sha, run_url = pr_event.number, pr_event.head_sha, ctx.run_url()
-    else:
-        number = report["pull_request"]
-    if not number:
-        ctx.summary("### depgate publish: nothing to do\n\nThe report names no pull request.\n")
-        return 0
-    info = client.pull_request(number)
-    if info is None:
-        ctx.problems.extend(client.problems)
-        ctx.summary(f"### depgate publish: skipped\n{_problems_md(ctx.problems)}")
-        _warn_problems(ctx)
-        return 0
-    mismatch = ""
-    if head_sha and info.head_sha != head_sha:
-        mismatch = (f"pull request #{number} is at {info.head_sha[:12]}, not at the checked commit {head_sha[:12]} "
-                    "(a newer push, or a report that names the wrong pull request)")
-    elif run is not None and run.head_repository and info.head_repository != run.head_repository:
-        mismatch = (f"pull request #{number} comes from {info.head_repository or 'a deleted repository'}, but the "
-                    f"checked run from {run.head_repository} (a report that names someone else's pull request)")
-    if mismatch:
-        msg = mismatch + "; nothing published"
-        ctx.commands.warning(msg, title="depgate publish")
-        ctx.summary(f"### depgate publish: skipped\n\n{md_inline(msg, max_length=400)}\n")
-        return 0
-    if report["head_sha"] and info.head_sha != report["head_sha"]:
-        ctx.commands.warning(f"the report was made for {report['head_sha'][:12]}, the pull request is at "
-                             f"{info.head_sha[:12]}; publishing anyway", title="depgate publish")
-    done = publish(ctx, client, report, number, info.labels, run_url)
-    ctx.problems.extend(client.problems)
-    lines = [f"### depgate publish: pull request #{number}", "",
-             f"- verdict: {md_code(report['verdict'])}",
-             f"- comment: {md_inline(done['comment'] or 'not changed')}",
-             f"- labels: {md_inline(json.dumps(done['labels']) if done['labels'] else 'not changed')}"]
-    ctx.summary("\n".join(lines) + "\n" + _problems_md(ctx.problems))
-    _warn_problems(ctx)
-    ctx.outputs({"verdict": report["verdict"], "dep-required": str(report["dep_required"]).lower(),
-                 "satisfied": str(report["satisfied"]).lower(),
-                 "deps": ",".join(str(d["number"]) for d in report["deps"] if d["number"] is not None),
-                 "report": str(_report_path(ctx)), "comment": str(done["comment"] or "")})
-    return 0
+def _config_on_disk(inputs: Inputs, root: Path) -> str | None:
+    """The `config` input (a path from the repository root) as a path that reads from any working directory."""
+    return str(root / inputs.config) if inputs.config else None
 
 
 # -- lint ------------------------------------------------------------------------------------------
 
 
-def _lint_summary(diagnostics: list[dict[str, Any]], title: str, link_base: str | None, sha: str) -> str:
-    if not diagnostics:
-        return f"### ✅ {title}: no findings\n"
-    lines = [f"### {title}: {len(diagnostics)} finding(s)", "", "| Code | Severity | Where | What |",
-             "| --- | --- | --- | --- |"]
-    for d in diagnostics[:200]:
-        path, line = d.get("path") or "", d.get("line")
-        shown = comments.location_md(path, line, link_base=link_base, sha=sha) if path else ""
-        lines.append(f"| {md_code(d.get('code', ''))} | {md_inline(d.get('severity', ''))} | {shown} | "
-                     f"{md_inline(d.get('message', ''))} |")
-    if len(diagnostics) > 200:
-        lines.append(f"| | | | … and {len(diagnostics) - 200} more |")
-    return "\n".join(lines) + "\n"
-
-
 def run_lint(ctx: Context) -> int:
-    """Lint the DEP folder: annotations, a summary table, exit 1 on errors."""
-    args = ["lint", f"--repo={ctx.inputs.repo_path}"]
-    if ctx.inputs.config:
-        args.append(f"--config={_config_on_disk(ctx.inputs)}")
-    code, out, err = _run_cli([*args, "--format", "json", "--fail-on", "error"])
-    if err:
-        ctx.commands.untrusted(err)
-    if code == 2 or not out.strip():
-        ctx.summary(_failure_md("depgate lint could not run", err))
+    """Lint the proposals folder: annotations, a summary table, exit 1 on errors."""
+    from depgate.commands._common import load_command_config, resolve_root
+    from depgate.commands.lint import collect
+    from depgate.diagnostics import Severity
+
+    console = _capture()
+    try:
+        root = resolve_root(ctx.inputs.repo_path, console, plain_folder=True)
+        config = load_command_config(root, _config_on_disk(ctx.inputs, root), console)
+        diagnostics = collect(root, config, [], console, dt.date.today())
+    except DepgateError as exc:
+        _print_notes(ctx, console)
+        ctx.commands.annotate("error", exc.describe(), title=github_report.title())
+        ctx.summary(github_report.failure_md("depgate lint could not run", exc.describe()))
         return 2
-    data = json.loads(out)
-    diagnostics = data.get("diagnostics", data.get("findings", [])) if isinstance(data, dict) else data
-    _c, annotations, _e = _run_cli([*args, "--format", "github", "--fail-on", "never"])
-    ctx.commands.stream.write(annotations)
-    ctx.summary(_lint_summary(diagnostics, "depgate lint", ctx.link_base, ctx.env.get("GITHUB_SHA", "")))
+    _print_notes(ctx, console)
+    ctx.commands.write(github_report.render_diagnostics(diagnostics))
+    sha = ctx.env.get("GITHUB_SHA", "")
+    ctx.summary(github_report.findings_md(
+        diagnostics, "depgate lint",
+        lambda path, line: comments.location_md(path, line, link_base=ctx.link_base, sha=sha) if path else ""))
     ctx.outputs({"findings": str(len(diagnostics))})
-    return 1 if code == 1 else 0
+    return 1 if any(d.severity >= Severity.ERROR for d in diagnostics) else 0
 
 
 # -- index -----------------------------------------------------------------------------------------
 
-_DEP_FILE = re.compile(r"(?:^|/)(\d{4,})-[^/]*\.md$")
 
+def _expected_index(root: Path, config: Config) -> tuple[str, str | None, str]:
+    """Return `(index path, its text now or None, its text as depgate index --write leaves it)`.
 
-def _git(repo: str, *args: str) -> str:
-    from depgate.git import Git
+    Raises:
+        DepgateError: the folder, the template or the index cannot be read.
+    """
+    from depgate.commands._common import require_folder
+    from depgate.proposals.folder import index_path, load_folder
+    from depgate.proposals.index import build_context, default_file, render_region, splice
+    from depgate.proposals.numbering import used_numbers
+    from depgate.tree import DiskTree
 
-    return Git(Path(repo)).text(*args)
+    pconf = config.proposals
+    folder = require_folder(root, pconf.directory)
+    tree = DiskTree(root)
+    proposals = [doc.proposal for doc in load_folder(tree, pconf)]
+    rel = index_path(pconf)
+    names = [path.rsplit("/", 1)[-1] for path, _ in tree.entries(folder)]
+    context = build_context(proposals, pconf, index_path=rel, taken=used_numbers(proposals, names))
+    template = None
+    if pconf.index_template is not None:
+        raw = tree.read(pconf.index_template)
+        if raw is None:
+            raise ConfigError("index template not found (it must be a regular file inside the repository)",
+                              path=pconf.index_template, hint="fix `proposals.index-template` or remove it")
+        template = raw.decode("utf-8", "replace").lstrip("\ufeff")
+    region = render_region(context, template, template_name=pconf.index_template)
+    data = tree.read(rel)
+    current = None if data is None else data.decode("utf-8", "replace")
+    return rel, current, default_file(region, pconf.prefix) if current is None else splice(current, region, rel)
 
 
 def run_index(ctx: Context) -> int:
-    """Regenerate the index; open or update one pull request when it changed; report number clashes."""
-    from depgate.config import load_config
+    """Regenerate the index; open or update one pull request when it changed; report number collisions."""
+    from depgate.commands._common import load_command_config
     from depgate.git import Git
-    from depgate.proposals.folder import index_path
 
     inputs = ctx.inputs
-    git = Git(Path(inputs.repo_path))
-    root = git.toplevel()
-    config = load_config(root, inputs.config)
-    rel = index_path(config.proposals)
-    before = git.read("HEAD", rel)
-    args = ["index", f"--repo={root}", "--write"]
-    if inputs.config:
-        args.append(f"--config={_config_on_disk(inputs, root)}")
-    code, _out, err = _run_cli(args)
-    if err:
-        ctx.commands.untrusted(err)
-    if code != 0:
-        ctx.summary(_failure_md("depgate index could not run", err))
+    console = _capture()
+    try:
+        git = Git(Path(inputs.repo_path))
+        root = git.toplevel()
+        config = load_command_config(root, _config_on_disk(inputs, root), console)
+        rel, _current, after = _expected_index(root, config)
+        before = git.read("HEAD", rel)
+        base_sha = git.text("rev-parse", "HEAD")
+        base_branch = inputs.index_base or _event_default_branch(ctx.event) or git.text("rev-parse", "--abbrev-ref",
+                                                                                       "HEAD")
+    except DepgateError as exc:
+        _print_notes(ctx, console)
+        ctx.commands.annotate("error", exc.describe(), title=github_report.title())
+        ctx.summary(github_report.failure_md("depgate index could not run", exc.describe()))
         return 2
-    after = (root / rel).read_text(encoding="utf-8")
+    _print_notes(ctx, console)
     changed = before is None or before.decode("utf-8", "replace") != after
-    base_sha = _git(str(root), "rev-parse", "HEAD")
-    base_branch = inputs.index_base or _event_default_branch(ctx.event) or _git(str(root), "rev-parse",
-                                                                               "--abbrev-ref", "HEAD")
+    if _current != after:  # as `depgate index --write`: the work tree holds the new index for later steps
+        try:
+            _write_index(root, rel, after)
+        except DepgateError as exc:
+            ctx.commands.annotate("error", exc.describe(), title=github_report.title())
+            ctx.summary(github_report.failure_md("depgate index could not run", exc.describe()))
+            return 2
     client = ctx.client()
     lines = [f"### depgate index: {md_code(rel)} {'changed' if changed else 'is up to date'}", ""]
     outputs = {"changed": str(changed).lower(), "pull-request": ""}
-    clash_md = ""
+    overview = ""
     if client is not None:
-        clash_md = _open_pull_overview(ctx, client, root, config)
+        overview = _open_pull_overview(client, git, config)
         if changed:
             result = client.propose_file(
                 path=rel, content=after, branch=inputs.index_branch, base=base_branch, base_sha=base_sha,
                 title=f"docs: regenerate {rel}", message=f"docs: regenerate {rel}\n\nGenerated by `depgate index`.",
-                body=(f"`depgate index` regenerated `{rel}` from the DEP documents on `{base_branch}` "
+                body=(f"`depgate index` regenerated `{rel}` from the documents on `{base_branch}` "
                       f"({base_sha[:12]}).\n\nThis pull request is kept up to date by the scheduled depgate workflow; "
-                      "merge it as is (edits to the branch are overwritten).\n" + clash_md))
+                      "merge it as is (edits to the branch are overwritten).\n" + overview))
             if result:
                 outputs["pull-request"] = str(result["pull"] or "")
                 lines.append(f"- pull request #{result['pull']}: {result['pull_action']}"
@@ -548,12 +552,27 @@ def run_index(ctx: Context) -> int:
         ctx.problems.extend(client.problems)
     elif changed:
         lines.append("- no token: no pull request opened (set `token`, with contents and pull-requests write)")
-    if clash_md:
-        lines += ["", clash_md]
-    ctx.summary("\n".join(lines) + "\n" + _problems_md(ctx.problems))
+    if overview:
+        lines += ["", overview]
+    ctx.summary("\n".join(lines) + "\n" + _problems_md(ctx))
     _warn_problems(ctx)
     ctx.outputs(outputs)
     return 0
+
+
+def _write_index(root: Path, rel: str, text: str) -> None:
+    """Write the index file in the work tree, never through a link.
+
+    Raises:
+        UsageError: the index is a link, or cannot be written.
+    """
+    from depgate.commands._common import write_output
+
+    path = root / rel
+    if path.is_symlink():
+        raise UsageError("the index is a symbolic link; depgate does not write through links", path=rel,
+                         hint="replace the link by a regular file")
+    write_output(path, text, "the index")
 
 
 def _event_default_branch(event: Mapping[str, Any]) -> str:
@@ -562,58 +581,38 @@ def _event_default_branch(event: Mapping[str, Any]) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _open_pull_overview(ctx: Context, client: GitHubClient, root: Path, config: Any) -> str:
-    """Report DEP numbers claimed by several open pull requests (or already taken), and lint their DEP files."""
+def _open_pull_overview(client: GitHubClient, git: Git, config: Config) -> str:
+    """Report numbers claimed by several open pull requests (or already taken), and lint their documents."""
+    from depgate.proposals.collisions import PullFile, find_collisions
+
     folder = config.proposals.directory.strip("/")
-    pattern = re.compile(rf"^{re.escape(folder)}/\d{{4,}}-[^/]*\.md$")
-    files = client.open_pull_files(pattern)
-    if files is None:
+    pattern = re.compile(rf"^{re.escape(folder + '/' if folder else '')}[^/]+\.md$")
+    found = client.open_pull_files(pattern)
+    if found is None:
         return ""
-    from depgate.git import Git
-
-    existing: dict[int, str] = {}
-    for entry in Git(root).ls_tree("HEAD", [folder + "/"] if folder else [], recursive=True):
-        m = _DEP_FILE.search(entry.path)
-        if m:
-            existing[int(m.group(1))] = entry.path
-    claims: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for f in files:
-        m = _DEP_FILE.search(f.path)
-        if m and f.status == "added":
-            claims[int(m.group(1))].append((f.number, f.path))
-    rows = []
-    for num in sorted(claims):
-        prs = sorted({n for n, _ in claims[num]})
-        if len(prs) > 1 or num in existing:
-            who = ", ".join(f"#{n}" for n in prs)
-            also = f"; already used by {md_code(existing[num])}" if num in existing else ""
-            rows.append(f"| {num:04d} | {who}{also} |")
-    out = []
-    if rows:
-        out += ["#### DEP numbers claimed more than once", "",
-                "Several open pull requests (or a merged DEP) use the same number; all but one must renumber "
-                "(`depgate new` picks the next free number).", "", "| Number | Pull requests |", "| --- | --- |", *rows,
-                ""]
-    lint_rows = _lint_open_pulls(client, root, config, files)
+    existing = [entry.path for entry in git.ls_tree("HEAD", [folder + "/"] if folder else [])]
+    files = [PullFile(f.number, f.path, f.status) for f in found]
+    out = [github_report.collisions_md(find_collisions(files, existing, folder), config.proposals.prefix)]
+    lint_rows = _lint_open_pulls(client, git.toplevel(), config, found)
     if lint_rows:
-        out += ["#### DEP lint in open pull requests", "", "| Pull request | Code | Where | What |",
-                "| --- | --- | --- | --- |", *lint_rows, ""]
-    elif files:
-        out += [f"DEP files in {len({f.number for f in files})} open pull request(s): no lint errors.", ""]
-    return "\n".join(out)
+        out += [f"#### {config.proposals.prefix} lint in open pull requests", "",
+                "| Pull request | Code | Where | What |", "| --- | --- | --- | --- |", *lint_rows, ""]
+    elif found:
+        out += [f"Proposal files in {len({f.number for f in found})} open pull request(s): no lint errors.", ""]
+    return "\n".join(part for part in out if part)
 
 
-def _lint_open_pulls(client: GitHubClient, root: Path, config: Any, files: list[Any], limit: int = 30) -> list[str]:
-    """Lint each open pull request's DEP files (read through the API at its head) against the base folder."""
-    try:
-        from depgate.proposals.lint import lint_tree
-        from depgate.tree import DiskTree
-    except ImportError:  # pragma: no cover - the lint engine is part of depgate
-        return []
-    by_pr: dict[int, list[Any]] = defaultdict(list)
+def _lint_open_pulls(client: GitHubClient, root: Path, config: Config, files: list[Any], limit: int = 30) -> list[str]:
+    """Lint each open pull request's proposal files (read through the API at its head) against the base folder."""
+    from depgate.diagnostics import Severity
+    from depgate.proposals.lint import lint_tree
+    from depgate.report.escape import md_inline
+    from depgate.tree import DiskTree
+
+    by_pr: dict[int, list[Any]] = {}
     for f in files:
         if f.status in ("added", "modified", "renamed"):
-            by_pr[f.number].append(f)
+            by_pr.setdefault(f.number, []).append(f)
     rows = []
     for number in sorted(by_pr)[:limit]:
         overlay: dict[str, bytes] = {}
@@ -629,7 +628,7 @@ def _lint_open_pulls(client: GitHubClient, root: Path, config: Any, files: list[
         except DepgateError:
             continue
         for diag in result.diagnostics:
-            if diag.severity.name != "ERROR":
+            if diag.severity < Severity.ERROR:
                 continue
             where = md_code(f"{diag.location.path}:{diag.location.line}" if diag.location.line else diag.location.path)
             rows.append(f"| #{number} | {md_code(diag.code)} | {where} | {md_inline(diag.message)} |")
@@ -637,7 +636,7 @@ def _lint_open_pulls(client: GitHubClient, root: Path, config: Any, files: list[
 
 
 class _OverlayTree:
-    """A tree whose files are the base's, with some replaced or added (a pull request's DEP files)."""
+    """A tree whose files are the base's, with some replaced or added (a pull request's proposal files)."""
 
     def __init__(self, base: Any, files: dict[str, bytes]):
         self.base = base
@@ -661,6 +660,13 @@ class _OverlayTree:
 # -- entrypoint ------------------------------------------------------------------------------------
 
 
+def run_publish(ctx: Context) -> int:
+    """`mode: publish`: `depgate.github.publish.run_publish` (imported only in that mode)."""
+    from depgate.github import publish
+
+    return publish.run_publish(ctx)
+
+
 def run(env: Mapping[str, str] | None = None, stream: Any = None) -> int:
     """Run the action with an environment (default: the process's); return the exit code."""
     env = dict(os.environ if env is None else env)
@@ -676,15 +682,16 @@ def run(env: Mapping[str, str] | None = None, stream: Any = None) -> int:
         runner = {"check": run_check, "publish": run_publish, "index": run_index, "lint": run_lint}[inputs.mode]
         return runner(ctx)
     except DepgateError as exc:
-        commands.annotate("error", exc.describe(), title="depgate")
-        write_summary(_failure_md("depgate could not run", exc.describe()), env.get("GITHUB_STEP_SUMMARY", ""))
+        commands.annotate("error", exc.describe(), title=github_report.title())
+        write_summary(github_report.failure_md("depgate could not run", exc.describe()),
+                      env.get("GITHUB_STEP_SUMMARY", ""))
         return 2
     except Exception as exc:  # a bug in depgate: say so plainly, keep the details in the log for the report
         commands.group_start("depgate: internal error (details for a bug report)")
         commands.untrusted(traceback.format_exc())
         commands.group_end()
         commands.annotate("error", f"depgate failed unexpectedly ({type(exc).__name__}); this is a bug in depgate, "
-                          "please report it with the log of this step", title="depgate")
+                          "please report it with the log of this step", title=github_report.title())
         return 2
 
 

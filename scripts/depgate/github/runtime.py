@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from depgate.diagnostics import Severity
 from depgate.errors import UsageError
-from depgate.report.escape import workflow_data, workflow_property
+from depgate.report import github as github_report
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from depgate.diagnostics import Diagnostic
 
 #: GitHub rejects a step summary larger than this many bytes (and then shows nothing at all).
 SUMMARY_LIMIT = 1024 * 1024
@@ -256,6 +259,8 @@ def write_summary(markdown: str, path: str | os.PathLike[str] | None = None) -> 
 
 # -- workflow commands -----------------------------------------------------------------------------
 
+_SEVERITY_OF = {name: severity for severity, name in github_report.LEVELS.items()}
+
 
 @dataclass
 class Commands:
@@ -273,23 +278,33 @@ class Commands:
 
     def mask(self, secret: str) -> None:
         """Ask the runner to hide a secret in every later log line (each line of it, if several)."""
-        for part in secret.splitlines() or [secret]:
-            if part.strip():
-                self._emit(f"::add-mask::{workflow_data(part)}")
+        for line in github_report.mask(secret):
+            self._emit(line)
 
     def annotate(self, level: str, message: str, *, file: str = "", line: int | None = None, title: str = "") -> None:
-        """Write an `error`, `warning` or `notice` annotation; every part is escaped."""
-        if level not in ("error", "warning", "notice"):
+        """Write an `error`, `warning` or `notice` annotation (formatted by `depgate.report.github`).
+
+        Args:
+            level: `error`, `warning` or `notice`.
+            message: The text.
+            file: A path at head ("" for none), and `line` in it.
+            line: A 1-based line.
+            title: The title, as `depgate.report.github.title` makes it (default: `depgate`).
+        """
+        severity = _SEVERITY_OF.get(level)
+        if severity is None:
             raise ValueError(f"unknown annotation level {level!r}")
-        props = []
-        if file:
-            props.append(f"file={workflow_property(file)}")
-        if line:
-            props.append(f"line={int(line)}")
-        if title:
-            props.append(f"title={workflow_property(title)}")
-        head = f"::{level} {','.join(props)}::" if props else f"::{level}::"
-        self._emit(head + workflow_data(message))
+        self._emit(github_report.annotation(severity, message, file=file, line=line, full_title=title or None))
+
+    def diagnostic(self, diag: Diagnostic, level: Severity | None = None) -> None:
+        """Annotate one finding at `level` (default: its own severity)."""
+        self._emit(github_report.diagnostic_annotation(diag, level))
+
+    def write(self, commands: str) -> None:
+        """Write commands already formatted by `depgate.report.github` (one per line)."""
+        if commands:
+            self.stream.write(commands if commands.endswith("\n") else commands + "\n")
+            self.stream.flush()
 
     def warning(self, message: str, *, title: str = "") -> None:
         """Write a warning annotation."""
@@ -297,11 +312,11 @@ class Commands:
 
     def group_start(self, title: str) -> None:
         """Open a foldable log group."""
-        self._emit(f"::group::{workflow_data(title)}")
+        self._emit(github_report.command("group", title))
 
     def group_end(self) -> None:
         """Close the log group."""
-        self._emit("::endgroup::")
+        self._emit(github_report.command("endgroup"))
 
     def untrusted(self, text: str) -> None:
         """Print text that may hold `::command::` lines without the runner acting on them.
@@ -312,12 +327,7 @@ class Commands:
         token = secrets.token_hex(16)
         while token in text:  # pragma: no cover - 128 random bits
             token = secrets.token_hex(16)
-        self._emit(f"::stop-commands::{token}")
+        self._emit(github_report.command("stop-commands", token))
         self.stream.write(text if text.endswith("\n") or not text else text + "\n")
-        self._emit(f"::{token}::")
+        self._emit(github_report.command(token))
 
-
-def in_actions(env: Mapping[str, str] | None = None) -> bool:
-    """Whether this process runs as a step on a GitHub Actions runner."""
-    env = os.environ if env is None else env
-    return env.get("GITHUB_ACTIONS") == "true"
