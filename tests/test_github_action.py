@@ -448,6 +448,8 @@ def test_index_mode_reports_number_clashes_in_open_pull_requests(tmp_path, fake)
     fake.add_pull(21, files=[("deps/0007-dep-hooks.md", "added")], head_sha="1" * 40)
     fake.add_pull(22, files=[("deps/0007-dep-offload.md", "added")], head_sha="2" * 40)
     fake.add_pull(23, files=[("deps/0001-dep-again.md", "added")], head_sha="3" * 40)
+    # Arabic-Indic digits: no number to depgate's reader, so not a claim on 0001 (the old regex read it as 1).
+    fake.add_pull(24, files=[("deps/\u0660\u0660\u0660\u0661-dep-digits.md", "added")], head_sha="4" * 40)
     fake.files[("1" * 40, "deps/0007-dep-hooks.md")] = "---\nDEP: 0007\n---\n"
     run = run_action(tmp_path, fake, repo.path, {"repository": {"default_branch": "main"}}, mode="index")
     assert run.code == 0, run
@@ -457,6 +459,7 @@ def test_index_mode_reports_number_clashes_in_open_pull_requests(tmp_path, fake)
     assert "#22" in row7
     row1 = next(line for line in run.summary.splitlines() if line.startswith("| 0001 |"))
     assert "#23" in row1
+    assert "#24" not in row1
     assert "0001-dep-process.md" in row1
     assert "DEP lint in open pull requests" in run.summary
     assert "#21" in run.summary
