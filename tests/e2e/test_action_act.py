@@ -8,9 +8,10 @@ repository instead. Each test asserts on the exit status, the job summary, the s
 requests depgate made (each checked against GitHub's REST description).
 
 Offline: `actions/checkout` is replaced by act's copy of the work tree; `actions/upload-artifact`
-and `actions/download-artifact` by small local stand-ins that copy files through a folder; pip
-builds and installs depgate from the action's folder without an index, its dependencies coming
-from the test environment through a reused virtual environment (`DEPGATE_VENV`).
+and `actions/download-artifact` by small local stand-ins that copy files through a folder. The
+install step runs for real (a fresh environment per run, uv or pip, `--require-hashes`), from a
+local wheelhouse made of the test environment's packages, with locks pinning those wheels
+(`tests/wheelhouse.py`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import re
 import shutil
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,7 @@ from actionrepo import (
 )
 from fakegithub import FakeGitHub, check_against_openapi
 from gitrepo import GitRepo
+from wheelhouse import build as build_wheelhouse
 
 pytestmark = pytest.mark.e2e
 
@@ -101,8 +102,15 @@ def act_bin() -> str:
 
 
 @pytest.fixture(scope="session")
-def action_copy(tmp_path_factory) -> Path:
-    """This checkout as a consumer gets it: tracked and untracked files, nothing ignored, no build output."""
+def wheelhouse(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """Wheels of every locked package (repacked from this test environment) and locks pinning them."""
+    folder = tmp_path_factory.mktemp("wheelhouse")
+    return folder, build_wheelhouse(folder)
+
+
+@pytest.fixture(scope="session")
+def action_copy(tmp_path_factory, wheelhouse) -> Path:
+    """This checkout as a consumer gets it (tracked and untracked files, nothing ignored), locked to the wheelhouse."""
     dest = tmp_path_factory.mktemp("depgate-action")
     files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                            capture_output=True, check=True).stdout.decode().split("\0")
@@ -111,30 +119,9 @@ def action_copy(tmp_path_factory) -> Path:
         if src.is_file() and not rel.startswith(("tests/", "bench/")):
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / rel)
+    for group, text in wheelhouse[1].items():
+        (dest / "requirements" / f"{group}.txt").write_text(text, encoding="utf-8")
     return dest
-
-
-@pytest.fixture(scope="session")
-def venv(tmp_path_factory) -> Path:
-    """A virtual environment whose dependencies come from this test environment (no index needed).
-
-    The action installs depgate into it from the action's folder, as in production; only the
-    environment's creation and the download of dependencies are skipped.
-    """
-    try:
-        import setuptools
-    except ImportError:
-        setuptools = None
-    if setuptools is None or int(setuptools.__version__.split(".")[0]) < 77:
-        pytest.skip("building depgate offline needs setuptools>=77 in the test environment (test extras)")
-    path = tmp_path_factory.mktemp("venv") / "depgate-venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
-    purelib = Path(subprocess.run([str(path / "bin" / "python"), "-c",
-                                   "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                  capture_output=True, text=True, check=True).stdout.strip())
-    here = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    (purelib / "_depgate_test_deps.pth").write_text("\n".join(sorted(here)) + "\n")
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -173,8 +160,10 @@ class ActRun:
 
 
 @pytest.fixture
-def act(act_bin, action_copy, venv, stubs, tmp_path, fake):
-    def run(repo: Path, event_name: str, event: dict, workflow: str) -> ActRun:
+def act(act_bin, action_copy, wheelhouse, stubs, tmp_path, fake):
+    def run(repo: Path, event_name: str, event: dict, workflow: str, *, action: Path | None = None,
+            installer: str = "auto") -> ActRun:
+        """Run `workflow` on act; the action's environment is `tmp_path/depgate-env`, made fresh by this run."""
         write_event(tmp_path / "event.json", event)
         artifacts = tmp_path / "artifacts"
         artifacts.mkdir(exist_ok=True)
@@ -182,16 +171,18 @@ def act(act_bin, action_copy, venv, stubs, tmp_path, fake):
             act_bin, event_name, "-W", f".github/workflows/{workflow}",
             "-P", "ubuntu-latest=-self-hosted", "-e", str(tmp_path / "event.json"),
             "--no-cache-server", "--json", "--action-cache-path", str(tmp_path / "actcache"),
-            "--local-repository", f"{ACTION_REF}={action_copy}",
+            "--local-repository", f"{ACTION_REF}={action or action_copy}",
             "--local-repository", f"{UPLOAD}={stubs['upload']}",
             "--local-repository", f"{DOWNLOAD}={stubs['download']}",
             "-s", f"GITHUB_TOKEN={TOKEN}",
             "--env", f"GITHUB_API_URL={fake.base_url}",
             "--env", f"GITHUB_REPOSITORY={REPOSITORY}",
-            "--env", f"DEPGATE_VENV={venv}",
+            "--env", f"DEPGATE_VENV={tmp_path / 'depgate-env'}",
+            "--env", f"DEPGATE_INSTALLER={installer}",
             "--env", f"E2E_ARTIFACTS={artifacts}",
-            "--env", "PIP_NO_INDEX=1",
-            "--env", "PIP_NO_BUILD_ISOLATION=0",
+            # A cold install from the local wheelhouse only, by either installer.
+            "--env", "PIP_NO_INDEX=1", "--env", f"PIP_FIND_LINKS={wheelhouse[0]}", "--env", "PIP_NO_CACHE_DIR=1",
+            "--env", "UV_NO_INDEX=1", "--env", f"UV_FIND_LINKS={wheelhouse[0]}", "--env", "UV_NO_CACHE=1",
             "--env", "DEPGATE_API_RETRIES=1",
             "--env", "DEPGATE_API_BACKOFF=0",
             "--env", "DEPGATE_API_THROTTLE=false",
@@ -226,7 +217,8 @@ def test_missing_dep_fails_the_step_then_publish_comments(tmp_path, fake, act):
     assert run.outputs.get("failed") == "true"
     assert run.summary.lstrip().startswith("### ❌ depgate: DEP required"), run.summary[:300]
     assert "fit\\_legacy" in run.summary or "fit_legacy" in run.summary
-    assert "depgate: installed depgate" in run.messages
+    assert "depgate: dependencies ready (core+github; installed core+github with " in run.messages
+    assert _installed(tmp_path) >= {"github", "jwt", "nacl", "yaml", "jinja2"}  # the API needs PyGithub
     assert re.search(r"depgate: check ran in [0-9.]+s \(exit 1\)", run.messages)
     report = tmp_path / "artifacts" / "depgate-report" / "report.json"
     assert json.loads(report.read_text())["pull_request"]["number"] == number
@@ -245,11 +237,19 @@ def test_missing_dep_fails_the_step_then_publish_comments(tmp_path, fake, act):
             assert TOKEN not in json.dumps(entry), entry
 
 
+def _installed(tmp_path: Path) -> set[str]:
+    """Top-level names in the site-packages of the environment the action made in this test."""
+    (site,) = (tmp_path / "depgate-env" / "lib").glob("python*/site-packages")
+    return {p.name for p in site.iterdir() if not p.name.endswith(".dist-info")}
+
+
 def test_satisfied_by_a_dep_in_the_change(tmp_path, fake, act):
+    """The same with pip (the runner's own, `--target`) instead of uv."""
     repo, base, head = _consumer_repo(tmp_path, "satisfied", ("depgate.yml",))
     _pull(fake, "satisfied", base, head)
-    run = act(repo.path, "pull_request", pull_request_event("satisfied", base, head), "depgate.yml")
+    run = act(repo.path, "pull_request", pull_request_event("satisfied", base, head), "depgate.yml", installer="pip")
     assert run.code == 0, run
+    assert "installed core+github with pip" in run.messages
     assert (run.outputs.get("verdict"), run.outputs.get("satisfied"), run.outputs.get("deps")) == (
         "required", "true", "2")
     assert "satisfied" in run.summary.splitlines()[0]
@@ -266,8 +266,10 @@ def _trap(name: str) -> str:
 
 
 def test_not_required_and_nothing_from_the_checkout_runs(tmp_path, fake, act):
+    # A uv.toml too (not TOML at all): uv must not read the checkout's configuration while installing.
     repo, base, head = build_repo(tmp_path / "consumer", "clean", extra_base={
-        ".github/workflows/depgate.yml": docs_workflow("depgate.yml"), **{name: _trap(name) for name in _TRAPS}})
+        ".github/workflows/depgate.yml": docs_workflow("depgate.yml"), **{name: _trap(name) for name in _TRAPS},
+        "uv.toml": "index-url = [not toml\n"})
     _pull(fake, "clean", base, head)
     run = act(repo.path, "pull_request", pull_request_event("clean", base, head), "depgate.yml")
     assert run.code == 0, run
@@ -275,6 +277,7 @@ def test_not_required_and_nothing_from_the_checkout_runs(tmp_path, fake, act):
     assert (run.outputs.get("dep-required"), run.outputs.get("failed")) == ("false", "false")
     assert "No DEP required" in run.summary.splitlines()[0]
     assert sorted(p.name for p in (tmp_path / "artifacts").glob("ran-*")) == []
+    assert "installed core+github with uv" in run.messages
 
 
 def test_own_index_workflow_with_uses_dot(tmp_path, fake, act, action_copy):
@@ -302,3 +305,37 @@ def test_own_index_workflow_with_uses_dot(tmp_path, fake, act, action_copy):
     assert "#31" in row
     assert "#32" in row
     assert check_against_openapi(fake.requests) == []
+
+
+def test_no_token_installs_no_api_client(tmp_path, fake, act):
+    """`token: ""`: no API call, so PyGithub and its chain are not installed, and depgate runs without them."""
+    workflow = docs_workflow("depgate.yml").replace('comment: "false"', 'token: ""\n          comment: "false"')
+    assert 'token: ""' in workflow
+    repo, base, head = build_repo(tmp_path / "consumer", "missing",
+                                  extra_base={".github/workflows/depgate.yml": workflow})
+    run = act(repo.path, "pull_request", pull_request_event("missing", base, head), "depgate.yml", installer="pip")
+    assert run.outputs.get("verdict") == "required", run
+    assert "depgate: dependencies ready (core; installed core with pip)" in run.messages
+    installed = _installed(tmp_path)
+    assert {"yaml", "jinja2", "frontmatter"} <= installed
+    assert not installed & {"github", "requests", "cryptography", "nacl", "jwt"}, installed
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize("installer", ["uv", "pip"])
+def test_a_lock_hash_mismatch_stops_the_install(tmp_path, fake, act, action_copy, installer):
+    """A wheel that is not the locked file is refused: one clear error, and depgate never runs."""
+    action = tmp_path / "action"
+    shutil.copytree(action_copy, action)
+    lock = action / "requirements" / "core.txt"
+    text = lock.read_text()
+    digest = re.search(r"--hash=sha256:([0-9a-f]{64})", text).group(1)
+    lock.write_text(text.replace(digest, digest[::-1], 1))
+    repo, base, head = _consumer_repo(tmp_path, "missing", ("depgate.yml",))
+    run = act(repo.path, "pull_request", pull_request_event("missing", base, head), "depgate.yml", action=action,
+              installer=installer)
+    assert run.code != 0, run
+    errors = re.findall(r"depgate: `[^`]+==[^`]+` does not match its hash in requirements/core\.txt", run.log)
+    assert errors, run
+    assert not run.outputs.get("verdict"), run  # composite outputs are set, empty: the run step never ran
+    assert "ran in" not in run.messages
