@@ -121,6 +121,17 @@ def test_labels_only_depgate_own_are_touched(fake, client):
     assert_valid_requests(fake)
 
 
+def test_apply_labels_does_exactly_what_it_is_told(fake, client):
+    fake.add_pull(6, labels=("bug", "dep-required"))
+    assert client.apply_labels(6, ["dep-satisfied"], ["dep-required"]) == {"added": ["dep-satisfied"],
+                                                                           "removed": ["dep-required"]}
+    assert sorted(fake.issue_labels[6]) == ["bug", "dep-satisfied"]
+    before = len(fake.requests)
+    assert client.apply_labels(6, [], []) == {"added": [], "removed": []}
+    assert len(fake.requests) == before  # nothing to do: no request at all
+    assert_valid_requests(fake)
+
+
 def test_label_with_spaces_and_slash_is_removed(fake, client):
     fake.add_pull(5, labels=("dep: needs review/now",))
     done = client.sync_labels(5, want=(), own=("dep: needs review/now",), current=fake.issue_labels[5])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from depgate.diagnostics import Diagnostic, Location, Severity
-from depgate.outcome import CommentAction, Settings, decide, reason_level, requirement_met
+from depgate.outcome import CommentAction, Settings, decide, label_changes, reason_level, requirement_met
 from depgate.report.model import FailOn
 from depgate.verdict import decide as verdict
 from test_verdict import abstraction, addition, dep, facts, removed
@@ -84,6 +84,17 @@ def test_label_changes_touch_only_depgates_own_labels():
     assert outcome.label_changes({"dep-required", "bug", "dep-review"}) == (["dep-satisfied"],
                                                                             ["dep-required", "dep-review"])
     assert outcome.label_changes({"dep-satisfied", "bug"}) == ([], [])
+
+
+@pytest.mark.parametrize(("wanted", "owned", "current", "changes"), [
+    ({"a"}, {"a", "b"}, {"b", "x"}, (["a"], ["b"])),
+    ({"a"}, {"a", "b"}, {"a", "x"}, ([], [])),
+    ({"z"}, {"a"}, {"a"}, ([], ["a"])),  # a wanted label depgate does not own is never added
+    (set(), {"a", "b"}, {"b", "a", "x"}, ([], ["a", "b"])),
+    (set(), set(), {"a"}, ([], [])),
+])
+def test_label_changes(wanted, owned, current, changes):
+    assert label_changes(wanted, owned, current) == changes
 
 
 # -- annotation levels ---------------------------------------------------------------------------------------------

@@ -110,14 +110,19 @@ class Outcome:
     labels_owned: tuple[str, ...]
 
     def label_changes(self, current: Iterable[str]) -> tuple[list[str], list[str]]:
-        """Return `(to add, to remove)` to go from the labels a pull request carries to the wanted ones.
+        """Return `(to add, to remove)` to go from the labels a pull request carries to the wanted ones."""
+        return label_changes(self.labels_wanted, self.labels_owned, current)
 
-        Only depgate's own labels are ever named; a label someone else set is left alone.
-        """
-        have = set(current)
-        add = sorted(name for name in self.labels_wanted if name not in have)
-        remove = sorted(name for name in self.labels_owned if name in have and name not in self.labels_wanted)
-        return add, remove
+
+def label_changes(wanted: Iterable[str], owned: Iterable[str], current: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Return `(to add, to remove)`, sorted, to make depgate's labels on a pull request exactly `wanted`.
+
+    Only labels in `owned` are ever named: a label someone else set is left alone, and a wanted label
+    depgate does not own is ignored.
+    """
+    own, have = set(owned), set(current)
+    want = set(wanted) & own
+    return sorted(want - have), sorted((own - want) & have)
 
 
 def requirement_met(report: Report) -> bool:

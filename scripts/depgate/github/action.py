@@ -289,7 +289,7 @@ def carry_out(ctx: Context, client: GitHubClient, outcome: Outcome, data: dict[s
             info = client.pull_request(number)
             current_labels = info.labels if info else None
         if current_labels is not None:
-            done["labels"] = client.sync_labels(number, outcome.labels_wanted, outcome.labels_owned, current_labels)
+            done["labels"] = client.apply_labels(number, *outcome.label_changes(current_labels))
     return done
 
 

@@ -22,8 +22,10 @@ import urllib3
 from github import Auth, Github, GithubException, GithubRetry, UnknownObjectException
 from github.GithubException import RateLimitExceededExceedsMaxWait
 
+from depgate.outcome import label_changes
+
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
 
     from github.Repository import Repository
 
@@ -338,16 +340,24 @@ class GitHubClient:
         Returns:
             `{"added": [...], "removed": [...]}` for what was actually done.
         """
-        own_set = set(own)
-        want_set = set(want) & own_set
-        current_set = set(current)
-        issue = self._repo.get_issue(number)
+        add, remove = label_changes(want, own, current)
+        return self.apply_labels(number, add, remove)
+
+    def apply_labels(self, number: int, add: Sequence[str], remove: Sequence[str]) -> dict[str, list[str]]:
+        """Add and remove labels on a pull request, as `depgate.outcome` decided.
+
+        Returns:
+            `{"added": [...], "removed": [...]}` for what was actually done.
+        """
         done: dict[str, list[str]] = {"added": [], "removed": []}
-        to_add = sorted(want_set - current_set)
-        if to_add and self._call(f"add labels to pull request #{number}", lambda: _add_labels(issue, to_add),
-                                 write=True):
-            done["added"] = to_add
-        for name in sorted((own_set - want_set) & current_set):
+        if not add and not remove:
+            return done
+        issue = self._repo.get_issue(number)
+        names = list(add)
+        if names and self._call(f"add labels to pull request #{number}", lambda: _add_labels(issue, names),
+                                write=True):
+            done["added"] = names
+        for name in remove:
             if self._call(f"remove label {name!r} from pull request #{number}",
                           lambda name=name: issue.remove_from_labels(name) or True, write=True, missing_ok=True):
                 done["removed"].append(name)
