@@ -10,6 +10,7 @@ All cases are committed into one repository (two commits each) built once for th
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import textwrap
@@ -565,9 +566,26 @@ def test_every_change_code_has_a_case() -> None:
     assert change_codes - covered == set()
 
 
+#: Every finding of every case, in full; regenerate with `DEPGATE_UPDATE_SNAPSHOTS=1 pytest tests/test_api_cases.py`
+#: and review the diff (a rule firing somewhere new, a moved line or anchor, a reworded message all show).
+SNAPSHOT = Path(__file__).parent / "fixtures" / "api_cases.snapshot.txt"
+
+
+def _snapshot_text(results: dict[str, ApiDiff]) -> str:
+    lines = []
+    for case in CASES:
+        lines.append(f"[{case.id}]")
+        for c in sorted(results[case.id].changes, key=lambda c: (c.code, c.symbol, c.path, c.line or 0)):
+            anchor = getattr(c, "anchor", None)
+            shown = f" anchor={anchor}" if anchor is not None else ""
+            lines.append(f"{c.code} {c.symbol} @ {c.path}:{c.line}{shown}: {c.message}")
+    return "\n".join(lines) + "\n"
+
+
 def test_snapshot_of_all_cases(results: dict[str, ApiDiff]) -> None:
-    """Every code every case produced: a rule that starts firing somewhere new changes this table."""
-    table = {cid: sorted({c.code for c in diff.changes}) for cid, diff in results.items()}
-    assert table == {
-        case.id: sorted({code for code, _ in case.expected}) for case in CASES
-    }
+    """Every finding of every case (code, symbol, place, head anchor, message) against the reviewed snapshot."""
+    actual = _snapshot_text(results)
+    if os.environ.get("DEPGATE_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.write_text(actual, encoding="utf-8")
+    assert SNAPSHOT.is_file(), f"no snapshot at {SNAPSHOT}; create it with DEPGATE_UPDATE_SNAPSHOTS=1"
+    assert actual == SNAPSHOT.read_text(encoding="utf-8")
