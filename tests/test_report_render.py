@@ -59,11 +59,9 @@ DEP lint findings:
   deps/0003-dep-ring.md:5: D103 [error] Status must be one of Draft, Accepted
 
 What to do next:
-  - write a DEP: `depgate new "<title>"` creates deps/NNNN-<slug>.md; add it to this change
-  - or link an accepted DEP: write its number in the title or body, e.g. `DEP-0005`, suggested above
-  - or, when no DEP is needed, say why in the body: `DEP: none — <reason>` (it is recorded)
-  - get the linked DEP accepted (update its `Status`) before merging
-  - mark the breaking change: `feat!: ...` in the title or a `BREAKING CHANGE:` footer
+  - Accept DEP-0003 (`deps/0003-dep-ring.md`): it is linked but its status is Draft, which does not satisfy the requirement. Set its `Status: Accepted` in a pull request of its own, so the decision is reviewed apart from the code, merge it, then re-run this check; or, if this change should go in without it, record why with the override below.
+  - Or record why none is needed: add a line `DEP: none — <reason>` to the body (or the label `dep-not-needed`); it is recorded and shown here.
+  - Mark the breaking change: `feat!: …` in the title, or a `BREAKING CHANGE:` footer.
 '''
 
 MARKDOWN = r'''### ❌ depgate: DEP required — no DEP linked
@@ -115,23 +113,21 @@ Their text names symbols this change touches; reference one if this change imple
 
 #### What to do next
 
-- **Write a DEP**: run `depgate new "<title>"`, fill in the document it creates under `deps/`, and add it to this pull request.
-- **Or link an accepted DEP**: write its number in the title or body, e.g. `DEP-0005`, suggested above.
-- **Or record why none is needed**: add a line `DEP: none — <reason>` to the body (or the override label); it is reported here.
-- **Get the linked DEP accepted** (its `Status`) before merging.
-- **Mark the breaking change**: `feat!: …` in the title, or a `BREAKING CHANGE:` footer.
+- **Accept DEP\-0003** \(`deps/0003-dep-ring.md`\)\: it is linked but its status is Draft, which does not satisfy the requirement\. Set its `Status: Accepted` in a pull request of its own, so the decision is reviewed apart from the code, merge it, then re\-run this check; or, if this change should go in without it, record why with the override below\.
+- **Or record why none is needed**\: add a line `DEP: none — <reason>` to the body \(or the label `dep-not-needed`\); it is recorded and shown here\.
+- **Mark the breaking change**\: `feat!: …` in the title, or a `BREAKING CHANGE:` footer\.
 
 <sub>depgate 0\.1\.0 · report schema 1 · configuration: \<defaults\></sub>
 '''
 
 GITHUB = r'''::error title=depgate%3A required::A DEP is required, and no DEP that satisfies it is linked.
-::warning file=d9d/loop/trainer.py,line=40,title=depgate A101::public method `d9d.loop.Trainer.fit_legacy` was removed
-::warning file=d9d/offload/policy.py,line=7,title=depgate A201::`d9d.offload.OffloadPolicy` is a new public ABC
-::error file=d9d/loop/trainer.py,line=40,title=depgate V101::2 change(s) require a DEP (first: A101 d9d.loop.Trainer.fit_legacy at d9d/loop/trainer.py:40); linked but not satisfying: DEP-0003
-::warning file=deps/0003-dep-ring.md,line=5,title=depgate V104::DEP-0003 (Ring) is referenced (referenced as `DEP-0003` in the body) but its status is still Draft
-::notice file=deps/0005-dep-offload.md,line=14,title=depgate V108::DEP-0005 (Offload | policies, Accepted) mentions OffloadPolicy; reference it if this change implements it
-::warning file=d9d/loop/trainer.py,line=40,title=depgate V106::1 breaking change(s) (first: A101 d9d.loop.Trainer.fit_legacy at d9d/loop/trainer.py:40) but the title 'feat: offload <b>now</b>' has no `!` and no `BREAKING CHANGE:` footer; this repository uses Conventional Commits (3 of the base branch's last 4 commit subjects do), and semantic-release would ship it as a minor or patch release
-::error file=deps/0003-dep-ring.md,line=5,title=depgate D103::Status must be one of Draft, Accepted
+::error title=depgate%3A A101::public method `d9d.loop.Trainer.fit_legacy` was removed
+::warning file=d9d/offload/policy.py,line=7,title=depgate%3A A201::`d9d.offload.OffloadPolicy` is a new public ABC
+::error title=depgate%3A V101::2 change(s) require a DEP (first: A101 d9d.loop.Trainer.fit_legacy at d9d/loop/trainer.py:40); linked but not satisfying: DEP-0003
+::warning file=deps/0003-dep-ring.md,line=5,title=depgate%3A V104::DEP-0003 (Ring) is referenced (referenced as `DEP-0003` in the body) but its status is still Draft
+::notice file=deps/0005-dep-offload.md,line=14,title=depgate%3A V108::DEP-0005 (Offload | policies, Accepted) mentions OffloadPolicy; reference it if this change implements it
+::warning title=depgate%3A V106::1 breaking change(s) (first: A101 d9d.loop.Trainer.fit_legacy at d9d/loop/trainer.py:40) but the title 'feat: offload <b>now</b>' has no `!` and no `BREAKING CHANGE:` footer; this repository uses Conventional Commits (3 of the base branch's last 4 commit subjects do), and semantic-release would ship it as a minor or patch release
+::error file=deps/0003-dep-ring.md,line=5,title=depgate%3A D103::Status must be one of Draft, Accepted
 '''
 
 

@@ -24,12 +24,14 @@ from depgate import verdict_rules as V
 from depgate.diagnostics import Diagnostic, Location, Severity
 from depgate.errors import ConfigError
 from depgate.proposals.folder import is_candidate
+from depgate.proposals.numbering import next_number, used_numbers
 from depgate.report.model import (
     ChangedPath,
     DepInfo,
     DepLink,
     FailOn,
     LinkKind,
+    Naming,
     Override,
     Report,
     Revision,
@@ -351,6 +353,8 @@ def assess_deps(facts: Facts, entries: Sequence[LinkedDep], required: bool) -> t
         satisfies = doc is not None and (
             (entry.added and settings.any_status_when_added) or _status_in(status, settings.accepted_statuses))
         details = {"dep": label, "links": [link.as_dict() for link in entry.links]}
+        lint_errors = [f for f in facts.findings if doc is not None and f.location.path == doc.path
+                       and f.severity is Severity.ERROR]
         if doc is None and not referenced:
             pass  # a changed file the folder reader does not list (never expected): nothing to judge
         elif doc is None:
@@ -378,6 +382,15 @@ def assess_deps(facts: Facts, entries: Sequence[LinkedDep], required: bool) -> t
             diags.append(V.DRAFT_DEP.diagnostic(
                 f"{label} ({doc.proposal.title or 'untitled'}) is referenced{_ref_text(entry)} but its status is "
                 f"still {status}", _dep_location(doc), details=details))
+        elif required and satisfies and lint_errors:
+            problem = V.LINT_ERRORS_DEP.code
+            satisfies = False
+            listed = "; ".join(f"{d.location} {d.code} {d.message}" for d in lint_errors[:5])
+            more = f"; and {len(lint_errors) - 5} more" if len(lint_errors) > 5 else ""
+            diags.append(V.LINT_ERRORS_DEP.diagnostic(
+                f"{label} ({doc.proposal.title or 'untitled'}) has {len(lint_errors)} lint error(s), so it does not "
+                f"satisfy the requirement until they are fixed: {listed}{more}", lint_errors[0].location,
+                details={**details, "errors": [d.code for d in lint_errors]}))
         elif required and not satisfies:
             problem = V.NOT_ACCEPTED.code
             accepted = ", ".join(settings.accepted_statuses)
@@ -391,6 +404,41 @@ def assess_deps(facts: Facts, entries: Sequence[LinkedDep], required: bool) -> t
             satisfies=satisfies, problem=problem,
         ))
     return infos, diags
+
+
+# -- naming ------------------------------------------------------------------------------------------------------
+
+def override_line(facts: Facts) -> str | None:
+    """A body line that the configured override marker accepts, in the repository's words, else None.
+
+    The marker is a regular expression; a line is shown only when the marker really matches it (with a reason),
+    so the example never promises an override that would not be honoured.
+    """
+    prefix = facts.config.proposals.prefix
+    try:
+        marker = facts.config.verdict.override_pattern
+    except ConfigError:
+        return None
+    for candidate in dict.fromkeys((f"{prefix}: none — <reason>", "DEP: none — <reason>")):
+        match = marker.search(candidate)
+        if match is not None and (match.groupdict().get("reason") or match.group(0)).strip():
+            return candidate
+    return None
+
+
+def naming(facts: Facts) -> Naming:
+    """What the wording of the report needs from the configuration and the proposals at head."""
+    config, settings = facts.config.proposals, facts.config.verdict
+    accepted = [(number, doc.path) for doc in facts.deps
+                if (number := _doc_number(doc)) is not None and _status_in(doc.proposal.status,
+                                                                             settings.accepted_statuses)]
+    taken = used_numbers(doc.proposal for doc in facts.deps)
+    return Naming(
+        prefix=config.prefix, directory=config.directory.strip("/") or ".", number_width=config.number_width,
+        next_number=next_number(taken), example=_label(max(accepted)[0], config) if accepted else None,
+        override_line=override_line(facts), override_pattern=settings.override_marker,
+        override_labels=tuple(settings.override_labels), accepted_statuses=tuple(settings.accepted_statuses),
+    )
 
 
 # -- suggestions -------------------------------------------------------------------------------------------------
@@ -570,6 +618,7 @@ def decide(facts: Facts) -> Report:
         reasons.append(conventional)
 
     link_errors = any(d.severity is Severity.ERROR for d in dep_diags)
+    wording = naming(facts)
     return Report(
         verdict=verdict, dep_required=required, satisfied=satisfied,
         failed=_failed(facts.fail_on, verdict, unmet and override is None, link_errors, override),
@@ -578,8 +627,8 @@ def decide(facts: Facts) -> Report:
         problems=tuple(facts.problems), suggestions=tuple(suggestions), override=override,
         files=tuple(ChangedPath(c.status, c.path, c.old_path) for c in facts.changed),
         packages=tuple(facts.packages), modules_analysed=facts.modules_analysed,
-        next_steps=tuple(_next_steps(verdict, required, satisfied, override, reasons, facts)),
-        config_source=facts.config.source,
+        next_steps=tuple(_next_steps(required, satisfied, override, reasons, deps, facts, wording)),
+        config_source=facts.config.source, naming=wording,
     )
 
 
@@ -668,14 +717,27 @@ def _failed(fail_on: FailOn, verdict: Verdict, unmet: bool, link_errors: bool, o
     return unmet or link_errors
 
 
-def _next_steps(verdict: Verdict, required: bool, satisfied: bool, override: Override | None,
-                reasons: Sequence[Diagnostic], facts: Facts) -> list[str]:
+def _next_steps(required: bool, satisfied: bool, override: Override | None, reasons: Sequence[Diagnostic],
+                deps: Sequence[DepInfo], facts: Facts, wording: Naming) -> list[str]:
+    """Decide what the author should do, as `NEXT_STEPS` keywords (`depgate.report.steps` words them).
+
+    An unmet requirement offers the way that fits: fix the lint errors of the DEP the change brings, accept the
+    linked DEP that exists but is not accepted, or, only when no linked DEP fits, write one or link an accepted
+    one (when the repository has any); the override is always offered.
+    """
     codes = {d.code for d in reasons}
+    problems = {d.problem for d in deps}
     steps: list[str] = []
-    if required and not satisfied and override is None:
-        steps += ["write-dep", "link-dep", "override"]
-    if codes & {V.DRAFT_DEP.code, V.NOT_ACCEPTED.code}:
+    if V.LINT_ERRORS_DEP.code in problems:
+        steps.append("fix-dep-lint")
+    if problems & {V.DRAFT_DEP.code, V.NOT_ACCEPTED.code}:
         steps.append("accept-dep")
+    if required and not satisfied and override is None:
+        if not steps:
+            steps.append("write-dep")
+            if wording.example is not None:
+                steps.append("link-dep")
+        steps.append("override")
     if codes & {V.MISSING_DEP.code, V.CLOSED_DEP.code, V.AMBIGUOUS_DEP.code}:
         steps.append("fix-references")
     if V.BREAKING_NOT_MARKED.code in codes:

@@ -48,7 +48,8 @@ DRAFT_DEP = Rule(
     "A referenced DEP should be accepted before its implementation merges.",
     "A Draft DEP is still under discussion; merging its implementation decides the discussion. d9d has also "
     "seen DEPs left Draft after their code merged, which leaves the record wrong.",
-    "Get the DEP accepted first, or update its `Status` in the same pull request.",
+    "Get the DEP accepted in a pull request of its own (its `Status` set to an accepted one), then reference it; or, "
+    "when the change really needs no DEP, record why with the override marker.",
     _VERDICT,
     example_bad="body: Implements DEP-0008 (Status: Draft)",
     example_good="body: Implements DEP-0008 (Status: Accepted)",
@@ -137,8 +138,21 @@ CANNOT_VOUCH = Rule(
     example_good="def build(model):\n",
 )
 
+LINT_ERRORS_DEP = Rule(
+    "V113", "linked-dep-has-lint-errors", Severity.WARNING,
+    "A DEP that the change adds or edits, and that has DEP lint errors, does not satisfy a requirement.",
+    "A proposal with a broken header or missing sections is not yet a record anyone can rely on: its number, "
+    "status or design may not read as intended. Counting it would let a placeholder file satisfy the gate. "
+    "(The check still fails through V101; this finding says which errors to fix.)",
+    "Fix the lint errors it lists (each names the file, line and code; `depgate lint` shows the same), push, and "
+    "the DEP satisfies the requirement again.",
+    _VERDICT,
+    example_bad="deps/0012-offload.md added with `Status: Drafty` (D103)",
+    example_good="deps/0012-offload.md added with `Status: Draft`",
+)
+
 #: Every verdict rule, registered in `depgate.rules.RULE_MODULES`.
 RULES: tuple[Rule, ...] = (
     NOT_LINKED, MISSING_DEP, CLOSED_DEP, DRAFT_DEP, OVERRIDE_USED, BREAKING_NOT_MARKED, UNPARSABLE_FILE,
-    SUGGESTED_DEP, NOT_ACCEPTED, OVERRIDE_NO_REASON, AMBIGUOUS_DEP, CANNOT_VOUCH,
+    SUGGESTED_DEP, NOT_ACCEPTED, OVERRIDE_NO_REASON, AMBIGUOUS_DEP, CANNOT_VOUCH, LINT_ERRORS_DEP,
 )

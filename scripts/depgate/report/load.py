@@ -20,6 +20,7 @@ from typing import Any
 from depgate.api.kinds import ApiChange, Category
 from depgate.diagnostics import Diagnostic, Location, Severity
 from depgate.errors import UsageError
+from depgate.report.model import NEXT_STEPS as NEXT_STEP_KEYWORDS
 from depgate.report.model import (
     SCHEMA_VERSION,
     ChangedPath,
@@ -27,6 +28,7 @@ from depgate.report.model import (
     DepLink,
     FailOn,
     LinkKind,
+    Naming,
     Override,
     Report,
     Revision,
@@ -43,8 +45,7 @@ MAX_TEXT = 64 * 1024
 #: Characters of a bad value quoted in an error message.
 QUOTE_CHARS = 40
 
-NEXT_STEPS = frozenset({"write-dep", "link-dep", "override", "accept-dep", "fix-references", "mark-breaking",
-                        "fix-syntax"})
+NEXT_STEPS = frozenset(NEXT_STEP_KEYWORDS)
 FILE_STATUSES = frozenset({"A", "M", "D", "R", "C", "T", "U", "X"})
 _SHA = re.compile(r"^[0-9a-f]{40,64}$")
 _DIAGNOSTIC_CODE = re.compile(r"^[ADV][0-9]{3}$")
@@ -291,6 +292,7 @@ def _build(r: _Reader, document: Any) -> LoadedReport:
         next_steps=next_steps,
         config_source=r.text(top["config"], "config"),
         tool_version=r.text(tool["version"], "tool.version"),
+        naming=_naming(r, top["proposals"]) if top.get("proposals") is not None else Naming(),
     )
     claim = None
     if top.get("pull_request") is not None:
@@ -400,3 +402,30 @@ def _file(r: _Reader, value: Any, where: str) -> ChangedPath:
     return ChangedPath(status=r.choice(f["status"], f"{where}.status", FILE_STATUSES),
                        path=r.path(f["path"], f"{where}.path"),
                        old_path=r.path(f["old_path"], f"{where}.old_path", null=True))
+
+
+def _naming(r: _Reader, value: Any) -> Naming:
+    """The optional `proposals` object (added within schema version 1; an older report lacks it)."""
+    n = r.obj(value, "proposals", ("prefix", "directory", "number_width", "next_number", "example", "override_line",
+                                   "override_pattern", "override_labels", "accepted_statuses"))
+    return Naming(
+        prefix=r.text(n["prefix"], "proposals.prefix"),
+        directory=r.path(n["directory"], "proposals.directory") if n["directory"] != "." else ".",
+        number_width=_width(r, n["number_width"]),
+        next_number=r.integer(n["next_number"], "proposals.next_number", minimum=1),
+        example=r.text(n["example"], "proposals.example", null=True),
+        override_line=r.text(n["override_line"], "proposals.override_line", null=True),
+        override_pattern=r.text(n["override_pattern"], "proposals.override_pattern"),
+        override_labels=tuple(r.text(x, f"proposals.override_labels[{i}]")
+                              for i, x in enumerate(r.array(n["override_labels"], "proposals.override_labels"))),
+        accepted_statuses=tuple(r.text(x, f"proposals.accepted_statuses[{i}]")
+                                for i, x in enumerate(r.array(n["accepted_statuses"], "proposals.accepted_statuses"))),
+    )
+
+
+def _width(r: _Reader, value: Any) -> int:
+    # Bounded like `proposals.number-width`: a forged width of a billion would make every label a gigabyte.
+    width = r.integer(value, "proposals.number_width", minimum=1)
+    if width > 9:
+        raise r.fail("proposals.number_width", f"must be at most 9, not {quote_prefix(value)}")
+    return width

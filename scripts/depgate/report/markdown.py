@@ -18,6 +18,7 @@ from depgate.diagnostics import sort_diagnostics
 from depgate.errors import ConfigError, UsageError
 from depgate.report.escape import md_code, md_inline
 from depgate.report.model import Verdict
+from depgate.report.steps import build_steps
 from depgate.report.text import GROUPS, grouped
 
 if TYPE_CHECKING:
@@ -45,27 +46,6 @@ _VERDICT_TITLES = {
     Verdict.NOT_REQUIRED: "No DEP required",
     Verdict.PROPOSAL: "Proposal",
 }
-#: Markdown wording of the next steps (`Report.next_steps`).
-NEXT_STEPS_MD = {
-    "write-dep": "**Write a DEP**: run `depgate new \"<title>\"`, fill in the document it creates under `deps/`, "
-                 "and add it to this pull request.",
-    "link-dep": "**Or link an accepted DEP**: write its number in the title or body, e.g. `DEP-0008`.",
-    "override": "**Or record why none is needed**: add a line `DEP: none — <reason>` to the body "
-                "(or the override label); it is reported here.",
-    "accept-dep": "**Get the linked DEP accepted** (its `Status`) before merging.",
-    "fix-references": "**Fix the DEP references** listed above (missing, closed or ambiguous numbers).",
-    "mark-breaking": "**Mark the breaking change**: `feat!: …` in the title, or a `BREAKING CHANGE:` footer.",
-    "fix-syntax": "**Fix the files that do not parse**, so their API can be checked.",
-}
-
-
-def _step_md(step: str, report: Report) -> str:
-    text = NEXT_STEPS_MD.get(step, md_inline(step))
-    if step == "link-dep" and report.suggestions and report.suggestions[0].label:
-        text = text.replace("e.g. `DEP-0008`", f"e.g. {md_code(report.suggestions[0].label)}, suggested above")
-    return text
-
-
 def check_link_base(url: str | None) -> str | None:
     """Validate a `--link-base` (`https://github.com/OWNER/REPO`): plain http(s), no query, no spaces.
 
@@ -143,14 +123,34 @@ def context(report: Report, *, link_base: str | None = None) -> dict[str, Any]:
     return {
         "report": data,
         "icon": _ICONS.get((report.verdict.value, state), ""),
-        "verdict_title": _VERDICT_TITLES[report.verdict],
+        "verdict_title": _VERDICT_TITLES[report.verdict].replace("DEP", report.naming.prefix),
         "state": state,
         "groups": groups,
         "deps": deps,
         "suggestions": suggestions,
         "findings": _table([_diag_row(d, links) for d in sort_diagnostics(report.findings)]),
-        "next_steps": [_step_md(step, report) for step in report.next_steps],
+        "next_steps": [step.as_dict() for step in build_steps(report)],
     }
+
+
+#: The shared partials a template may include (`{% include "_next_steps.md.j2" %}`); nothing else is loadable.
+PARTIALS = ("_next_steps.md.j2",)
+
+
+def partials_loader() -> jinja2.BaseLoader:
+    """A loader that serves depgate's shared partials only, for the summary and the comment templates.
+
+    A template, even one from `--template` or the base's `verdict.summary-template`, can include these and no
+    other file: the loader reads the package's own templates, never the disk or the repository.
+    """
+    import jinja2
+
+    def load(name: str) -> str | None:
+        if name not in PARTIALS:
+            return None
+        return resources.files("depgate.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+    return jinja2.FunctionLoader(load)
 
 
 def _environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
@@ -177,7 +177,7 @@ def load_template(text: str | None = None) -> jinja2.Template:
     if text is None:
         text = resources.files("depgate.report").joinpath("templates", TEMPLATE_NAME).read_text(encoding="utf-8")
     try:
-        return _environment(jinja2.BaseLoader()).from_string(text)
+        return _environment(partials_loader()).from_string(text)
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(f"the summary template has a syntax error: {exc.message}", line=exc.lineno,
                           path=exc.filename or "summary template") from None

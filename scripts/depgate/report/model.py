@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
 #: Version of the JSON report's shape (`schema_version`).
 SCHEMA_VERSION = 1
+#: The keywords of `Report.next_steps`, in the order they are given. Version 1 may gain keywords; readers of a
+#: saved report should take this set rather than a copy.
+NEXT_STEPS: tuple[str, ...] = ("fix-dep-lint", "accept-dep", "write-dep", "link-dep", "override", "fix-references",
+                               "mark-breaking", "fix-syntax")
 
 
 class Verdict(str, enum.Enum):
@@ -198,6 +202,54 @@ class ChangedPath:
 
 
 @dataclass(frozen=True)
+class Naming:
+    """How this repository names and handles its proposals: what every sentence shown to a user needs.
+
+    Renderers word next steps from this, never from constants, so a repository with `prefix: RFC` and
+    `directory: rfcs` reads `rfcs/0012-<slug>.md` and `RFC-0007`, not depgate's defaults.
+
+    Attributes:
+        prefix: The document prefix (`DEP`, `RFC`).
+        directory: The proposals folder, relative to the repository root.
+        number_width: Digits in a number.
+        next_number: The number `depgate new` would give the next proposal at head.
+        example: The label of a real proposal to cite as an example of an accepted one (the latest accepted at
+            head), or None when the repository has none.
+        override_line: A body line the configured override marker accepts (`DEP: none — <reason>`), or None when
+            the marker is a custom pattern that no such line matches.
+        override_pattern: The configured override marker (a regular expression), for when no line can be shown.
+        override_labels: The labels that record an override.
+        accepted_statuses: The statuses that satisfy a requirement.
+    """
+
+    prefix: str = "DEP"
+    directory: str = "deps"
+    number_width: int = 4
+    next_number: int = 1
+    example: str | None = None
+    override_line: str | None = "DEP: none — <reason>"
+    override_pattern: str = ""
+    override_labels: tuple[str, ...] = ()
+    accepted_statuses: tuple[str, ...] = ("Accepted", "Implemented", "Active")
+
+    def label(self, number: int) -> str:
+        """A proposal's label in this repository's words (`RFC-0012`)."""
+        return f"{self.prefix}-{number:0{self.number_width}d}"
+
+    @property
+    def next_path(self) -> str:
+        """Where `depgate new` would write the next proposal (`rfcs/0012-<slug>.md`)."""
+        return f"{self.directory.strip('/')}/{self.next_number:0{self.number_width}d}-<slug>.md"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and templates."""
+        return {"prefix": self.prefix, "directory": self.directory, "number_width": self.number_width,
+                "next_number": self.next_number, "next_path": self.next_path, "example": self.example,
+                "override_line": self.override_line, "override_pattern": self.override_pattern,
+                "override_labels": list(self.override_labels), "accepted_statuses": list(self.accepted_statuses)}
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything `depgate check` decided about one change.
 
@@ -220,9 +272,9 @@ class Report:
         files: The changed files.
         packages: The packages analysed.
         modules_analysed: How many modules the API analysis read.
-        next_steps: What to do next, as stable keywords (`write-dep`, `link-dep`, `override`, `accept-dep`,
-            `fix-references`, `mark-breaking`, `fix-syntax`).
+        next_steps: What to do next, as stable keywords (`NEXT_STEPS`); `depgate.report.steps` words them.
         config_source: Where the configuration came from.
+        naming: How the repository names its proposals, for the wording of every renderer.
     """
 
     verdict: Verdict
@@ -245,6 +297,7 @@ class Report:
     modules_analysed: int = 0
     next_steps: tuple[str, ...] = ()
     config_source: str = "<defaults>"
+    naming: Naming = field(default_factory=Naming)
     schema_version: int = field(default=SCHEMA_VERSION)
     tool_version: str = field(default=__version__)
 
@@ -252,20 +305,21 @@ class Report:
     def headline(self) -> str:
         """The verdict in one plain sentence (renderers escape or decorate it)."""
         linked = [d for d in self.deps if d.satisfies]
+        p = self.naming.prefix
         if self.verdict is Verdict.PROPOSAL:
-            return "This change only adds or edits DEP documents."
+            return f"This change only adds or edits {p} documents."
         if self.verdict is Verdict.REQUIRED:
             if self.satisfied:
                 names = ", ".join(f"{d.label} ({d.status or 'no status'})" for d in linked)
-                return f"A DEP is required, and {names} {'satisfies' if len(linked) == 1 else 'satisfy'} it."
+                return f"A {p} is required, and {names} {'satisfies' if len(linked) == 1 else 'satisfy'} it."
             if self.override is not None:
-                return f"A DEP is required; none is linked, and the requirement is overridden ({self.override.source})."
-            return "A DEP is required, and no DEP that satisfies it is linked."
+                return f"A {p} is required; none is linked, and the requirement is overridden ({self.override.source})."
+            return f"A {p} is required, and no {p} that satisfies it is linked."
         if self.verdict is Verdict.REVIEW:
             if any(d.code == "V107" for d in self.reasons):
                 return "A changed file could not be analysed; a maintainer should review the change."
-            return "No DEP is required, but the change adds public API; a maintainer should review it."
-        return "No DEP is required: no public-API impact found."
+            return f"No {p} is required, but the change adds public API; a maintainer should review it."
+        return f"No {p} is required: no public-API impact found."
 
     @property
     def counts(self) -> dict[str, int]:
@@ -302,6 +356,7 @@ class Report:
             "files": [f.as_dict() for f in self.files],
             "analysis": {"packages": list(self.packages), "modules_analysed": self.modules_analysed},
             "config": self.config_source,
+            "proposals": self.naming.as_dict(),
         }
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from depgate.diagnostics import sort_diagnostics
 from depgate.report.model import Verdict
+from depgate.report.steps import build_steps, plain
 
 if TYPE_CHECKING:
     from depgate.diagnostics import Diagnostic
@@ -20,17 +21,6 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("Files that could not be analysed", "unparsable"),
     ("DEP links and process", "process"),
 )
-
-#: Plain-language next steps, by the keywords of `Report.next_steps`.
-NEXT_STEPS = {
-    "write-dep": "write a DEP: `depgate new \"<title>\"` creates deps/NNNN-<slug>.md; add it to this change",
-    "link-dep": "or link an accepted DEP: write its number in the title or body, e.g. `DEP-0008`",
-    "override": "or, when no DEP is needed, say why in the body: `DEP: none — <reason>` (it is recorded)",
-    "accept-dep": "get the linked DEP accepted (update its `Status`) before merging",
-    "fix-references": "fix the DEP references listed above (missing, closed or ambiguous numbers)",
-    "mark-breaking": "mark the breaking change: `feat!: ...` in the title or a `BREAKING CHANGE:` footer",
-    "fix-syntax": "fix the files that do not parse so their API can be checked",
-}
 
 _VERDICT_WORDS = {
     Verdict.REQUIRED: "required",
@@ -125,13 +115,12 @@ def render(report: Report, *, color: bool = False) -> str:
         lines += ["", paint("DEP lint findings:", "bold")]
         for diag in sort_diagnostics(report.findings):
             lines.append(f"  {_where(diag)}: {diag.code} [{diag.severity.label}] {_clean(diag.message)}")
-    if report.next_steps:
+    steps = build_steps(report)
+    if steps:
         lines += ["", paint("What to do next:", "bold")]
-        for step in report.next_steps:
-            line = NEXT_STEPS.get(step, step)
-            if step == "link-dep" and report.suggestions and report.suggestions[0].label:
-                line = line.replace("e.g. `DEP-0008`", f"e.g. `{report.suggestions[0].label}`, suggested above")
-            lines.append(f"  - {line}")
+        for step in steps:
+            lines.append(f"  - {_clean(step.plain)}")
+            lines.extend(f"      - {_clean(plain(item))}" for item in step.sub)
     return "\n".join(lines) + "\n"
 
 
