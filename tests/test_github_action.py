@@ -357,8 +357,8 @@ def test_publish_refuses_a_report_for_another_commit(tmp_path, fake):
     assert "skipped" in run.summary
 
 
-def test_publish_refuses_a_forged_report_in_one_inert_error(tmp_path, fake):
-    """`mode: publish` runs `depgate.github.publish`: a forged report is refused whole, and its text never runs."""
+def test_publish_forged_report_is_escaped(tmp_path, fake):
+    """`mode: publish` runs `depgate.github.publish`: a forged report is refused whole, its text never a command."""
     head = "a" * 40
     fake.add_pull(5, head_sha=head)
     forged = {"schema_version": 1, "verdict": "required", "satisfied": False, "headline": HOSTILE,
