@@ -20,8 +20,8 @@ def test_the_error_names_the_base_revision_and_how_to_land_a_fix(git_repo: GitRe
     assert result.code == 2
     first = result.err.splitlines()[0]
     assert first == ("depgate: error: .github/depgate.yml: unknown key `verdict.conventional-comits`; did you mean "
-                     f"`conventional-commits`? (in the configuration read from the base revision main at {tip[:12]})")
-    assert "merge the fix to the base branch first" in result.err
+                     f"`conventional-commits`? (read from the base revision, main at {tip[:12]})")
+    assert "a fix made in this pull request is not used: merge it to the base branch first" in result.err
     assert "--config FILE (the action's `config` input)" in result.err
     assert "Traceback" not in result.err
 

@@ -71,6 +71,12 @@ def _check_types(obj: object) -> None:
         if fld.metadata.get("internal"):
             continue
         origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if args and type(None) not in args and origin is not list and origin is not dict:
+            # A union such as `bool | str`: the value has one member's type; choices constrain the string only.
+            assert type(value) in args, (fld.name, value, tp)
+            if isinstance(value, str) and fld.metadata.get("choices"):
+                assert value in fld.metadata["choices"]
+            continue
         if type(None) in args:
             if value is None:
                 continue

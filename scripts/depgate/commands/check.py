@@ -215,11 +215,9 @@ def base_config_error(exc: ConfigError, base_sha: str, base_name: str | None = N
     """
     named = f"{base_name} at {base_sha[:12]}" if base_name and base_name != base_sha else base_sha[:12]
     hint = (f"{exc.hint}; " if exc.hint else "") + (
-        "the configuration is read from the base revision, never from the pull request, so a fix made in this "
-        "pull request is not used: merge the fix to the base branch first (its own pull request meets this same "
-        "error, so a maintainer merges it past this check), or pass a valid file with --config FILE (the action's "
-        "`config` input)")
-    return ConfigError(f"{exc.message} (in the configuration read from the base revision {named})",
+        "a fix made in this pull request is not used: merge it to the base branch first, or pass --config FILE "
+        "(the action's `config` input)")
+    return ConfigError(f"{exc.message} (read from the base revision, {named})",
                        path=exc.path, line=exc.line, hint=hint)
 
 
