@@ -267,12 +267,12 @@ class _Writer:
         return _attribute("attribute", entry.path, obj)
 
     def _class(self, name: str, cls: griffe.Class, depth: int) -> list[str]:
-        from depgate.api.diff import _is_dataclass, _is_field, _is_pydantic
+        from depgate.api.diff import is_dataclass, is_field, is_pydantic
 
         pad = "    " * depth
         bases = ", ".join(_canonical(b) for b in cls.bases)
         lines = [f"{pad}{_decorators(cls)}class {name}" + (f"({bases})" if bases else "")]
-        fielded = _is_dataclass(cls) or _is_pydantic(self.rev, cls)
+        fielded = is_dataclass(cls) or is_pydantic(self.rev, cls)
         for member_name, member in sorted(self._members(cls).items()):
             inner = "    " * (depth + 1)
             if member.is_class:
@@ -285,18 +285,18 @@ class _Writer:
             elif member.has_labels("property"):
                 lines.append(inner + _property(member_name, member))
             else:
-                what = "field" if fielded and _is_field(member) else "attribute"
+                what = "field" if fielded and is_field(member) else "attribute"
                 lines.append(inner + _attribute(what, member_name, member))
         return lines
 
     def _members(self, cls: griffe.Class) -> dict[str, griffe.Object]:
         """A class's public members and those it inherits from private bases (what `check` compares)."""
-        from depgate.api.diff import _public_members, _resolved_ancestors
+        from depgate.api.diff import public_members, resolved_ancestors
 
-        members = _public_members(cls)
-        for ancestor in _resolved_ancestors(self.rev, cls, partial=True) or []:
+        members = public_members(cls)
+        for ancestor in resolved_ancestors(self.rev, cls, partial=True) or []:
             if ancestor.name.startswith("_") or not self.policy.module_visible(ancestor.module.path):
-                for name, member in _public_members(ancestor).items():
+                for name, member in public_members(ancestor).items():
                     members.setdefault(name, member)  # the nearest definition wins, as in Python's lookup
         return members
 

@@ -335,10 +335,10 @@ class Differ:
                                 f"{symbol} no longer derives from {gone} (bases now: {now}).", old=gone, new=now)
         was_abstract = _is_abstraction(base_rev, old)
         is_protocol = bool(_PROTOCOLS & set(_direct_bases(head_rev, new)))
-        pydantic = _is_pydantic(head_rev, new) and _is_pydantic(base_rev, old)
+        pydantic = is_pydantic(head_rev, new) and is_pydantic(base_rev, old)
         # Dataclass fields follow the pydantic field rules: griffe only visits the code (its dataclasses
         # extension runs from the loader, never used here), so no `__init__` is synthesised to compare.
-        fielded = pydantic or (_is_dataclass(old) and _is_dataclass(new))
+        fielded = pydantic or (is_dataclass(old) and is_dataclass(new))
         old_members, new_members = self._members(base_rev, old), self._members(head_rev, new)
         for name, member in old_members.items():
             path = f"{symbol}.{name}"
@@ -352,7 +352,7 @@ class Differ:
                 # At head the member is gone but its class is not: the class statement is where it shows.
                 at_head = Location(file, line)
                 if member.is_attribute and not member.has_labels("property"):
-                    what = "field" if fielded and _is_field(member) else "attribute"
+                    what = "field" if fielded and is_field(member) else "attribute"
                     yield K.make_change(K.ATTRIBUTE_REMOVED, path, str(old.filepath), member.lineno,
                                         f"Public {what} {path} was removed.", anchor=at_head)
                 else:
@@ -369,7 +369,7 @@ class Differ:
             if was_abstract and _is_abstract_member(other) and not _is_abstract_member(member):
                 yield K.make_change(K.ABSTRACT_METHOD_ADDED, path, file, other.lineno,
                                     f"{path} became abstract: every implementation of {symbol} must now provide it.")
-            if fielded and _is_field(member) and _is_field(other) and _has_default(member) and not _has_default(other):
+            if fielded and is_field(member) and is_field(other) and _has_default(member) and not _has_default(other):
                 yield K.make_change(K.FIELD_REQUIRED, path, file, other.lineno,
                                     f"Field {path} lost its default and is now required.",
                                     old=str(member.value), new=None)
@@ -396,7 +396,7 @@ class Differ:
                 yield K.make_change(K.ABSTRACT_METHOD_ADDED, path, file, member.lineno,
                                     f"New abstract member {path}: every implementation of {symbol} must now "
                                     "provide it.")
-            elif fielded and _is_field(member) and not _has_default(member):
+            elif fielded and is_field(member) and not _has_default(member):
                 yield K.make_change(K.REQUIRED_FIELD_ADDED, path, file, member.lineno,
                                     f"New required field {path}: existing configurations of {symbol} lack it.")
             elif member.is_function:
@@ -404,7 +404,7 @@ class Differ:
             elif member.is_class:
                 yield K.make_change(K.CLASS_ADDED, path, file, member.lineno, f"New public class {path}.")
             else:
-                what = "field" if fielded and _is_field(member) else "attribute"
+                what = "field" if fielded and is_field(member) else "attribute"
                 yield K.make_change(K.ATTRIBUTE_ADDED, path, file, member.lineno, f"New public {what} {path}.")
 
     def _members(self, rev: Revision, cls: griffe.Class) -> dict[str, griffe.Object]:
@@ -414,11 +414,11 @@ class Differ:
         other finding would report its change. A base is private when its name, or a component of its module, starts
         with `_`, or its module is internal; any other base may be public, and its changes are reported on it, once.
         """
-        members = _public_members(cls)
-        for ancestor in _resolved_ancestors(rev, cls, partial=True) or []:
+        members = public_members(cls)
+        for ancestor in resolved_ancestors(rev, cls, partial=True) or []:
             if not self._private(ancestor):
                 continue
-            for name, member in _public_members(ancestor).items():
+            for name, member in public_members(ancestor).items():
                 members.setdefault(name, member)  # the nearest definition wins, as in Python's lookup
         return members
 
@@ -440,7 +440,7 @@ class Differ:
                                 old=_kind(old), new=_kind(new))
         elif old.is_function and new.is_function:
             yield from compare_parameters(path, old, new)  # type: ignore[arg-type]
-        elif fielded and _is_field(old) and _is_field(new) and _has_default(old) and not _has_default(new):
+        elif fielded and is_field(old) and is_field(new) and _has_default(old) and not _has_default(new):
             yield K.make_change(K.FIELD_REQUIRED, path, str(new.filepath), new.lineno,
                                 f"Field {path} lost its default and is now required.", old=str(old.value), new=None)
 
@@ -472,7 +472,7 @@ def _inherited_from(rev: Revision, cls: griffe.Class, name: str) -> tuple[griffe
     Fails closed: when an ancestor is outside the analysed packages or does not parse, it may define the
     name first (with another signature), so nothing is claimed to be inherited.
     """
-    ancestors = _resolved_ancestors(rev, cls)
+    ancestors = resolved_ancestors(rev, cls)
     for klass in ancestors or ():
         member = klass.members.get(name)
         if member is None:
@@ -484,7 +484,7 @@ def _inherited_from(rev: Revision, cls: griffe.Class, name: str) -> tuple[griffe
     return None
 
 
-def _resolved_ancestors(rev: Revision, cls: griffe.Class, *, partial: bool = False) -> list[griffe.Class] | None:
+def resolved_ancestors(rev: Revision, cls: griffe.Class, *, partial: bool = False) -> list[griffe.Class] | None:
     """Every ancestor class, breadth-first (Python's order for single inheritance); None when one cannot be read.
 
     With `partial`, the ancestors that can be read are returned even when others cannot.
@@ -814,7 +814,7 @@ def _inherits_abstract(rev: Revision, cls: griffe.Class) -> bool:
     without abstract methods); otherwise the class is not counted as abstract, as before. Ancestors are
     searched breadth-first, which is Python's order for the usual single-inheritance chains.
     """
-    ancestors = _resolved_ancestors(rev, cls)
+    ancestors = resolved_ancestors(rev, cls)
     if ancestors is None:
         return False  # an ancestor that cannot be read: do not guess
     order = [cls, *ancestors]
@@ -827,11 +827,12 @@ def _inherits_abstract(rev: Revision, cls: griffe.Class) -> bool:
     return any(first.values())
 
 
-def _is_pydantic(rev: Revision, cls: griffe.Class) -> bool:
+def is_pydantic(rev: Revision, cls: griffe.Class) -> bool:
+    """A class deriving from pydantic's `BaseModel` (directly or through resolved ancestors)."""
     return bool(_PYDANTIC_BASES & set(_ancestors(rev, cls)))
 
 
-def _is_dataclass(cls: griffe.Class) -> bool:
+def is_dataclass(cls: griffe.Class) -> bool:
     """A class decorated with `@dataclass` or `@dataclasses.dataclass(...)` (pydantic's are not included)."""
     return any(getattr(d.value, "canonical_path", None) == "dataclasses.dataclass" for d in cls.decorators)
 
@@ -840,7 +841,8 @@ def _is_abstract_member(member: griffe.Object | griffe.Alias) -> bool:
     return not member.is_alias and member.has_labels("abstractmethod")
 
 
-def _public_members(cls: griffe.Class) -> dict[str, griffe.Object]:
+def public_members(cls: griffe.Class) -> dict[str, griffe.Object]:
+    """A class's own public members by name: no aliases, no underscored names but the public dunders."""
     return {name: member for name, member in cls.members.items()
             if not member.is_alias and (not name.startswith("_") or name in _PUBLIC_DUNDERS)}
 
@@ -851,7 +853,7 @@ def _kind(obj: griffe.Object) -> str:
     return obj.kind.value
 
 
-def _is_field(member: griffe.Object) -> bool:
+def is_field(member: griffe.Object) -> bool:
     """A pydantic field: an annotated class attribute that is not a ClassVar or a property."""
     if not member.is_attribute or member.has_labels("property") or member.annotation is None:  # type: ignore[union-attr]
         return False
@@ -1014,7 +1016,7 @@ def extension_points(policy: Policy, base: Revision, head: Revision, modules: se
             public = _public_paths(policy, head, new_cls)  # type: ignore[arg-type]
             if not public:
                 continue
-            for method_name, method in _public_members(new_cls).items():  # type: ignore[arg-type]
+            for method_name, method in public_members(new_cls).items():  # type: ignore[arg-type]
                 if (method_name in old_cls.members or not method.is_function or _is_abstract_member(method)
                         or not matches(method_name, hooks) or _inherited(head, new_cls, method_name)):  # type: ignore[arg-type]
                     continue
