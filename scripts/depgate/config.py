@@ -274,6 +274,12 @@ class ApiConfig:
         "declares. A Protocol or ABC that re-declares them (or drops that base while declaring them all) keeps its "
         "contract, so no A112 or A113 is reported for them. d9d's default: torch's `Stateful` protocol.",
     )
+    contract_dir: str = _opt(
+        "api",
+        "Folder of the committed API files (`depgate api --write`, DEP-0004), relative to the repository root. "
+        "`depgate check` compares them with the code at head (A910) when the folder holds one at the base or the head "
+        "revision; `depgate api --output-dir` overrides it for one run.",
+    )
 
 
 @dataclass(frozen=True)
