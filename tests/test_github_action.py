@@ -179,6 +179,59 @@ def test_check_collapse_instead_of_delete(tmp_path, fake):
     assert "<details>" in comment["body"]
 
 
+# -- whose comment is depgate's, in `mode: check` ---------------------------------------------------------------------
+
+OTHER_BOT = {"login": "someones-bot[bot]", "id": 99, "type": "Bot", "node_id": "MDM6Qm90OTk="}
+
+
+def _comment_by(fake: FakeGitHub, number: int, user: dict, text: str) -> dict:
+    comment = fake.add_comment(number, f"{MARK}\n{text}")
+    comment["user"] = dict(user)
+    return comment
+
+
+def test_check_edits_only_the_comment_of_the_tokens_own_identity(tmp_path, fake):
+    repo, *_rest, number, event = setup_pr(tmp_path, fake, "missing")
+    other = _comment_by(fake, number, OTHER_BOT, "another bot, quoting depgate's marker")
+    run = run_action(tmp_path, fake, repo.path, event)
+    assert run.code == 1, run
+    assert run.outputs["comment"] == "created"  # GITHUB_TOKEN writes as github-actions[bot]: the other one is not it
+    assert fake.comments[other["id"]]["body"].endswith("quoting depgate's marker")
+    (own,) = [c for c in fake.comments_on(number) if c["user"]["login"] == "github-actions[bot]"]
+    assert "DEP required" in own["body"]
+    assert fake.count("GET", r"^/user$") == 1  # asked once per run
+    # The next run finds its own comment among both.
+    run = run_action(tmp_path / "again", fake, repo.path, event)
+    assert run.outputs["comment"] == "unchanged", run
+    assert len(fake.comments_on(number)) == 2
+    assert_requests_valid(fake)
+
+
+def test_check_with_a_personal_token_leaves_github_actions_comment_alone(tmp_path, fake):
+    fake.user = {"login": "depgate-maintainer", "id": 7001, "type": "User", "node_id": "MDQ6VXNlcjcwMDE="}
+    repo, *_rest, number, event = setup_pr(tmp_path, fake, "clean")
+    bot = fake.add_comment(number, f"{MARK}\nwritten with GITHUB_TOKEN, not with this token")
+    mine = _comment_by(fake, number, fake.user, "an older verdict of this token")
+    run = run_action(tmp_path, fake, repo.path, event)
+    assert run.code == 0, run
+    assert run.outputs["comment"] == "deleted"
+    assert [c["id"] for c in fake.comments_on(number)] == [bot["id"]]
+    assert mine["id"] not in fake.comments
+
+
+def test_check_with_an_unknown_identity_touches_no_comment(tmp_path, fake):
+    repo, *_rest, number, event = setup_pr(tmp_path, fake, "missing", api_labels=("dep-satisfied",))
+    old = fake.add_comment(number, f"{MARK}\nold verdict")
+    fake.fail("GET", r"^/user$", 404)
+    run = run_action(tmp_path, fake, repo.path, event)
+    assert run.code == 1, run
+    assert run.outputs["comment"] == ""
+    assert [c["body"] for c in fake.comments_on(number)] == [old["body"]]
+    assert fake.count("GET", r"/comments$") == 0
+    assert fake.issue_labels[number] == ["dep-required"]  # labels do not depend on the identity
+    assert "read the token" in run.summary.replace("\\", "")
+
+
 def test_check_fork_pull_request_writes_nothing(tmp_path, fake):
     repo, *_rest, _number, event = setup_pr(tmp_path, fake, "missing", fork=True)
     run = run_action(tmp_path, fake, repo.path, event)
@@ -196,8 +249,8 @@ def test_check_api_down_keeps_the_verdict(tmp_path, fake):
     assert run.code == 1, run
     assert run.outputs["verdict"] == "required"
     assert "The GitHub API did not do everything" in run.summary
-    # One read of the pull request (try + 1 retry) then the comment listing: bounded, never endless.
-    assert len(fake.requests) <= 8
+    # The read of the pull request (a try and the one retry) finds the API down: nothing else is asked.
+    assert [r.path for r in fake.requests] == [f"/repos/{REPOSITORY}/pulls/11"] * 2
 
 
 def test_check_read_only_token_warns_not_fails(tmp_path, fake):

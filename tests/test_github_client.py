@@ -8,6 +8,7 @@ import re
 import pytest
 
 from depgate.github.client import ClientSettings, GitHubClient
+from depgate.outcome import label_changes
 from fakegithub import FakeGitHub, check_against_openapi
 
 TOKEN = "ghs_faketoken0123456789abcdef"  # noqa: S105 - not a secret; must never show up in output
@@ -110,12 +111,12 @@ def test_comment_list_is_paginated(fake):
 def test_labels_only_depgate_own_are_touched(fake, client):
     fake.add_pull(5, labels=("bug", "dep-required", "help wanted"))
     own = ("dep-required", "dep-satisfied", "dep-review")
-    done = client.sync_labels(5, want={"dep-satisfied"}, own=own, current=fake.issue_labels[5])
+    done = client.apply_labels(5, *label_changes({"dep-satisfied"}, own, fake.issue_labels[5]))
     assert done == {"added": ["dep-satisfied"], "removed": ["dep-required"]}
     assert sorted(fake.issue_labels[5]) == ["bug", "dep-satisfied", "help wanted"]
     # Already right: nothing is sent.
     before = len(fake.writes())
-    assert client.sync_labels(5, want={"dep-satisfied"}, own=own, current=fake.issue_labels[5]) == {
+    assert client.apply_labels(5, *label_changes({"dep-satisfied"}, own, fake.issue_labels[5])) == {
         "added": [], "removed": []}
     assert len(fake.writes()) == before
     assert_valid_requests(fake)
@@ -134,7 +135,7 @@ def test_apply_labels_does_exactly_what_it_is_told(fake, client):
 
 def test_label_with_spaces_and_slash_is_removed(fake, client):
     fake.add_pull(5, labels=("dep: needs review/now",))
-    done = client.sync_labels(5, want=(), own=("dep: needs review/now",), current=fake.issue_labels[5])
+    done = client.apply_labels(5, *label_changes((), ("dep: needs review/now",), fake.issue_labels[5]))
     assert done["removed"] == ["dep: needs review/now"]
     assert fake.issue_labels[5] == []
 
@@ -185,7 +186,7 @@ def test_read_only_token_warns_and_skips(fake, client):
     fake.fail("POST", r"/issues/4/comments$", 403, message="Resource not accessible by integration")
     fake.fail("POST", r"/issues/4/labels$", 403, message="Resource not accessible by integration")
     assert client.upsert_comment(4, f"{MARKER}\nx", MARKER) is None
-    done = client.sync_labels(4, want={"dep-required"}, own={"dep-required"}, current=())
+    done = client.apply_labels(4, *label_changes({"dep-required"}, {"dep-required"}, ()))
     assert done == {"added": [], "removed": []}
     assert [p.permission for p in client.problems] == [True, True]
     assert "workflow_run" in client.problems[0].describe()
@@ -266,3 +267,23 @@ def test_index_pull_request_read_only_token(fake, client):
     fake.fail("POST", r"/git/refs$", 403, message="Resource not accessible by integration")
     assert _propose(client, "index\n") is None
     assert client.problems[0].permission
+
+
+# -- the token's identity --------------------------------------------------------------------------------------------
+
+
+def test_the_identity_is_asked_once_per_run(fake, client):
+    fake.user = {"login": "depgate-maintainer", "id": 7001, "type": "User", "node_id": "MDQ6VXNlcjcwMDE="}
+    assert client.login() == "depgate-maintainer"
+    assert client.login() == "depgate-maintainer"
+    assert fake.count("GET", r"^/user$") == 1
+    assert_valid_requests(fake)
+
+
+def test_an_installation_tokens_answer_is_kept_and_a_failure_is_not(fake):
+    client = GitHubClient(fake.repository, TOKEN, settings(fake, retries=0))
+    fake.fail("GET", r"^/user$", 404, times=1)
+    assert client.login() is None  # not known: the caller touches no comment
+    assert client.login() == ""  # asked again: 403, an installation token (GITHUB_TOKEN)
+    assert client.login() == ""
+    assert fake.count("GET", r"^/user$") == 2

@@ -15,6 +15,7 @@ import pytest
 
 from actionrepo import workflow_run_event
 from depgate.github.client import ClientSettings, GitHubClient
+from depgate.outcome import label_changes
 from fakegithub import FakeGitHub
 from test_github_action import MARK, TOKEN, run_action, setup_pr
 
@@ -93,8 +94,8 @@ def test_api_down_costs_one_calls_retries_not_every_calls(fake, status):
     client = make_client(fake, retries=2)
     assert client.pull_request(9) is None
     assert client.upsert_comment(9, f"{MARKER}\nx", MARKER) is None
-    assert client.sync_labels(9, want={"dep-satisfied"}, own={"dep-required", "dep-satisfied"},
-                              current={"dep-required"}) == {"added": [], "removed": []}
+    assert client.apply_labels(9, *label_changes({"dep-satisfied"}, {"dep-required", "dep-satisfied"},
+                                                 {"dep-required"})) == {"added": [], "removed": []}
     assert len(fake.requests) == 3  # the first call's try and 2 retries; nothing after
     assert [p.action for p in client.problems] == [
         "read pull request #9", "list the comments of pull request #9", "add labels to pull request #9",
@@ -141,7 +142,7 @@ def test_forbidden_kinds_are_told_apart(fake, headers, message, tries, permissio
     assert ("workflow_run" in problem.describe()) is permission  # only a permission error points to `publish`
     assert (client.down is not None) is down
     # A permission error on comments says nothing about labels: that call is still made. A rate limit stops all.
-    client.sync_labels(4, want={"dep-required"}, own={"dep-required"}, current=())
+    client.apply_labels(4, *label_changes({"dep-required"}, {"dep-required"}, ()))
     assert fake.count("POST", r"/issues/4/labels$") == (0 if down else 1)
 
 
@@ -207,23 +208,29 @@ def _assert_token_never_printed(run, capsys, caplog) -> None:
 
 
 ACTION_FAULTS = {
-    # (method, path, status, fault options, the warning in the summary)
+    # (method, path, status, fault options, the warning in the summary, the requests made)
+    # A malformed pull request is an answer (not retried); the run goes on without it: the token's identity
+    # (403 for GITHUB_TOKEN: github-actions[bot]), the comment list, the comment and the labels.
     "malformed JSON": ("GET", r"/pulls/11$", 200, {"raw": '{"number": 11, "title": '},
-                       "the API sent an answer depgate cannot read"),
+                       "the API sent an answer depgate cannot read",
+                       ["GET /pulls/11", "GET /user", "GET /issues/11/comments", "POST /issues/11/comments",
+                        "POST /issues/11/labels"]),
+    # The API is down after the pull request read and its one retry: nothing else is asked, not even who the token is.
     "HTML 502 page": ("GET", r".*", 502, {"raw": "<html>Unicorn!</html>", "content_type": "text/html"},
-                      "kept failing after the retries"),
-    "slow past the timeout": ("GET", r"/pulls/11$", 200, {"delay": 1.2}, "did not answer in time"),
+                      "kept failing after the retries", ["GET /pulls/11", "GET /pulls/11"]),
+    "slow past the timeout": ("GET", r"/pulls/11$", 200, {"delay": 1.2}, "did not answer in time",
+                              ["GET /pulls/11", "GET /pulls/11"]),
     "primary rate limit": ("GET", r".*", 403, {"headers": {"X-RateLimit-Remaining": "0",
                                                            "X-RateLimit-Reset": _FAR_RESET},
                                                "message": "API rate limit exceeded for installation ID 1."},
-                           "rate limit"),
+                           "rate limit", ["GET /pulls/11"]),
 }
 
 
-@pytest.mark.parametrize(("method", "path", "status", "options", "warning"), ACTION_FAULTS.values(),
+@pytest.mark.parametrize(("method", "path", "status", "options", "warning", "requests"), ACTION_FAULTS.values(),
                          ids=ACTION_FAULTS.keys())
 def test_check_under_api_faults_keeps_the_verdict_and_warns(tmp_path, fake, capsys, caplog, method, path, status,
-                                                            options, warning):
+                                                            options, warning, requests):
     caplog.set_level(logging.DEBUG)
     repo, *_rest, event = setup_pr(tmp_path, fake, "missing")
     fake.fail(method, path, status, **options)
@@ -235,8 +242,9 @@ def test_check_under_api_faults_keeps_the_verdict_and_warns(tmp_path, fake, caps
     assert "The GitHub API did not do everything; the verdict above still stands" in summary
     assert warning in summary
     assert "::warning title=depgate%3A GitHub API::" in run.stdout
-    # Bounded: the pull request read (a try and the one configured retry) and at most the comment/label calls.
-    assert len(fake.requests) <= 5, [(r.method, r.path) for r in fake.requests]
+    # Bounded and counted: each call once, the failing one with at most the one configured retry.
+    prefix = f"/repos/{fake.repository}"
+    assert [f"{r.method} {r.path.removeprefix(prefix)}" for r in fake.requests] == requests
     _assert_token_never_printed(run, capsys, caplog)
 
 

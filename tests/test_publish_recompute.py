@@ -13,7 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from actionrepo import FORK, REPOSITORY, SCENARIOS, build_repo, parse_outputs, workflow_run_event, write_event
+from actionrepo import (
+    FORK,
+    REPOSITORY,
+    SCENARIOS,
+    build_repo,
+    parse_outputs,
+    pull_request_event,
+    workflow_run_event,
+    write_event,
+)
 from depgate.github import action, publish
 from depgate.github.comment import marker
 from fakegithub import _BOT, FakeGitHub, check_against_openapi
@@ -159,6 +168,32 @@ def test_an_honest_report_agrees_and_a_satisfied_pull_request_gets_a_green_comme
     assert gh.issue_labels[pr.number] == ["dep-satisfied"]
     (comment,) = gh.comments_on(pr.number)
     assert "✅ depgate: DEP required — satisfied" in comment["body"]
+
+
+@pytest.mark.parametrize("inputs", [{}, {"label_review": "dep-review", "comment_cleanup": "collapse"},
+                                    {"comment": "false"}, {"labels": "false"}], ids=["defaults", "review-label",
+                                                                                     "no-comment", "no-labels"])
+def test_publish_does_what_check_does_on_the_same_pull_request(tmp_path, gh, monkeypatch, inputs):
+    """One way through: the same outcome (`depgate.outcome.decide`) carried out by the same code, in both modes."""
+    from test_github_action import run_action
+
+    pr = Setup(tmp_path, "missing")
+    gh.add_pull(pr.number, title=SCENARIOS["missing"]["title"], head_sha=pr.head, base_sha=pr.base,
+                labels=("bug", "dep-satisfied"))
+    event = pull_request_event("missing", pr.base, pr.head)
+    checked = run_action(tmp_path / "check", gh, pr.author.path, event, **inputs)
+    assert checked.code == 1, checked
+    after_check = (sorted(gh.issue_labels[pr.number]), [c["body"] for c in gh.comments_on(pr.number)])
+    # Undo what check did, then publish from the same-repository run (GitHub lists its pull request).
+    gh.issue_labels[pr.number] = ["bug", "dep-satisfied"]
+    for comment in gh.comments_on(pr.number):
+        del gh.comments[comment["id"]]
+    run = run_publish(monkeypatch, tmp_path / "publish", gh, pr.checkout.path,
+                      workflow_run_event(4242, pr.head, pull_numbers=(pr.number,)), pr.write(pr.report()), **inputs)
+    assert run.code == 0, run
+    assert run.outputs["agrees"] == "true"
+    assert (sorted(gh.issue_labels[pr.number]), [c["body"] for c in gh.comments_on(pr.number)]) == after_check
+    assert run.outputs["comment"] == checked.outputs["comment"]
 
 
 def test_the_title_comes_from_the_api_not_the_report(tmp_path, gh, monkeypatch):

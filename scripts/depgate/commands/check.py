@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from depgate.api.contract_check import check_contracts
 from depgate.commands._common import (
     CONFIG_SEARCH,
     OutputFormat,
@@ -353,6 +354,9 @@ def build_report(
         diff = _analyze(git, base.sha, head_ref, changed, config)
         changes, problems = tuple(diff.changes), tuple(diff.problems)
         packages, modules = tuple(diff.packages), diff.modules_analysed
+    # The committed API file (DEP-0004), when the repository keeps one: A910, and the contract diff for the summary.
+    contract = check_contracts(git, base.sha, head_ref, changed, config, problems)
+    problems = (*problems, *contract.problems)
     subjects = None
     if config.verdict.conventional_commits == "auto" and any(c.breaking for c in changes):
         subjects = recent_subjects(git, trusted_sha(base))
@@ -365,7 +369,7 @@ def build_report(
         packages=packages, modules_analysed=modules,
         fail_on=fail_on, recent_subjects=subjects,
     )
-    return decide(facts)
+    return contract.apply(decide(facts))
 
 
 # -- rendering ----------------------------------------------------------------------------------------------------

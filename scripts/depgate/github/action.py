@@ -229,18 +229,21 @@ class Context:
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-def _report_path(ctx: Context) -> Path:
+def report_file(ctx: Context) -> Path:
+    """Where the JSON report is written (`check`) or read (`publish`): the `report` input, else the runner's temp."""
     if ctx.inputs.report:
         return Path(ctx.inputs.report)
     temp = ctx.env.get("RUNNER_TEMP") or "."
     return Path(temp) / "depgate" / "report.json"
 
 
-def _problems_md(ctx: Context) -> str:
+def problems_summary(ctx: Context) -> str:
+    """The GitHub API's failures of this run, for the end of the job summary ("" when none)."""
     return github_report.problems_md([p.describe() for p in ctx.problems])
 
 
-def _warn_problems(ctx: Context) -> None:
+def warn_problems(ctx: Context) -> None:
+    """Annotate each of the GitHub API's failures of this run as a warning."""
     for problem in ctx.problems:
         ctx.commands.warning(problem.describe(), title=github_report.title("GitHub API"))
 
@@ -259,15 +262,18 @@ def _capture() -> Console:
 # -- carrying out an outcome ---------------------------------------------------------------------------------------
 
 
-def carry_out(ctx: Context, client: GitHubClient, outcome: Outcome, data: dict[str, Any], number: int,
+def carry_out(ctx: Context, client: GitHubClient, outcome: Outcome, report: Report, number: int,
               current_labels: tuple[str, ...] | None, run_url: str | None) -> dict[str, Any]:
     """Do on pull request `number` what the outcome decided: the sticky comment, then depgate's labels.
+
+    Only a comment written by the token's own identity (`comment.comment_author`) counts as depgate's;
+    when the API cannot tell who that is, no comment is touched (the problem is listed).
 
     Args:
         ctx: The action's context (inputs, links).
         client: The REST client.
         outcome: From `depgate.outcome.decide`.
-        data: The report as `comment.sanitize_report` keeps it, for the comment's text.
+        report: The report depgate computed, for the comment's text.
         number: The pull request.
         current_labels: Its labels now, when known (else read through the API).
         run_url: The run whose job summary has the full report.
@@ -278,12 +284,18 @@ def carry_out(ctx: Context, client: GitHubClient, outcome: Outcome, data: dict[s
     key = ctx.inputs.comment_key
     done: dict[str, Any] = {"comment": None, "labels": None}
     mark = comments.marker(key)
-    if outcome.comment is outcomes.CommentAction.POST:
-        body = comments.render_comment(data, key=key, run_url=run_url, link_base=ctx.link_base)
-        done["comment"] = client.upsert_comment(number, body, mark)
+    if outcome.comment is outcomes.CommentAction.KEEP:
+        done["comment"] = "kept"
     elif outcome.comment is not outcomes.CommentAction.NONE:
-        done["comment"] = client.remove_comment(number, mark, how=outcome.comment.value,
-                                                note=comments.render_resolved(key))
+        author = comments.comment_author(client, ctx.env)
+        if author is None:
+            pass  # whose comment is depgate's is unknown: touching one could touch someone else's
+        elif outcome.comment is outcomes.CommentAction.POST:
+            body = comments.render_comment(report, key=key, run_url=run_url, link_base=ctx.link_base)
+            done["comment"] = client.upsert_comment(number, body, mark, author=author)
+        else:
+            done["comment"] = client.remove_comment(number, mark, how=outcome.comment.value, author=author,
+                                                    note=comments.render_resolved(key, report.naming.prefix))
     if outcome.labels_owned:
         if current_labels is None:
             info = client.pull_request(number)
@@ -348,7 +360,7 @@ def _check_report(ctx: Context, change: _Change) -> tuple[Report, str]:
     trusted = trusted_sha(base)
     console = _capture()
     with tempfile.TemporaryDirectory(prefix="depgate-config-") as folder:
-        explicit = _config_from_base(git, ctx.inputs.config, trusted, Path(folder))
+        explicit = config_from_base(git, ctx.inputs.config, trusted, Path(folder))
         config = load_check_config(git, trusted, explicit)
     report_notes(config, console)
     _print_notes(ctx, console)
@@ -364,7 +376,7 @@ def run_check(ctx: Context) -> int:
     client = ctx.client()
     change = _change(ctx, client)
     pr = pull_request_from_event(ctx.event)
-    report_path = _report_path(ctx)
+    report_path = report_file(ctx)
     report_path.unlink(missing_ok=True)  # left by an earlier step: never mistake it for this run's
     try:
         report, markdown = _check_report(ctx, change)
@@ -393,12 +405,11 @@ def run_check(ctx: Context) -> int:
                 "pull request from a fork: its token is read-only, so the comment and labels are left to the "
                 "`publish` workflow (see docs/action.md)", title=github_report.title())
         else:
-            published = carry_out(ctx, client, outcome, comments.sanitize_report(data), pr.number, change.labels,
-                                  ctx.run_url())
+            published = carry_out(ctx, client, outcome, report, pr.number, change.labels, ctx.run_url())
     if client is not None:
         ctx.problems.extend(client.problems)
-    ctx.summary(markdown + _problems_md(ctx))
-    _warn_problems(ctx)
+    ctx.summary(markdown + problems_summary(ctx))
+    warn_problems(ctx)
     ctx.outputs({
         "verdict": report.verdict.value,
         "dep-required": str(report.dep_required).lower(),
@@ -411,7 +422,7 @@ def run_check(ctx: Context) -> int:
     return 1 if report.failed else 0
 
 
-def _config_from_base(git: Git, rel: str | None, base_sha: str, folder: Path) -> str | None:
+def config_from_base(git: Git, rel: str | None, base_sha: str, folder: Path) -> str | None:
     """The `config` input as of the base revision, so a pull request cannot edit its own check's configuration.
 
     The input is a path from the repository root; its file is read from the base commit (the base
@@ -426,7 +437,7 @@ def _config_from_base(git: Git, rel: str | None, base_sha: str, folder: Path) ->
     data = git.read(base_sha, rel)
     if data is None:
         raise ConfigError(f"the configuration file does not exist at the base revision {base_sha[:12]}", path=rel,
-                          hint="commit it to the base branch first (the check never reads it from the pull request)")
+                          hint="commit it to the base branch first (depgate never reads it from the pull request)")
     copy = folder / ("config-from-base" + "".join(Path(rel).suffixes[-1:]))
     copy.write_bytes(data)
     return str(copy)
@@ -554,8 +565,8 @@ def run_index(ctx: Context) -> int:
         lines.append("- no token: no pull request opened (set `token`, with contents and pull-requests write)")
     if overview:
         lines += ["", overview]
-    ctx.summary("\n".join(lines) + "\n" + _problems_md(ctx))
-    _warn_problems(ctx)
+    ctx.summary("\n".join(lines) + "\n" + problems_summary(ctx))
+    warn_problems(ctx)
     ctx.outputs(outputs)
     return 0
 

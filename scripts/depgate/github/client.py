@@ -22,8 +22,6 @@ import urllib3
 from github import Auth, Github, GithubException, GithubRetry, UnknownObjectException
 from github.GithubException import RateLimitExceededExceedsMaxWait
 
-from depgate.outcome import label_changes
-
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
@@ -185,6 +183,8 @@ class GitHubClient:
         self.problems: list[ApiProblem] = []
         #: Why the API is considered down for the rest of the run (None while it answers).
         self.down: str | None = None
+        #: The token's login once `GET /user` answered ("" for an installation token): asked once per run.
+        self._login: str | None = None
 
     # -- plumbing ----------------------------------------------------------------------------------
 
@@ -327,22 +327,6 @@ class GitHubClient:
             return False
         return None if result is sentinel else result
 
-    def sync_labels(self, number: int, want: Iterable[str], own: Iterable[str],
-                    current: Iterable[str]) -> dict[str, list[str]]:
-        """Make depgate's labels on a pull request exactly `want`; labels not in `own` are never touched.
-
-        Args:
-            number: The pull request.
-            want: depgate's labels that should be present.
-            own: Every label depgate manages (a superset of `want`).
-            current: The labels the pull request has now.
-
-        Returns:
-            `{"added": [...], "removed": [...]}` for what was actually done.
-        """
-        add, remove = label_changes(want, own, current)
-        return self.apply_labels(number, add, remove)
-
     def apply_labels(self, number: int, add: Sequence[str], remove: Sequence[str]) -> dict[str, list[str]]:
         """Add and remove labels on a pull request, as `depgate.outcome` decided.
 
@@ -368,7 +352,10 @@ class GitHubClient:
 
         `GITHUB_TOKEN` and GitHub App installation tokens get 403 there; their comments are written by
         `<app slug>[bot]` (`github-actions[bot]` for `GITHUB_TOKEN`), which the caller knows better.
+        An answer is kept for the rest of the run (the identity does not change); a failure is not.
         """
+        if self._login is not None:
+            return self._login
 
         def fetch() -> str:
             try:
@@ -378,7 +365,8 @@ class GitHubClient:
                     return ""
                 raise
 
-        return self._call("read the token's identity", fetch)
+        self._login = self._call("read the token's identity", fetch)
+        return self._login
 
     # -- open pull requests (for the scheduled index) ---------------------------------------------
 

@@ -18,105 +18,31 @@ import json
 import re
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from depgate import outcome as outcomes
 from depgate.errors import DepgateError, GitError, UsageError
-from depgate.github import comment as comments
+from depgate.github.action import carry_out, config_from_base, problems_summary, report_file, warn_problems
 from depgate.github.runtime import pull_request_from_event, workflow_run_from_event
+from depgate.report import github as github_report
 from depgate.report.escape import md_code, md_inline
 from depgate.report.load import load_report
 
 if TYPE_CHECKING:
     from depgate.git import Git
     from depgate.github.action import Context
-    from depgate.github.client import ApiProblem, GitHubClient, PullRequestInfo
+    from depgate.github.client import PullRequestInfo
     from depgate.report.model import Report
 
-#: The login of comments written with `GITHUB_TOKEN`.
-ACTIONS_BOT = "github-actions[bot]"
 #: Local namespace of the refs publish fetches (never a branch, never checked out).
 REF_PREFIX = "refs/depgate"
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+#: The title of publish's own annotations (`depgate: publish`), from the one workflow-command writer.
+TITLE = github_report.title("publish")
 _BRANCH = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,250}$")
 
 
 class Skip(Exception):
     """Publishing is refused for a stated reason; nothing is written."""
-
-
-def _problems_md(problems: list[ApiProblem]) -> str:
-    if not problems:
-        return ""
-    lines = ["", "> [!WARNING]", "> The GitHub API did not do everything; the verdict above still stands:"]
-    lines += [f"> - {md_inline(p.describe(), max_length=500)}" for p in problems]
-    return "\n".join(lines) + "\n"
-
-
-def _report_path(ctx: Context) -> Path:
-    if ctx.inputs.report:
-        return Path(ctx.inputs.report)
-    return Path(ctx.env.get("RUNNER_TEMP") or ".") / "depgate" / "report.json"
-
-
-def _warn_problems(ctx: Context) -> None:
-    for problem in ctx.problems:
-        ctx.commands.warning(problem.describe(), title="depgate: GitHub API")
-
-
-def comment_author(client: GitHubClient, env: Any) -> str | None:
-    """The login whose comment is depgate's: the token's own (`GET /user`), else its app's bot.
-
-    An installation token (`GITHUB_TOKEN`, a GitHub App's) may not read `/user`; its comments are
-    written by `<slug>[bot]`: `github-actions[bot]`, or the app named by `DEPGATE_APP_SLUG`.
-
-    Returns:
-        The login, or None when the API could not tell (then no comment is touched).
-    """
-    login = client.login()
-    if login:
-        return login
-    if login is None:
-        return None
-    slug = str(env.get("DEPGATE_APP_SLUG", "")).strip().lower()
-    return f"{slug}[bot]" if _SLUG.match(slug) else ACTIONS_BOT
-
-
-def publish(ctx: Context, client: GitHubClient, report: dict[str, Any], number: int,
-            current_labels: tuple[str, ...] | None, run_url: str | None) -> dict[str, Any]:
-    """Put the sticky comment and depgate's labels on pull request `number` for a sanitized report.
-
-    Args:
-        ctx: The action's context (inputs, links).
-        client: The REST client.
-        report: From `comment.sanitize_report` (of a report depgate computed, in `publish` mode).
-        number: The pull request.
-        current_labels: Its labels now, when known (else read through the API).
-        run_url: The run whose job summary has the full report, for the comment's links.
-
-    Returns:
-        What was done: `{"comment": created|updated|unchanged|deleted|collapsed|absent|kept|None, "labels": {...}}`.
-    """
-    inputs = ctx.inputs
-    done: dict[str, Any] = {"comment": None, "labels": None}
-    mark = comments.marker(inputs.comment_key)
-    if inputs.comment:
-        author = comment_author(client, ctx.env)
-        if author is None:
-            pass  # the identity is unknown: touching a comment could touch someone else's; the problem is listed
-        elif report["verdict"] == "not-required":
-            done["comment"] = client.remove_comment(number, mark, how=inputs.comment_cleanup, author=author,
-                                                    note=comments.render_resolved(inputs.comment_key))
-        else:
-            body = comments.render_comment(report, key=inputs.comment_key, run_url=run_url, link_base=ctx.link_base)
-            done["comment"] = client.upsert_comment(number, body, mark, author=author)
-    if inputs.labels and inputs.label_names.own:
-        if current_labels is None:
-            info = client.pull_request(number)
-            current_labels = info.labels if info else None
-        if current_labels is not None:
-            want = inputs.label_names.wanted(report["verdict"], report["satisfied"])
-            done["labels"] = client.sync_labels(number, want, inputs.label_names.own, current_labels)
-    return done
 
 
 # -- which pull request, at which commit -----------------------------------------------------------
@@ -204,26 +130,10 @@ def recompute(ctx: Context, number: int, info: PullRequestInfo) -> Report:
     fetch_pull_request(git, number, info)
     base, head = resolve_range(git, info.base_sha, info.head_sha)
     with tempfile.TemporaryDirectory(prefix="depgate-publish-") as folder:
-        explicit = _config_from_base(git, ctx.inputs.config, trusted_sha(base), Path(folder))
+        explicit = config_from_base(git, ctx.inputs.config, trusted_sha(base), Path(folder))
         config = load_check_config(git, trusted_sha(base), explicit)
     return build_report(git, base, head, config=config, title=info.title, body=info.body, labels=info.labels,
                         fail_on=FailOn(ctx.inputs.fail_on))
-
-
-def _config_from_base(git: Git, rel: str | None, base_sha: str, folder: Path) -> str | None:
-    """The `config` input's file as of the base commit, copied to `folder` (check's `--config` reads a file)."""
-    if not rel:
-        return None
-    from depgate.errors import ConfigError
-
-    rel = rel[2:] if rel.startswith("./") else rel
-    data = git.read(base_sha, rel)
-    if data is None:
-        raise ConfigError(f"the configuration file does not exist at the base revision {base_sha[:12]}", path=rel,
-                          hint="commit it to the base branch first (publish never reads it from the pull request)")
-    copy = folder / ("config-from-base" + "".join(Path(rel).suffixes[-1:]))
-    copy.write_bytes(data)
-    return str(copy)
 
 
 def disagreements(hint: Report, actual: Report) -> list[str]:
@@ -246,11 +156,14 @@ def disagreements(hint: Report, actual: Report) -> list[str]:
 def run_publish(ctx: Context) -> int:
     """Comment and label a pull request with a recomputed verdict; the saved report is only a hint.
 
+    What happens on the pull request is decided by `depgate.outcome.decide` on the recomputed report and
+    carried out by the action's `carry_out`, exactly as in `mode: check`.
+
     Returns:
         0 when published or deliberately skipped (the summary says why), 2 when the report or the
         repository cannot be read.
     """
-    loaded = load_report(_report_path(ctx))
+    loaded = load_report(report_file(ctx))
     client = ctx.client()
     if client is None:
         raise UsageError("`mode: publish` needs a token (`token: ${{ github.token }}` with pull-requests: write)")
@@ -264,13 +177,13 @@ def run_publish(ctx: Context) -> int:
         info = client.pull_request(number)
         if info is None:
             ctx.problems.extend(client.problems)
-            ctx.summary(f"### depgate publish: skipped\n{_problems_md(ctx.problems)}")
-            _warn_problems(ctx)
+            ctx.summary(f"### depgate publish: skipped\n{problems_summary(ctx)}")
+            warn_problems(ctx)
             return 0
         _verify(number, info, head_sha, head_repository)
     except Skip as why:
         msg = f"{why}; nothing published"
-        ctx.commands.warning(msg, title="depgate publish")
+        ctx.commands.warning(msg, title=TITLE)
         ctx.summary(f"### depgate publish: skipped\n\n{md_inline(msg, max_length=400)}\n")
         return 0
     try:
@@ -282,22 +195,22 @@ def run_publish(ctx: Context) -> int:
     differ = disagreements(loaded.report, report)
     if differ:
         ctx.commands.warning("the uploaded report disagrees with the verdict recomputed from the commits ("
-                             + "; ".join(differ) + "); the recomputed verdict is published", title="depgate publish")
-    data = comments.sanitize_report(report.as_dict())
-    done = publish(ctx, client, data, number, info.labels, run_url)
+                             + "; ".join(differ) + "); the recomputed verdict is published", title=TITLE)
+    outcome = outcomes.decide(report, ctx.inputs.settings)
+    done = carry_out(ctx, client, outcome, report, number, info.labels, run_url)
     ctx.problems.extend(client.problems)
     lines = [f"### depgate publish: pull request #{number}", "",
-             f"- verdict (recomputed at {md_code((report.head.sha or '')[:12])}): {md_code(data['verdict'])}",
+             f"- verdict (recomputed at {md_code((report.head.sha or '')[:12])}): {md_code(report.verdict.value)}",
              f"- comment: {md_inline(done['comment'] or 'not changed')}",
              f"- labels: {md_inline(json.dumps(done['labels']) if done['labels'] else 'not changed')}"]
     if differ:
         lines += ["", "> [!WARNING]", "> The uploaded report disagrees with the commits; it was not used:"]
         lines += [f"> - {md_inline(d, max_length=200)}" for d in differ]
-    ctx.summary("\n".join(lines) + "\n" + _problems_md(ctx.problems))
-    _warn_problems(ctx)
-    ctx.outputs({"verdict": data["verdict"], "dep-required": str(data["dep_required"]).lower(),
-                 "satisfied": str(data["satisfied"]).lower(),
-                 "deps": ",".join(str(d["number"]) for d in data["deps"] if d["number"] is not None),
-                 "report": str(_report_path(ctx)), "comment": str(done["comment"] or ""),
+    ctx.summary("\n".join(lines) + "\n" + problems_summary(ctx))
+    warn_problems(ctx)
+    ctx.outputs({"verdict": report.verdict.value, "dep-required": str(report.dep_required).lower(),
+                 "satisfied": str(report.satisfied).lower(),
+                 "deps": ",".join(str(d.number) for d in report.deps if d.number is not None),
+                 "report": str(report_file(ctx)), "comment": str(done["comment"] or ""),
                  "agrees": str(not differ).lower()})
     return 0

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from depgate.api.contract_check import MAX_DIFF_CHARS, ContractDiff
 from depgate.api.kinds import ApiChange, Category
 from depgate.diagnostics import Diagnostic, Location, Severity
 from depgate.errors import UsageError
@@ -293,6 +294,7 @@ def _build(r: _Reader, document: Any) -> LoadedReport:
         config_source=r.text(top["config"], "config"),
         tool_version=r.text(tool["version"], "tool.version"),
         naming=_naming(r, top["proposals"]) if top.get("proposals") is not None else Naming(),
+        contract=_contract(r, top["contract"]) if top.get("contract") is not None else None,
     )
     claim = None
     if top.get("pull_request") is not None:
@@ -421,6 +423,19 @@ def _naming(r: _Reader, value: Any) -> Naming:
         accepted_statuses=tuple(r.text(x, f"proposals.accepted_statuses[{i}]")
                                 for i, x in enumerate(r.array(n["accepted_statuses"], "proposals.accepted_statuses"))),
     )
+
+
+def _contract(r: _Reader, value: Any) -> ContractDiff:
+    """The optional `contract` object (DEP-0004, added within schema version 1); its `fence` is recomputed."""
+    c = r.obj(value, "contract", ("directory", "files", "stale", "diff", "omitted"))
+    diff = r.text(c["diff"], "contract.diff")
+    if len(diff) > MAX_DIFF_CHARS:
+        raise r.fail("contract.diff", f"must be at most {MAX_DIFF_CHARS} characters, not {len(diff)}")
+    return ContractDiff(
+        directory=r.path(c["directory"], "contract.directory", empty=True),
+        files=tuple(r.path(p, f"contract.files[{i}]") for i, p in enumerate(r.array(c["files"], "contract.files"))),
+        stale=tuple(r.path(p, f"contract.stale[{i}]") for i, p in enumerate(r.array(c["stale"], "contract.stale"))),
+        diff=diff, omitted=r.integer(c["omitted"], "contract.omitted", minimum=0))
 
 
 def _width(r: _Reader, value: Any) -> int:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from depgate import __version__
 
 if TYPE_CHECKING:
+    from depgate.api.contract_check import ContractDiff
     from depgate.api.kinds import ApiChange
     from depgate.diagnostics import Diagnostic
 
@@ -275,6 +276,8 @@ class Report:
         next_steps: What to do next, as stable keywords (`NEXT_STEPS`); `depgate.report.steps` words them.
         config_source: Where the configuration came from.
         naming: How the repository names its proposals, for the wording of every renderer.
+        contract: The committed API files at base against the public API at head (DEP-0004), when the repository
+            keeps them and the change can touch them; else None.
     """
 
     verdict: Verdict
@@ -298,6 +301,7 @@ class Report:
     next_steps: tuple[str, ...] = ()
     config_source: str = "<defaults>"
     naming: Naming = field(default_factory=Naming)
+    contract: ContractDiff | None = None
     schema_version: int = field(default=SCHEMA_VERSION)
     tool_version: str = field(default=__version__)
 
@@ -357,6 +361,7 @@ class Report:
             "analysis": {"packages": list(self.packages), "modules_analysed": self.modules_analysed},
             "config": self.config_source,
             "proposals": self.naming.as_dict(),
+            "contract": self.contract.as_dict() if self.contract is not None else None,
         }
 
 
