@@ -61,7 +61,7 @@ def test_github_output(run_cli, repo):
     result = lint(run_cli, repo, "--format", "github")
     assert result.code == 0  # a warning does not fail by default
     assert result.out == (
-        "::warning file=deps/0008-offload.md,line=2,title=D116::DEP should be written `0008`, not `8`\n")
+        "::warning file=deps/0008-offload.md,line=2,title=depgate%3A D116::DEP should be written `0008`, not `8`\n")
 
 
 @pytest.mark.parametrize(("content", "fail_on", "code"), [
@@ -98,7 +98,7 @@ def test_one_file_still_sees_the_whole_folder(run_cli, repo):
     result = lint(run_cli, repo, str(repo.path / "deps/0008-duplicate.md"), "--format", "github")
     assert result.code == 1
     assert result.out == (
-        "::error file=deps/0008-duplicate.md,line=2,title=D301::DEP-0008 must be unique, but "
+        "::error file=deps/0008-duplicate.md,line=2,title=depgate%3A D301::DEP-0008 must be unique, but "
         "deps/0008-offload.md uses it too\n")
 
 

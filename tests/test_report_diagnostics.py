@@ -92,10 +92,12 @@ def test_render_json_is_versioned_sorted_and_stable():
 
 def test_render_github():
     assert render_github(DIAGS) == (
-        "::notice file=a%3Ab%2Cc.md,line=2,title=X001::a note, 100%25 sure: with, commas%0Aand a newline\n"
-        "::warning file=deps/0008-offload.md,line=3,col=7,title=D010::header line contains a tab; use spaces\n"
-        "::error file=deps/0008-offload.md,line=4,title=D109::Status must be one of Draft, Accepted, not `WIP`\n"
-        "::warning file=deps/TEMPLATE.md,title=D303::template deps/TEMPLATE.md is missing\n"
+        "::notice file=a%3Ab%2Cc.md,line=2,title=depgate%3A X001::a note, 100%25 sure: with, commas%0Aand a newline\n"
+        "::warning file=deps/0008-offload.md,line=3,col=7,title=depgate%3A D010::"
+        "header line contains a tab; use spaces\n"
+        "::error file=deps/0008-offload.md,line=4,title=depgate%3A D109::"
+        "Status must be one of Draft, Accepted, not `WIP`\n"
+        "::warning file=deps/TEMPLATE.md,title=depgate%3A D303::template deps/TEMPLATE.md is missing\n"
     )
 
 

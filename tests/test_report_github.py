@@ -100,7 +100,7 @@ def test_render_uses_the_outcomes_levels():
 def test_runtime_commands_write_through_the_same_writer():
     out = io.StringIO()
     commands = Commands(out)
-    commands.diagnostic(_diag({"rev": "base"}))
+    commands.write(github.render_diagnostics([_diag({"rev": "base"})]))
     commands.annotate("warning", "x", file="a.py", line=0, title=github.title("GitHub API"))
     commands.group_start("g")
     commands.group_end()

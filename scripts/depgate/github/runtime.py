@@ -17,14 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from depgate.diagnostics import Severity
 from depgate.errors import UsageError
 from depgate.report import github as github_report
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from depgate.diagnostics import Diagnostic
 
 #: GitHub rejects a step summary larger than this many bytes (and then shows nothing at all).
 SUMMARY_LIMIT = 1024 * 1024
@@ -295,10 +293,6 @@ class Commands:
         if severity is None:
             raise ValueError(f"unknown annotation level {level!r}")
         self._emit(github_report.annotation(severity, message, file=file, line=line, full_title=title or None))
-
-    def diagnostic(self, diag: Diagnostic, level: Severity | None = None) -> None:
-        """Annotate one finding at `level` (default: its own severity)."""
-        self._emit(github_report.diagnostic_annotation(diag, level))
 
     def write(self, commands: str) -> None:
         """Write commands already formatted by `depgate.report.github` (one per line)."""

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from depgate.diagnostics import Diagnostic, Severity, sort_diagnostics
-from depgate.report.escape import encodable, workflow_data, workflow_property
+from depgate.report.escape import encodable
 from depgate.rules import rules_by_code
 
 if TYPE_CHECKING:
@@ -184,19 +184,13 @@ def render_json(diagnostics: Sequence[Diagnostic], **meta: Any) -> str:
 def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     """Render findings as GitHub Actions workflow commands, one annotation per finding.
 
+    The commands are written by the one workflow-command writer, `depgate.report.github`, so `depgate
+    lint --format github` and the action annotate alike.
+
     Example:
-        `::error file=deps/0008-offload.md,line=5,title=D109::Status must be one of …`
+        `::error file=deps/0008-offload.md,line=5,title=depgate%3A D109::Status must be one of …`
     """
-    out = []
-    for diag in sort_diagnostics(diagnostics):
-        loc = diag.location
-        props = [f"file={workflow_property(encodable(loc.path))}"]
-        if loc.line:
-            props.append(f"line={loc.line}")
-            if loc.column:
-                props.append(f"col={loc.column}")
-            if loc.end_line:
-                props.append(f"endLine={loc.end_line}")
-        props.append(f"title={workflow_property(diag.code)}")
-        out.append(f"::{ANNOTATION_LEVELS[diag.severity]} {','.join(props)}::{workflow_data(encodable(diag.message))}")
-    return "".join(line + "\n" for line in out)
+    # Imported here: `depgate.report.github` takes its severity mapping from this module.
+    from depgate.report.github import render_diagnostics
+
+    return render_diagnostics(diagnostics)
