@@ -140,11 +140,10 @@ def test_audit_range_that_looks_like_an_option_is_refused(git_repo, run_cli, tmp
     lambda git, bad: git.changed_files(bad, "HEAD"),
     lambda git, bad: git.list_files(bad),
     lambda git, bad: git.list_entries(bad, "deps"),
-    lambda git, bad: git.commit_messages(bad, "HEAD"),
     lambda git, bad: git.message(bad),
     lambda git, bad: git.first_parent_commits(f"{bad}..HEAD"),
     lambda git, bad: git.merge_base(bad, "HEAD"),
-], ids=["changed_files", "list_files", "list_entries", "commit_messages", "message", "first_parent_commits",
+], ids=["changed_files", "list_files", "list_entries", "message", "first_parent_commits",
         "merge_base"])
 def test_git_methods_never_take_a_revision_as_an_option(git_repo, tmp_path, call):
     """Defence in depth below the commands: every revision argument sits after `--end-of-options`."""

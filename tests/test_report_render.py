@@ -165,4 +165,3 @@ def test_json_is_stable_and_round_trips():
     first, second = json_report.render(report), json_report.render(rich_report())
     assert first == second
     assert json.loads(first) == report.as_dict()
-    assert json.loads(json_report.render_line(report)) == report.as_dict()

@@ -464,13 +464,6 @@ class Git:
                 self._top = self.repo / cdup if cdup else self.repo
         return self._top
 
-    def commit_messages(self, base: str, head: str) -> list[str]:
-        """Return the full messages of the commits in `base..head`, oldest first."""
-        if head == WORKTREE:
-            head = "HEAD"
-        out = self.run("log", "--reverse", "--format=%B%x00", "--end-of-options", f"{base}..{head}", "--")
-        return [m.strip("\n") for m in out.decode("utf-8", "replace").split("\0") if m.strip()]
-
     def message(self, rev: str) -> str:
         """Return one commit's full message."""
         if rev == WORKTREE:

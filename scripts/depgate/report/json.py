@@ -17,7 +17,3 @@ def render(report: Report) -> str:
     """
     return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
-
-def render_line(report: Report) -> str:
-    """Render the report as one compact JSON line (for `depgate audit`'s JSON Lines output)."""
-    return json.dumps(report.as_dict(), ensure_ascii=False, separators=(",", ":"))
