@@ -23,6 +23,7 @@ DOCS_URL = "https://github.com/depgate/depgate/blob/main/docs/rules.md"
 RULE_MODULES: tuple[str, ...] = (
     "depgate.proposals.rules",
     "depgate.api.kinds",
+    "depgate.api.contract_check",
     "depgate.verdict_rules",
 )
 

@@ -45,10 +45,9 @@ examples:
   depgate api --check                      # in CI: exit 1 with a unified diff when a file is stale
   depgate api --diff origin/main..HEAD     # the contract diff of a branch, from git objects
   depgate api --write --output-dir docs/api
-"""
 
-#: Where the contracts go when `--output-dir` is not given (relative to the repository root).
-DEFAULT_DIR = "api"
+The folder is `api.contract-dir` of the configuration (default: api); --output-dir overrides it.
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -68,8 +67,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         f"(default: {WORKTREE}; HEAD in a bare repository)")
     add_config_option(inputs)
     output = parser.add_argument_group("output")
-    output.add_argument("--output-dir", metavar="DIR", default=DEFAULT_DIR,
-                        help=f"folder of the contracts, relative to the repository root (default: {DEFAULT_DIR})")
+    output.add_argument("--output-dir", metavar="DIR", default=None,
+                        help="folder of the contracts, relative to the repository root (default: `api.contract-dir` "
+                        "of the configuration, else api)")
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
@@ -89,8 +89,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
 def _run(args: argparse.Namespace, console: Console) -> int:
     root = resolve_root(args.repo)
     git = Git(root)
-    folder = _folder(root, args.output_dir)
     config = load_command_config(root, args.config, console)
+    folder = _folder(root, args.output_dir, config.api.contract_dir, config.source)
     if args.diff is not None:
         if args.rev is not None:
             raise UsageError("--rev does not apply to --diff, which names both revisions",
@@ -109,12 +109,17 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     return _check(git, sha, folder, found, console)
 
 
-def _folder(root: Path, option: str) -> str:
-    """The contract folder as a clean repository-relative path.
+def _folder(root: Path, option: str | None, configured: str, source: str) -> str:
+    """The contract folder as a clean repository-relative path: `--output-dir`, else `api.contract-dir`.
 
     Raises:
-        UsageError: the folder lies outside the repository.
+        UsageError: `--output-dir` lies outside the repository.
+        ConfigError: `api.contract-dir` does (`depgate.api.contract_check.contract_dir` says how).
     """
+    from depgate.api.contract_check import contract_dir
+
+    if option is None:
+        return contract_dir(configured, source)
     rel = option.replace("\\", "/").strip("/")
     if Path(option).is_absolute() or ".." in rel.split("/") or not inside(root, root / rel):
         raise UsageError("the contract folder must be inside the repository", path=option,
@@ -138,17 +143,9 @@ def _describe(diagnostic: Diagnostic) -> str:
 
 def _existing(git: Git, rev: str, folder: str) -> list[str]:
     """The contract files present in the folder at a revision (or on disk), sorted."""
-    from depgate.api.contract import FILE_SUFFIX
+    from depgate.api.contract_check import committed
 
-    if rev == WORKTREE:
-        base = git.repo / folder
-        if not base.is_dir():
-            return []
-        names = sorted(p.name for p in base.iterdir() if p.name.endswith(FILE_SUFFIX) and p.is_file())
-        return [f"{folder}/{n}" if folder else n for n in names]
-    entries = git.ls_tree(rev, [f"{folder}/"]) if folder else git.ls_tree(rev)
-    return sorted(e.path for e in entries if e.is_file and e.path.endswith(FILE_SUFFIX)
-                  and e.path.rpartition("/")[0] == folder)
+    return sorted(committed(git, rev, folder))
 
 
 def _write(root: Path, git: Git, folder: str, found: list[Contract], console: Console) -> int:
