@@ -134,6 +134,30 @@ def test_change_that_leaves_the_api_alone_is_quiet(adopted, run_cli):
     assert "Public API file" not in check(run_cli, adopted, "markdown")
 
 
+def test_work_tree_head_is_checked_from_disk(adopted, run_cli):
+    adopted.write(CHANGED_CORE)  # not committed
+    result = run_cli("check", "--repo", str(adopted.path), "--base", "main", "--head", "WORKTREE", "--format", "json")
+    [finding] = a910(json.loads(result.out))
+    assert finding["details"]["state"] == "stale"
+    assert run_cli("api", "--write", "--repo", str(adopted.path)).code == 0
+    result = run_cli("check", "--repo", str(adopted.path), "--base", "main", "--head", "WORKTREE", "--format", "json")
+    assert a910(json.loads(result.out)) == []
+
+
+def test_api_files_at_the_top_of_the_repository(git_repo, run_cli):
+    git_repo.write({**PACKAGE, "pyproject.toml": '[tool.depgate.api]\ncontract-dir = "."\n'})
+    assert run_cli("api", "--write", "--repo", str(git_repo.path)).code == 0
+    git_repo.commit("feat: start")
+    git_repo.branch("change")
+    git_repo.write(CHANGED_CORE)
+    result = run_cli("check", "--repo", str(git_repo.path), "--base", "main", "--head", "WORKTREE", "--format", "json")
+    [finding] = a910(json.loads(result.out))
+    assert finding["path"] == "pkg.api.md"
+    git_repo.commit("feat: build takes a size")
+    [finding] = a910(check(run_cli, git_repo))
+    assert finding["path"] == "pkg.api.md"
+
+
 def test_no_api_folder_means_nothing(git_repo, run_cli):
     git_repo.commit("feat: start", PACKAGE)
     git_repo.branch("change")

@@ -145,8 +145,11 @@ def committed(git: Git, rev: str, folder: str) -> dict[str, int | None]:
     from depgate.api.contract import FILE_SUFFIX
 
     if rev == WORKTREE:
-        return {path: None for path, kind in git.list_entries(rev, folder or ".")
-                if kind == "file" and path.endswith(FILE_SUFFIX)}
+        where = git.repo / folder
+        if where.is_symlink() or not where.is_dir():
+            return {}
+        return {f"{folder}/{p.name}" if folder else p.name: None for p in sorted(where.iterdir())
+                if p.name.endswith(FILE_SUFFIX) and p.is_file() and not p.is_symlink()}
     entries = git.ls_tree(rev, [f"{folder}/"] if folder else [], sizes=True)
     return {e.path: e.size for e in sorted(entries, key=lambda e: e.path) if e.is_file
             and e.path.endswith(FILE_SUFFIX) and e.path.rpartition("/")[0] == folder}
