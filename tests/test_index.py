@@ -434,7 +434,7 @@ def test_render_new_document_adds_missing_headers_and_heading_and_drops_crlf():
     template = "---\r\nTitle: x\r\nExtra: kept\r\n---\r\n## Abstract\r\n"
     text = render_new_document(template, number=3, title="T", author="A", status="Draft", type_="Process",
                                created=dt.date(2026, 1, 1), prefix="KEP", width=3)
-    assert text == ("---\nTitle: T\nExtra: kept\nDEP: 003\nAuthor: A\nStatus: Draft\nType: Process\n"
+    assert text == ("---\nTitle: T\nExtra: kept\nKEP: 003\nAuthor: A\nStatus: Draft\nType: Process\n"
                     "Created: 2026-01-01\n---\n\n# KEP-003: T\n\n## Abstract\n")
 
 

@@ -266,7 +266,7 @@ def test_runs_from_a_subdirectory_of_the_repository(repo, run_cli, monkeypatch):
 
 @pytest.mark.parametrize(("key", "value", "needle"), [
     ("directory", "../outside", "`proposals.directory` must be a folder inside the repository"),
-    ("index", "../../escape.md", "`proposals.index` must name a file inside the DEP folder"),
+    ("index", "../../escape.md", "`proposals.index` must name a file inside the proposals folder"),
 ])
 def test_paths_outside_the_repository_are_refused(repo, run_cli, key, value, needle):
     (repo.path.parent / "outside").mkdir()

@@ -119,7 +119,7 @@ def test_existing_configuration_and_template_are_kept(git_repo, run_cli):
     assert re.search(r"^  kept\s+\.github/depgate\.yml\s", result.out, re.M)
     assert re.search(r"^  kept\s+keps/TEMPLATE\.md\s", result.out, re.M)
     process = (git_repo.path / "keps/001-kep-process.md").read_text()
-    assert process.startswith("---\nDEP: 001\nTitle: The KEP Process\n")
+    assert process.startswith("---\nKEP: 001\nTitle: The KEP Process\n")  # the number under the prefix's key
     assert "\n# KEP-001: The KEP Process\n" in process
     assert not (git_repo.path / "deps").exists()
     assert run_cli("index", "--check", "--repo", str(git_repo.path)).code == 0
@@ -153,7 +153,7 @@ def test_a_kept_index_that_is_stale_gets_a_next_step(git_repo, run_cli):
 
 @pytest.mark.parametrize("where", ["yml", "pyproject"])
 def test_prefix_and_folder_are_spoken_everywhere(git_repo, run_cli, where):
-    result = init(run_cli, git_repo, "--prefix", "RFC", "--directory", "rfcs", "--config", where)
+    result = init(run_cli, git_repo, "--prefix", "RFC", "--directory", "rfcs", "--config-format", where)
     assert result.code == 0, result
     files = snapshot(git_repo.path)
     config = load_config(git_repo.path)
@@ -165,12 +165,9 @@ def test_prefix_and_folder_are_spoken_everywhere(git_repo, run_cli, where):
     for rel, data in files.items():
         text = data.decode()
         assert "deps/" not in text, rel
-        assert not re.search(r"\bDEP-|\bdep-", text), rel
-        # The one `DEP` left is the header key that holds the number, which depgate reads for every prefix.
-        for line in text.splitlines():
-            if re.search(r"\bDEP\b", line):
-                allowed = ("DEP:", "`DEP`, `Title`", "The number goes on the `DEP` line")
-                assert any(line.startswith(a) or a in line for a in allowed), (rel, line)
+        assert not re.search(r"\bDEP\b|\bdep-", text), rel  # the number's header key is the prefix too
+    assert files["rfcs/0001-rfc-process.md"].decode().startswith("---\nRFC: 0001\n")
+    assert files["rfcs/TEMPLATE.md"].decode().startswith("---\nRFC: <Leave blank")
     assert "\n# RFC-0001: The RFC Process\n" in files["rfcs/0001-rfc-process.md"].decode()
     assert "RFC: none — " in files["rfcs/0001-rfc-process.md"].decode()
     assert "label-required: rfc-required" in files[".github/workflows/depgate-publish.yml"].decode()
@@ -202,14 +199,14 @@ def test_the_override_line_speaks_the_prefix(git_repo, run_cli, tmp_path):
 def test_pyproject_is_extended_not_replaced(git_repo, run_cli):
     original = '[project]\nname = "mypkg"\nversion = "1.0"'  # no final newline
     git_repo.commit("build: pyproject", {"pyproject.toml": original})
-    result = init(run_cli, git_repo, "--config", "pyproject")
+    result = init(run_cli, git_repo, "--config-format", "pyproject")
     assert result.code == 0, result
     text = (git_repo.path / "pyproject.toml").read_text()
     assert text.startswith(original + "\n")
     assert re.search(r"^  updated\s+pyproject\.toml\s", result.out, re.M)
     assert not (git_repo.path / ".github/depgate.yml").exists()
     assert load_config(git_repo.path).source == "pyproject.toml [tool.depgate]"
-    assert init(run_cli, git_repo, "--config", "pyproject").code == 0
+    assert init(run_cli, git_repo, "--config-format", "pyproject").code == 0
     assert (git_repo.path / "pyproject.toml").read_text() == text
 
 

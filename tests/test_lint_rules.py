@@ -21,6 +21,11 @@ def _sub(old: str, new: str) -> str:
 
 SUPERSEDED = _sub("Status: Draft", "Status: Superseded").replace(
     "Created: 2026-02-04\n", "Created: 2026-02-04\nSuperseded-By: 0001\n")
+#: An RFC repository's folder: the number under the prefix's key, and the older `DEP` key agreeing with it.
+RFC = {"proposals": {"prefix": "RFC"}}
+RFC_FILES = {"deps/TEMPLATE.md": base_files()["deps/TEMPLATE.md"].replace("# DEP-XXXX", "# RFC-XXXX"),
+             "deps/0001-dep-process.md": None,
+             DOC_PATH: _sub("DEP: 0008", "RFC: 0008\nDEP: 0008").replace("# DEP-0008", "# RFC-0008")}
 NO_USAGE = _sub("## Usage\n\n```python\nstrategy: Offload[T] = build_offload(<your config here>)\n```\n\n", "")
 
 
@@ -34,6 +39,8 @@ class Case:
     #: Where the failing example must be reported.
     path: str = DOC_PATH
     line: int | None = None
+    #: The configuration both examples are linted with (None: the defaults).
+    config: dict | None = None
 
 
 CASES = [
@@ -80,6 +87,8 @@ CASES = [
     Case("D117", {}, {DOC_PATH: _sub("Title: Activation offloading", "Title: <Short, descriptive title>")}, line=3),
     Case("D118", {DOC_PATH: None, "deps/0008-offload-v2.md": GOOD},
          {DOC_PATH: None, "deps/0008_Offload.md": GOOD}, path="deps/0008_Offload.md"),
+    Case("D119", RFC_FILES, {**RFC_FILES, DOC_PATH: RFC_FILES[DOC_PATH].replace("DEP: 0008", "DEP: 0007")},
+         line=3, config=RFC),
     Case("D201", {}, {DOC_PATH: _sub("# DEP-0008: Activation offloading\n\n", "")}, line=10),
     Case("D202", {}, {DOC_PATH: _sub("# DEP-0008: Activation offloading", "# DEP-0008: Activation offload")}, line=10),
     Case("D203", {},
@@ -98,12 +107,12 @@ def test_every_document_rule_has_a_case():
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.code)
 def test_rule_passes_good_example(tmp_path, case):
-    assert findings(tmp_path, case.good) == []
+    assert findings(tmp_path, case.good, config=make_config(case.config)) == []
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.code)
 def test_rule_fires_on_bad_example(tmp_path, case):
-    found = findings(tmp_path, case.bad)
+    found = findings(tmp_path, case.bad, config=make_config(case.config))
     assert (case.path, case.code, case.line) in found, found
 
 

@@ -198,7 +198,8 @@ def test_configured_prefix_width_and_folder(git_repo, run_cli):
     path = created_path(git_repo, result.out)
     assert path.name == "001-first-one.md"
     text = path.read_text()
-    assert "\nDEP: 001\n" in text
+    assert "\nKEP: 001\n" in text  # the template's `DEP:` line, under the prefix's key
+    assert "DEP" not in text
     assert "\nType: Design\n" in text
     assert "\n# KEP-001: First one\n" in text
 

@@ -59,8 +59,8 @@ def test_an_rfc_repository_is_spoken_to_in_its_own_words(git_repo: GitRepo, run_
         'Write a RFC: run `depgate new "<title>"`, which creates `rfcs/0010-<slug>.md`, fill it in and add it to '
         "this change.",
         "Or link an accepted RFC: write its number in the title or body, e.g. `RFC-0007`.",
-        # The default marker says `DEP: none`; the step shows the line that marker really accepts.
-        "Or record why none is needed: add a line `DEP: none — <reason>` to the body (or the label "
+        # The default marker follows the prefix (`RFC: none`); the step shows the line it really accepts.
+        "Or record why none is needed: add a line `RFC: none — <reason>` to the body (or the label "
         "`dep-not-needed`); it is recorded and shown here.",
     ]
     assert "deps/" not in text

@@ -299,9 +299,11 @@ class VerdictConfig:
         "Statuses that make a reference an error.",
     )
     warning_statuses: list[str] = _opt(["Draft"], "Statuses that make a reference a warning.")
-    override_marker: str = _opt(
-        r"(?im)^\s*DEP:\s*none\s*[-—–:]+\s*(?P<reason>\S.*)$",
-        "Regular expression that, found in the pull-request body, records a reasoned override (group `reason`).",
+    override_marker: str | None = _opt(
+        None,
+        "Regular expression that, found in the pull-request body, records a reasoned override (group `reason`). "
+        "Null (the default) follows `proposals.prefix`: a line `RFC: none — <reason>` with `prefix: RFC`, and only "
+        "that word; a configured marker wins.",
         check=_check_regex,
     )
     override_labels: list[str] = _opt(["dep-not-needed"], "Pull-request labels that record an override.")
@@ -324,7 +326,13 @@ class VerdictConfig:
         Raises:
             ConfigError: the marker is not a valid regular expression.
         """
-        return compile_regex(self.override_marker, "verdict.override-marker")
+        marker = override_marker_for("DEP") if self.override_marker is None else self.override_marker
+        return compile_regex(marker, "verdict.override-marker")
+
+
+def override_marker_for(prefix: str) -> str:
+    """The default `verdict.override-marker` of a prefix: a body line `RFC: none — <reason>` for `RFC`."""
+    return rf"(?im)^\s*{re.escape(prefix)}:\s*none\s*[-—–:]+\s*(?P<reason>\S.*)$"
 
 
 @dataclass(frozen=True)
@@ -339,6 +347,12 @@ class Config:
     source: str = field(default="<defaults>", metadata={"internal": True})
     #: Notes about the configuration (e.g. an ignored pyproject table); not a key.
     notes: tuple[str, ...] = field(default=(), metadata={"internal": True})
+
+    def __post_init__(self) -> None:
+        # A marker left unset speaks the repository's own prefix; resolved here so every reader sees a string.
+        if self.verdict.override_marker is None:
+            verdict = dataclasses.replace(self.verdict, override_marker=override_marker_for(self.proposals.prefix))
+            object.__setattr__(self, "verdict", verdict)
 
 
 def _key(name: str) -> str:

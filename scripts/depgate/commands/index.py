@@ -71,7 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                            help="write nothing; print a diff and exit 1 when the index file is stale")
 
 
-def _report_problems(documents: list[FolderDocument], console: Console) -> None:
+def _report_problems(documents: list[FolderDocument], prefix: str, console: Console) -> None:
     """Tell on stderr which documents could not be read fully; they are still in the index."""
     count = 0
     for doc in documents:
@@ -81,10 +81,10 @@ def _report_problems(documents: list[FolderDocument], console: Console) -> None:
                 console.note(f"depgate: warning: {problem.location}: {problem.code} {problem.message}")
         if doc.proposal.number is None and doc.proposal.filename_number is None:
             count += 1
-            console.note(f"depgate: warning: {doc.path}: has no number (neither the DEP header nor the file "
+            console.note(f"depgate: warning: {doc.path}: has no number (neither the {prefix} header nor the file "
                          "name gives one)")
     if count:
-        console.note(f"depgate: {count} problem(s) in the DEP documents; they are listed in the index "
+        console.note(f"depgate: {count} problem(s) in the {prefix} documents; they are listed in the index "
                      "(run `depgate lint` for details and fixes)")
 
 
@@ -104,7 +104,8 @@ def _load_template(root: Path, rel: str | None) -> str | None:
 
 def _read_index(root: Path, path: Path, rel: str) -> str | None:
     if not inside(root, path.parent) or path.name in ("", ".", ".."):
-        raise ConfigError("`proposals.index` must name a file inside the DEP folder", path=rel)
+        raise ConfigError("`proposals.index` must name a file inside the proposals folder (`proposals.directory`)",
+                          path=rel)
     if path.is_symlink():
         raise UsageError("the index is a symbolic link; depgate does not write through links", path=rel,
                          hint="replace the link by a regular file")
@@ -137,7 +138,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     folder = require_folder(root, pconf.directory)
     tree = DiskTree(root)
     documents = load_folder(tree, pconf)
-    _report_problems(documents, console)
+    _report_problems(documents, pconf.prefix, console)
     rel = index_path(pconf)
     names = [path.rsplit("/", 1)[-1] for path, _ in tree.entries(folder)]
     proposals = [doc.proposal for doc in documents]

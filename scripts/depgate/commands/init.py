@@ -9,6 +9,7 @@ output is the same bytes for the same input and cannot be steered into another f
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import datetime as dt
 import json
@@ -45,7 +46,6 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 if TYPE_CHECKING:
-    import argparse
     from collections.abc import Iterable
 
     from depgate.console import Console
@@ -60,7 +60,8 @@ EXIT_CODES = {
 DESCRIPTION = """\
 Create what a repository needs to use depgate, in its own words, and keep whatever is already there:
 
-  the configuration        .github/depgate.yml (or [tool.depgate] in pyproject.toml with --config pyproject)
+  the configuration        .github/depgate.yml (or [tool.depgate] in pyproject.toml with
+                           --config-format pyproject)
   the proposals folder     deps/ with TEMPLATE.md, proposal 0001 describing the process, and INDEX.md
   four workflows           the pull-request check (read-only, fork-safe), its privileged publish step
                            (workflow_run), the lint of proposals and the scheduled index
@@ -75,7 +76,7 @@ to do next; --dry-run writes nothing.
 
 examples:
   depgate init
-  depgate init --prefix RFC --directory rfcs --config pyproject
+  depgate init --prefix RFC --directory rfcs --config-format pyproject
   depgate init --action my-org/depgate@3f2c1e0d9b8a7c6e5f4d3c2b1a0f9e8d7c6b5a49 --dry-run
 """
 
@@ -104,6 +105,11 @@ def check_prefix(value: str, source: str | None = None) -> str:
     if not _PREFIX.fullmatch(value):
         raise UsageError(f"the prefix must be 1 to 16 ASCII letters and digits, starting with a letter, "
                          f"not {value[:40]!r}", path=source, hint="e.g. --prefix RFC")
+    defaults = ProposalsConfig()
+    if value in (*defaults.required_headers[1:], *defaults.optional_headers):
+        # The prefix is also the key of the number's header line (`RFC: 0001`), so it cannot be another header.
+        raise UsageError(f"the prefix must not be the name of a header, not {value!r}", path=source,
+                         hint="e.g. --prefix RFC")
     return value
 
 
@@ -340,18 +346,18 @@ def _config_plan(root: Path, config: Config, exists: bool, kind: str, found: lis
     if current is None:
         if _exists(root, PYPROJECT):
             raise UsageError("pyproject.toml exists but is not a regular file", path=PYPROJECT,
-                             hint="use --config yml")
+                             hint="use --config-format yml")
         return Planned(PYPROJECT, "the configuration ([tool.depgate])", text.lstrip("\n"))
     try:
         old = current.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError("pyproject.toml is not UTF-8 text", path=PYPROJECT, hint="use --config yml") from None
+        raise UsageError("pyproject.toml is not UTF-8 text", path=PYPROJECT, hint="use --config-format yml") from None
     new = old + ("" if old.endswith("\n") or not old else "\n") + text
     try:
         tomllib.loads(new)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"adding [tool.depgate] would make pyproject.toml invalid TOML ({exc})", path=PYPROJECT,
-                         hint="add the table by hand, or use --config yml") from None
+                         hint="add the table by hand, or use --config-format yml") from None
     return Planned(PYPROJECT, "the configuration ([tool.depgate] added)", new, state="updated")
 
 
@@ -489,6 +495,10 @@ def plan(root: Path, args: argparse.Namespace) -> InitResult:
         ConfigError: the existing configuration is invalid.
         UsageError: an unsafe or conflicting option, or a target that cannot be written.
     """
+    if args.old_config is not None:
+        raise UsageError(f"depgate init has no --config; to choose where the configuration goes, use "
+                         f"--config-format yml or --config-format pyproject, not --config {args.old_config[:80]!r}",
+                         hint="in depgate's other commands, --config FILE names an existing configuration file")
     created = dt.date.today()
     if args.date is not None:
         parsed = parse_date(args.date)
@@ -503,7 +513,7 @@ def plan(root: Path, args: argparse.Namespace) -> InitResult:
     config, exists = _resolve_layout(root, args)
     packages = _found_packages(root, config.api.source_roots)
     files: list[Planned] = []
-    config_plan = _config_plan(root, config, exists, args.config, packages)
+    config_plan = _config_plan(root, config, exists, args.config_format, packages)
     files.append(config_plan)
     if not exists:
         config = _load_planned_config(config_plan, root)
@@ -575,9 +585,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     words.add_argument("--date", metavar="YYYY-MM-DD", default=None,
                        help="Created date of the process proposal (default: today); for reproducible output")
     files = parser.add_argument_group("what to write")
-    files.add_argument("--config", choices=("yml", "pyproject"), default="yml",
+    files.add_argument("--config-format", choices=("yml", "pyproject"), default="yml",
                        help="where a new configuration goes: .github/depgate.yml (yml, the default) or a "
                             "[tool.depgate] table added to pyproject.toml (pyproject)")
+    # NOTE: `--config` names a configuration file in every other command; here it was the format. Kept hidden so
+    # an old command line gets a clear error, not argparse's abbreviation of `--config-format`.
+    files.add_argument("--config", dest="old_config", default=None, help=argparse.SUPPRESS)
     files.add_argument("--action", metavar="OWNER/REPO@REF", default=None,
                        help="the action the workflows use, best a full commit SHA (default: the GitHub commit "
                             f"this depgate was installed from with pip, else {PLACEHOLDER_ACTION}, a placeholder "

@@ -68,7 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
     inputs = parser.add_argument_group("inputs")
     inputs.add_argument("paths", nargs="*", metavar="PATH",
-                        help="DEP files or folders to lint (default: the configured DEP folder)")
+                        help="proposal files or folders to lint (default: `proposals.directory`, deps)")
     add_repo_option(inputs, "the repository to lint (a plain folder also works: linting needs no git history)")
     add_config_option(inputs)
     output = parser.add_argument_group("output")
@@ -88,7 +88,7 @@ def _relative(root: Path, raw: str) -> tuple[str, str]:
     path = Path(raw)
     absolute = Path(os.path.abspath(path if path.is_absolute() else Path.cwd() / path))
     if not os.path.lexists(absolute):
-        raise UsageError("no such file or folder", path=raw, hint="pass DEP files or folders that exist")
+        raise UsageError("no such file or folder", path=raw, hint="pass proposal files or folders that exist")
     try:
         rel = absolute.relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -142,7 +142,7 @@ def collect(root: Path, config: Config, paths: list[str], console: Console, toda
         wanted = None if files is None else [*files, template_path(folder_config.proposals)]
         result = lint_tree(tree, folder_config, today=today, paths=wanted)
         if files is None and not result.documents:
-            console.note(f"depgate: note: no DEP documents found in {folder or '.'}")
+            console.note(f"depgate: note: no {config.proposals.prefix} documents found in {folder or '.'}")
         for diag in result.diagnostics:
             seen.setdefault((diag.code, diag.location, diag.message), diag)
     return list(seen.values())

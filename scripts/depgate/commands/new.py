@@ -1,4 +1,4 @@
-"""`depgate new`: create the next DEP document from the template."""
+"""`depgate new`: create the next proposal document from the template."""
 
 from __future__ import annotations
 
@@ -43,10 +43,12 @@ EXIT_CODES = {
        "a usable word, a file that already exists)",
 }
 DESCRIPTION = """\
-Create a new DEP document from the folder's template (`deps/TEMPLATE.md`): the next free number
+Create a new proposal from the folder's template (`deps/TEMPLATE.md` by default: `proposals.directory`
+and `proposals.template` in the configuration): the next free number
 (one more than the highest in use; gaps are never reused unless `--reuse-gap` or `--number` asks),
 a file name made from the title, and the header filled in: number, title, author (from
-`git config user.name` unless `--author` is given), status Draft, type and today's date. The path of
+`git config user.name` unless `--author` is given), status Draft, type and today's date. The number
+goes on the line keyed by the prefix (`RFC: 0002` with `prefix: RFC`). The path of
 the new file is printed on stdout; the template's guidance is left for you to replace.
 
 An existing file is never overwritten. In a repository without a proposals folder or template, run
@@ -138,13 +140,13 @@ def run(args: argparse.Namespace, console: Console) -> int:
     rel_template = template_path(pconf)
     data = tree.read(rel_template)
     if data is None:
-        raise UsageError("the DEP template does not exist (or is not a regular file)", path=rel_template,
+        raise UsageError(f"the {pconf.prefix} template does not exist (or is not a regular file)", path=rel_template,
                          hint=f"{_INIT_HINT}, or point `proposals.template` (a file inside "
                               "`proposals.directory`) at your own template")
     try:
         template = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError("the DEP template is not UTF-8 text", path=rel_template) from None
+        raise UsageError(f"the {pconf.prefix} template is not UTF-8 text", path=rel_template) from None
 
     names = [path.rsplit("/", 1)[-1] for path, _ in tree.entries(folder)]
     taken = used_numbers((doc.proposal for doc in load_folder(tree, pconf)), names)

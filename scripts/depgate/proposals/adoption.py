@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from depgate.config import Config
 from depgate.proposals.folder import index_path, template_path
+from depgate.proposals.model import header_keys
 from depgate.proposals.numbering import next_number
 from depgate.report.escape import md_inline
 
@@ -117,14 +118,12 @@ def render_config(kind: str, pconf: ProposalsConfig, found: list[str]) -> str:
     """
     defaults = Config()
     labels = labels_for(pconf.prefix)
-    # The override line in the repository's words (`RFC: none — reason`); the prefix is letters and digits only.
-    marker = rf"(?im)^\s*{pconf.prefix}:\s*none\s*[-—–:]+\s*(?P<reason>\S.*)$" if labels is not None else None
+    # NOTE: no `override-marker`: its default follows the prefix (`RFC: none — <reason>`).
     return _render(
         "init-config.toml.j2" if kind == "pyproject" else "init-config.yml.j2",
         prefix=pconf.prefix, directory=pconf.directory, types=list(pconf.types), statuses=list(pconf.statuses),
         public=defaults.api.public, accepted=list(defaults.verdict.accepted_statuses),
         override_labels=[labels["not_needed"]] if labels else list(defaults.verdict.override_labels),
-        override_marker=marker,
         found=(f"depgate finds these packages today: {', '.join(found)}" if found
                else "depgate finds no package yet under . or src: set `packages` and `source-roots`"),
     )
@@ -150,9 +149,10 @@ def render_process(config: Config, *, author: str, created: dt.date, branch: str
     status = next((s for s in ("Active", *verdict.accepted_statuses) if s in pconf.statuses), pconf.statuses[0]
                   if pconf.statuses else "Active")
     kind = "Process" if "Process" in pconf.types or not pconf.types else pconf.types[0]
-    values = {"DEP": number, "Title": title, "Author": author, "Status": status, "Type": kind,
+    values = {pconf.prefix: number, "Title": title, "Author": author, "Status": status, "Type": kind,
               "Created": created.isoformat()}
-    header = [(key, values.get(key, "n/a")) for key in pconf.required_headers]
+    header_names = header_keys(pconf.required_headers, prefix)
+    header = [(key, values.get(key, "n/a")) for key in header_names]
 
     def effect(status: str) -> str:
         if status in verdict.accepted_statuses:
@@ -168,7 +168,7 @@ def render_process(config: Config, *, author: str, created: dt.date, branch: str
     return _render(
         "init-process.md.j2", header=header, prefix=prefix, number=number, title=title,
         directory=pconf.directory, width=width, example_file=f"{7:0{width}d}-short-title.md",
-        header_keys=_words(pconf.required_headers, "and"), number_key_note=prefix != "DEP",
+        header_keys=_words(header_names, "and"), number_key=prefix if prefix in header_names else None,
         template_path=template_path(pconf), types=_words(pconf.types),
         known_types=[("An" if k[0] in "AEIOU" else "A", k, TYPE_MEANINGS[k]) for k in pconf.types
                      if k in TYPE_MEANINGS],
@@ -185,7 +185,8 @@ def render_process(config: Config, *, author: str, created: dt.date, branch: str
 def render_template(pconf: ProposalsConfig) -> str:
     """Render the template `depgate new` copies: the required headers, then the six `##` sections."""
     draft = "Draft" if "Draft" in pconf.statuses or not pconf.statuses else pconf.statuses[0]
-    return _render("init-template.md.j2", headers=list(pconf.required_headers), prefix=pconf.prefix,
+    return _render("init-template.md.j2", headers=list(header_keys(pconf.required_headers, pconf.prefix)),
+                   prefix=pconf.prefix,
                    types=list(pconf.types) or ["Feature"], draft_status=draft)
 
 

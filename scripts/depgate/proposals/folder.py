@@ -1,4 +1,4 @@
-"""Find and read the DEP documents of a folder."""
+"""Find and read the proposal documents of a folder."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def load_folder(tree: Tree, config: ProposalsConfig) -> list[FolderDocument]:
     with no_gc_pauses():
         for path, kind in entries:
             doc = read_from_tree(tree, path, kind)
-            out.append(FolderDocument(doc, to_proposal(doc)))
+            out.append(FolderDocument(doc, to_proposal(doc, config.prefix)))
     return out
 
 

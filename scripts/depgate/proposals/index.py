@@ -1,4 +1,4 @@
-"""The generated index of DEP documents (`deps/INDEX.md`).
+"""The generated index of the proposals (`deps/INDEX.md` by default).
 
 Pure functions: proposals in, Markdown text out. `build_context` turns proposals into plain,
 already-escaped data; `render_region` feeds it to a jinja2 template (the shipped one or the
@@ -98,7 +98,7 @@ def _row(proposal: Proposal, index_dir: str, prefix: str, width: int) -> dict[st
     file_link = f"[{_md(name)}]({href})"
     problems = [_md(p) for p in data["problems"]]
     if number is None:
-        problems.append("has no number: neither the DEP header nor the file name gives one")
+        problems.append(f"has no number: neither the {prefix} header nor the file name gives one")
     padded = _padded(number, width) if number is not None else None
     return {
         "number": number,

@@ -24,7 +24,7 @@ from depgate.diagnostics import Diagnostic, Location, Severity, sort_diagnostics
 from depgate.errors import ConfigError
 from depgate.proposals import rules as R
 from depgate.proposals.folder import FolderDocument, load_folder, template_path
-from depgate.proposals.model import parse_authors, parse_date, parse_number
+from depgate.proposals.model import header_keys, number_keys, parse_authors, parse_date, parse_number
 from depgate.proposals.template import Template, body_lines, find_placeholders, load_template
 from depgate.rules import get_rule, matches_selector, rules_by_code
 
@@ -88,21 +88,21 @@ def _one_of(values: Iterable[str]) -> str:
 # -- header field validators -----------------------------------------------------------------------
 
 
-def _validate_dep(fld: HeaderField, ctx: _Context) -> Iterator[Diagnostic]:
-    """`DEP` must be digits, equal to the file name's number, and padded to the configured width."""
+def _validate_number(fld: HeaderField, ctx: _Context) -> Iterator[Diagnostic]:
+    """The number (`RFC`, or `DEP`) must be digits, equal to the file name's number, and padded to the width."""
     number = parse_number(fld.value)
     if number is None:
-        yield R.INVALID_NUMBER.diagnostic(f"DEP must be a number made of digits, not {_show(fld.value)}",
+        yield R.INVALID_NUMBER.diagnostic(f"{fld.key} must be a number made of digits, not {_show(fld.value)}",
                                           ctx.at(fld.line))
         return
     width = ctx.config.number_width
     if ctx.filename_number is not None and number != ctx.filename_number:
         yield R.NUMBER_MISMATCH.diagnostic(
-            f"DEP must equal the file name's number {ctx.filename_number:0{width}d}, not {_show(fld.value)}",
+            f"{fld.key} must equal the file name's number {ctx.filename_number:0{width}d}, not {_show(fld.value)}",
             ctx.at(fld.line))
     elif fld.value != f"{number:0{width}d}":
-        yield R.NUMBER_PADDING.diagnostic(f"DEP should be written `{number:0{width}d}`, not {_show(fld.value)}",
-                                          ctx.at(fld.line))
+        yield R.NUMBER_PADDING.diagnostic(
+            f"{fld.key} should be written `{number:0{width}d}`, not {_show(fld.value)}", ctx.at(fld.line))
 
 
 def _validate_status(fld: HeaderField, ctx: _Context) -> Iterator[Diagnostic]:
@@ -140,9 +140,9 @@ def _validate_author(fld: HeaderField, ctx: _Context) -> Iterator[Diagnostic]:
             ctx.at(fld.line))
 
 
-#: Header key to its validator; keys without one only need a non-empty value.
+#: Header key to its validator; keys without one only need a non-empty value. The number keys (`number_keys`)
+#: depend on the prefix and go to `_validate_number`.
 _VALIDATORS: dict[str, Callable[[HeaderField, _Context], Iterator[Diagnostic]]] = {
-    "DEP": _validate_dep,
     "Author": _validate_author,
     "Status": _validate_status,
     "Type": _validate_type,
@@ -168,12 +168,16 @@ def _did_you_mean(key: str, known: list[str]) -> str:
 
 
 def _header_diagnostics(doc: ProposalDocument, ctx: _Context) -> Iterator[Diagnostic]:
-    """Run every header rule: presence, order, unknown and duplicate keys, then each value."""
+    """Run every header rule: presence, order, unknown and duplicate keys, the number keys, then each value."""
     cfg = ctx.config
-    known = [*cfg.required_headers, *(h for h in cfg.optional_headers if h not in cfg.required_headers)]
+    keys = number_keys(cfg.prefix)
+    required = header_keys(cfg.required_headers, cfg.prefix)
+    known = [*required, *(h for h in cfg.optional_headers if h not in required)]
+    # `DEP: 0001` under another prefix is the number of a document written before the prefix was the key.
+    aliases = {key: keys[0] for key in keys[1:] if key not in known and keys[0] in known}
     first: dict[str, HeaderField] = {}
     for fld in doc.fields:
-        if fld.key not in known:
+        if fld.key not in known and fld.key not in aliases:
             yield R.UNKNOWN_HEADER.diagnostic(f"unknown header `{fld.key}`{_did_you_mean(fld.key, known)}",
                                               ctx.at(fld.line))
         elif fld.key in first:
@@ -183,28 +187,42 @@ def _header_diagnostics(doc: ProposalDocument, ctx: _Context) -> Iterator[Diagno
         else:
             first[fld.key] = fld
     closing = doc.header_end or doc.header_start
-    for key in cfg.required_headers:
-        if key not in first:
+    for key in required:
+        if key not in first and not any(first.get(alias) for alias, meant in aliases.items() if meant == key):
             yield R.MISSING_HEADER.diagnostic(f"required header `{key}` is missing", ctx.at(closing))
-    yield from _order_diagnostics(list(first.values()), known, ctx)
+    yield from _order_diagnostics(list(first.values()), known, required, aliases, ctx)
+    yield from _number_key_diagnostics(first, keys, ctx)
     for fld in first.values():
         yield from _value_diagnostics(fld, ctx)
     yield from _superseded_diagnostics(first, ctx)
 
 
-def _order_diagnostics(fields: list[HeaderField], known: list[str], ctx: _Context) -> Iterator[Diagnostic]:
+def _number_key_diagnostics(first: dict[str, HeaderField], keys: tuple[str, ...], ctx: _Context
+                            ) -> Iterator[Diagnostic]:
+    """Two number keys (`RFC: 0003` and `DEP: 0004`) must not disagree."""
+    present = [first[key] for key in keys if key in first]
+    numbers = {parse_number(fld.value) for fld in present}
+    if len(present) > 1 and None not in numbers and len(numbers) > 1:
+        own, other = present[0], present[1]
+        yield R.NUMBER_KEY_CONFLICT.diagnostic(
+            f"`{other.key}: {other.value[:20]}` disagrees with `{own.key}: {own.value[:20]}` on line {own.line}; "
+            f"keep the number on the `{own.key}` line only", ctx.at(other.line))
+
+
+def _order_diagnostics(fields: list[HeaderField], known: list[str], required: tuple[str, ...],
+                       aliases: dict[str, str], ctx: _Context) -> Iterator[Diagnostic]:
     """Required headers come in the configured order, optional ones after them (in any order)."""
-    n_required = len(ctx.config.required_headers)
+    n_required = len(required)
 
     def rank(key: str) -> int:
-        index = known.index(key)
+        index = known.index(aliases.get(key, key))
         return index if index < n_required else n_required
 
     for before, after in itertools.pairwise(fields):
         if rank(after.key) < rank(before.key):
             yield R.HEADER_ORDER.diagnostic(
                 f"header `{after.key}` must come before `{before.key}`; required order is "
-                f"{_one_of(ctx.config.required_headers)}, then optional headers", ctx.at(after.line))
+                f"{_one_of(required)}, then optional headers", ctx.at(after.line))
             return  # one finding is enough: fixing the order fixes the rest
 
 
@@ -215,16 +233,17 @@ def _value_diagnostics(fld: HeaderField, ctx: _Context) -> Iterator[Diagnostic]:
         return
     known = ctx.template.placeholders if ctx.template else frozenset()
     found = list(find_placeholders(fld.value, known))
-    if fld.key == "DEP" and (found or "<" in fld.value):
+    is_number = fld.key in number_keys(ctx.config.prefix)
+    if is_number and (found or "<" in fld.value):
         yield R.NUMBER_PLACEHOLDER.diagnostic(
-            f"DEP must hold the assigned number, not the template placeholder {_show(fld.value)}",
+            f"{fld.key} must hold the assigned number, not the template placeholder {_show(fld.value)}",
             ctx.at(fld.line))
         return
     if found:
         yield R.HEADER_PLACEHOLDER.diagnostic(
             f"header `{fld.key}` must not keep the template placeholder {_show(found[0][1])}", ctx.at(fld.line))
         return
-    validator = _VALIDATORS.get(fld.key)
+    validator = _validate_number if is_number else _VALIDATORS.get(fld.key)
     if validator is not None:
         yield from validator(fld, ctx)
 
@@ -235,11 +254,12 @@ def _superseded_diagnostics(first: dict[str, HeaderField], ctx: _Context) -> Ite
     successor = first.get(SUPERSEDED_BY)
     if status is not None and status.value == SUPERSEDED and (successor is None or not successor.value):
         yield R.MISSING_SUPERSEDED_BY.diagnostic(
-            f"a Superseded DEP must name its successor in a `{SUPERSEDED_BY}: NNNN` header", ctx.at(status.line))
+            f"a Superseded {ctx.config.prefix} must name its successor in a `{SUPERSEDED_BY}: NNNN` header",
+            ctx.at(status.line))
     elif successor is not None and status is not None and status.value != SUPERSEDED and successor.value:
         yield R.UNEXPECTED_SUPERSEDED_BY.diagnostic(
-            f"`{SUPERSEDED_BY}` should only appear on a DEP whose Status is Superseded, not {_show(status.value)}",
-            ctx.at(successor.line))
+            f"`{SUPERSEDED_BY}` should only appear on a {ctx.config.prefix} whose Status is Superseded, "
+            f"not {_show(status.value)}", ctx.at(successor.line))
 
 
 def _filename_diagnostics(path: str, cfg: ProposalsConfig) -> Iterator[Diagnostic]:
@@ -434,7 +454,8 @@ def lint_folder(documents: Iterable[FolderDocument], config: Config) -> list[Dia
             continue
         for document in same:
             others = ", ".join(d.path for d in same if d is not document)
-            line = document.proposal.header_lines.get("DEP", 1)
+            lines = document.proposal.header_lines
+            line = next((lines[key] for key in number_keys(cfg.prefix) if key in lines), 1)
             found.append(R.DUPLICATE_NUMBER.diagnostic(
                 f"{cfg.prefix}-{number:0{cfg.number_width}d} must be unique, but {others} uses it too",
                 Location(document.path, line)))
@@ -445,7 +466,7 @@ def lint_folder(documents: Iterable[FolderDocument], config: Config) -> list[Dia
         target = _successor_number(fld.value, cfg.prefix)
         if target is None or target not in by_number or target == _claimed_number(document):
             found.append(R.UNKNOWN_SUCCESSOR.diagnostic(
-                f"`{SUPERSEDED_BY}` must be the number of another existing DEP, not {_show(fld.value)}",
+                f"`{SUPERSEDED_BY}` must be the number of another existing {cfg.prefix}, not {_show(fld.value)}",
                 Location(document.path, fld.line)))
     return found
 

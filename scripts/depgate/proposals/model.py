@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from depgate.diagnostics import Diagnostic
 
 _HANDLE = re.compile(r"@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))")
@@ -115,7 +117,7 @@ class Proposal:
 
     Attributes:
         path: Repository-relative path.
-        number: The `DEP` header as a number (`0010` is 10).
+        number: The number header (the prefix's key, `RFC: 0010`, else `DEP`) as a number (`0010` is 10).
         title: The `Title` header.
         authors: Parsed `Author` header.
         status: The `Status` header, as written.
@@ -167,8 +169,38 @@ class Proposal:
         }
 
 
+#: The key that held the number before the prefix did (`DEP: 0008`); read whatever the prefix, so documents
+#: written by earlier versions of `depgate init` keep their number.
+LEGACY_NUMBER_KEY = "DEP"
+
+
+def number_keys(prefix: str) -> tuple[str, ...]:
+    """The header keys that may hold a document's number, preferred first.
+
+    Examples:
+        >>> number_keys("RFC"), number_keys("DEP")
+        (('RFC', 'DEP'), ('DEP',))
+    """
+    return (prefix,) if prefix == LEGACY_NUMBER_KEY else (prefix, LEGACY_NUMBER_KEY)
+
+
+def header_keys(required: Iterable[str], prefix: str) -> tuple[str, ...]:
+    """The required headers in a repository's words: the `DEP` entry stands for the number key, the prefix.
+
+    A list that already names the prefix is kept as it is.
+
+    Examples:
+        >>> header_keys(["DEP", "Title"], "RFC"), header_keys(["RFC", "Title"], "RFC")
+        (('RFC', 'Title'), ('RFC', 'Title'))
+    """
+    keys = tuple(required)
+    if prefix in keys:
+        return keys
+    return tuple(prefix if key == LEGACY_NUMBER_KEY else key for key in keys)
+
+
 def parse_number(value: str) -> int | None:
-    """Read a `DEP` header value: digits only (`0010` is 10); None for anything else."""
+    """Read a number header's value (`RFC: 0010`, `DEP: 0010`): digits only (`0010` is 10); None for anything else."""
     value = value.strip()
     return int(value) if _NUMBER.match(value) else None
 

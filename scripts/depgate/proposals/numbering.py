@@ -11,7 +11,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from depgate.errors import UsageError
-from depgate.proposals.model import number_in_filename
+from depgate.proposals.model import header_keys, number_in_filename, number_keys
 from depgate.proposals.reader import HEADER_HANDLER, parse_header_lines
 
 if TYPE_CHECKING:
@@ -190,10 +190,10 @@ def render_new_document(
 ) -> str:
     """Fill the template's header and first heading for a new document.
 
-    The header values of `DEP`, `Title`, `Author`, `Status`, `Type` and `Created` are replaced
-    (required ones the template lacks are added at the end of the header); the first level-one
-    heading becomes `# DEP-NNNN: Title`. The rest of the template, guidance included, is kept for
-    the author to fill in. The result has LF line endings.
+    The header values of the number (the prefix's key, `RFC`, or the older `DEP`), `Title`, `Author`,
+    `Status`, `Type` and `Created` are replaced (required ones the template lacks are added at the end
+    of the header); the first level-one heading becomes `# RFC-NNNN: Title`. The rest of the template,
+    guidance included, is kept for the author to fill in. The result has LF line endings.
 
     Args:
         template: The template's text.
@@ -203,9 +203,9 @@ def render_new_document(
         status: The initial status.
         type_: The proposal type.
         created: The creation date.
-        prefix: Document prefix for the heading.
+        prefix: Document prefix, for the heading and the number's header key.
         width: Digits of the padded number.
-        required_headers: Header keys every document must have, in order.
+        required_headers: Header keys every document must have, in order (`DEP` stands for the prefix's key).
 
     Returns:
         The document's text.
@@ -220,24 +220,33 @@ def render_new_document(
         raise UsageError("the template has no front-matter header between `---` lines",
                          hint="start the template with the header block of a DEP document")
     label = f"{number:0{width}d}"
-    values = {"DEP": label, "Title": title, "Author": author, "Status": status, "Type": type_,
+    keys = number_keys(prefix)
+    values = {**dict.fromkeys(keys, label), "Title": title, "Author": author, "Status": status, "Type": type_,
               "Created": created.isoformat()}
     fields, _ = parse_header_lines(lines[1:end], 2)
     present = {fld.key for fld in fields}
+    if present & set(keys):  # the template has a number line: it is filled in, no second one is added
+        present |= set(keys)
     # NOTE: the lines depgate fills in are written by the header handler's `export`; the rest of the
     # template's header (other keys, comments, continuation lines, its own spacing) is kept as it is.
     # `frontmatter.dumps` cannot write the whole document: it rebuilds the header from a dict (losing
     # all of that) and strips the result, dropping the template's last line break.
     header: list[str] = []
+    numbered = False
     for raw in lines[1:end]:
         match = re.match(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)[ \t]*:", raw)
-        if match and match["key"] in values:
+        if match and match["key"] in keys:
+            # A template's `DEP:` line under another prefix becomes the prefix's (`RFC: 0002`); one number line.
+            if not numbered:
+                header.append(HEADER_HANDLER.export({keys[0]: label}))
+            numbered = True
+        elif match and match["key"] in values:
             header.append(HEADER_HANDLER.export({match["key"]: values[match["key"]]}))
         elif raw[:1] in (" ", "\t") and header and header[-1].split(":", 1)[0] in values:
             continue  # a continuation line of a value that was just replaced
         else:
             header.append(raw)
-    header += [HEADER_HANDLER.export({key: values[key]}) for key in required_headers
+    header += [HEADER_HANDLER.export({key: values[key]}) for key in header_keys(required_headers, prefix)
                if key in values and key not in present]
     body = lines[end + 1:]
     heading = f"# {prefix}-{label}: {title}"

@@ -23,10 +23,12 @@ from frontmatter.default_handlers import BaseHandler
 from depgate.diagnostics import Location
 from depgate.proposals import rules as R
 from depgate.proposals.model import (
+    LEGACY_NUMBER_KEY,
     HeaderField,
     Heading,
     Proposal,
     ProposalDocument,
+    number_keys,
     parse_authors,
     parse_date,
     parse_number,
@@ -415,14 +417,24 @@ def read_from_tree(tree: Tree, path: str, kind: str = "file") -> ProposalDocumen
     return read_document(path, data)
 
 
-def to_proposal(doc: ProposalDocument) -> Proposal:
-    """Build the typed proposal from a document, best effort: what cannot be understood is None."""
+def to_proposal(doc: ProposalDocument, prefix: str = LEGACY_NUMBER_KEY) -> Proposal:
+    """Build the typed proposal from a document, best effort: what cannot be understood is None.
+
+    Args:
+        doc: The document as read.
+        prefix: The repository's prefix; its key holds the number (`RFC: 0001`), else the `DEP` key does.
+
+    Returns:
+        The proposal.
+    """
     values: dict[str, str] = {}
     lines: dict[str, int] = {}
     for fld in doc.fields:
         values.setdefault(fld.key, fld.value)
         lines.setdefault(fld.key, fld.line)
-    number = parse_number(values["DEP"]) if "DEP" in values else None
+    keys = number_keys(prefix)
+    key = next((k for k in keys if k in values), None)
+    number = parse_number(values[key]) if key is not None else None
     authors = parse_authors(values["Author"]) if values.get("Author") else None
     created = parse_date(values["Created"]) if "Created" in values else None
     sections = tuple(h.text for h in doc.headings if h.level == 2)
@@ -435,7 +447,7 @@ def to_proposal(doc: ProposalDocument) -> Proposal:
         status=values.get("Status") or None,
         type=values.get("Type") or None,
         created=created,
-        extra={k: v for k, v in values.items() if k not in STANDARD_KEYS},
+        extra={k: v for k, v in values.items() if k not in STANDARD_KEYS and k not in keys},
         header_lines=lines,
         sections=sections,
         headings=doc.headings,

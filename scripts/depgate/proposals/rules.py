@@ -236,11 +236,21 @@ INVALID_FILENAME = Rule(
     "Rename the file, e.g. `git mv deps/offload.md deps/0008-offload.md`.", _DOC,
     example_bad="deps/offload.md", example_good="deps/0008-offload.md",
 )
+NUMBER_KEY_CONFLICT = Rule(
+    "D119", "number-key-conflict", Severity.ERROR,
+    "A document must not give two different numbers under the prefix's key and the older `DEP` key.",
+    "With `prefix: RFC` the number is read from the `RFC` line, and from a `DEP` line only when there is none "
+    "(documents written before the prefix was the key). When both are there and disagree, links, the index "
+    "and the check could each take a different proposal.",
+    "Keep the number on the prefix's line (`RFC: 0008`) and delete the `DEP` line.", _DOC,
+    example_bad="---\nRFC: 0008\nDEP: 0007\n...", example_good="---\nRFC: 0008\n...",
+)
 
 HEADER_RULES: tuple[Rule, ...] = (
     MISSING_HEADER, HEADER_ORDER, UNKNOWN_HEADER, DUPLICATE_HEADER, EMPTY_VALUE, INVALID_NUMBER, NUMBER_MISMATCH,
     NUMBER_PLACEHOLDER, INVALID_STATUS, INVALID_TYPE, INVALID_DATE, FUTURE_DATE, INVALID_AUTHOR,
     MISSING_SUPERSEDED_BY, UNEXPECTED_SUPERSEDED_BY, NUMBER_PADDING, HEADER_PLACEHOLDER, INVALID_FILENAME,
+    NUMBER_KEY_CONFLICT,
 )
 
 # -- D2xx: the body --------------------------------------------------------------------------------
