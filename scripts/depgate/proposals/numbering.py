@@ -218,7 +218,7 @@ def render_new_document(
     end = next((i for i in range(1, len(lines)) if _DELIMITER.match(lines[i])), None)
     if not lines or not _DELIMITER.match(lines[0]) or end is None:
         raise UsageError("the template has no front-matter header between `---` lines",
-                         hint="start the template with the header block of a DEP document")
+                         hint=f"start the template with the header block of a {prefix} document")
     label = f"{number:0{width}d}"
     keys = number_keys(prefix)
     values = {**dict.fromkeys(keys, label), "Title": title, "Author": author, "Status": status, "Type": type_,
