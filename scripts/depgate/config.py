@@ -314,6 +314,14 @@ class VerdictConfig:
         "its 20 most recent non-merge commit subjects follow the grammar).",
         choices=("auto",),
     )
+    major_on_zero: bool | str = _opt(
+        "auto",
+        "Under a 0.x version, whether a breaking change's bump is `major` (true: 0.16.0 -> 1.0.0) or `minor` "
+        "(false: 0.16.0 -> 0.17.0), as python-semantic-release's `major_on_zero` decides; `auto` reads that setting "
+        "from `[tool.semantic_release]` in pyproject.toml at the base revision (semantic-release's default, true, "
+        "when it is unset).",
+        choices=("auto",),
+    )
     review_on_additions: bool = _opt(True, "Public additions alone give the verdict `review` (else `not-required`).")
     summary_template: str | None = _opt(
         None, "A jinja2 template replacing the built-in Markdown report of `depgate check` (path from the repository "
