@@ -361,7 +361,8 @@ class Report:
             "analysis": {"packages": list(self.packages), "modules_analysed": self.modules_analysed},
             "config": self.config_source,
             "proposals": self.naming.as_dict(),
-            "contract": self.contract.as_dict() if self.contract is not None else None,
+            # Only when the repository keeps API files and the change can touch them (DEP-0004).
+            **({"contract": self.contract.as_dict()} if self.contract is not None else {}),
         }
 
 
