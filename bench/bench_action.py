@@ -10,15 +10,17 @@ Variants, run in rotation (old, new, ..., old, new, ...) so the shared machine's
 - `old`: the action at `--old-ref` (default: the commit before the new install), which builds depgate's
   wheel and installs its dependencies with pip into a venv made with ensurepip;
 - `uv`: the current action with uv on PATH (the API client installed: a token is given);
-- `pip`: the current action with the runner's pip (`DEPGATE_INSTALLER=pip`);
+- `runner`: the current action as GitHub's hosted runners run it: no uv on PATH, so the runner's pip
+  installs uv's locked wheel (requirements/uv.txt) and that uv installs the rest;
+- `pip`: the current action with the runner's pip only (`DEPGATE_INSTALLER=pip`, no uv on PATH);
 - `pip-notoken`: the same with `token: ""`: no API client installed.
 
 Prints min and median of the whole act run, of the install step and of the check step (as each step
-logs them), and writes bench/out/action.json.
+logs them), and the machine's load average (1 min) before the runs; writes bench/out/action.json.
 
 Usage:
     python bench/bench_action.py                # 5 runs of each variant
-    python bench/bench_action.py --runs 7 --variants old uv
+    python bench/bench_action.py --runs 7 --variants old uv runner
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from fakegithub import FakeGitHub, start_server  # noqa: E402
 
 OLD_REF = "0cf4661"
 ACTION_REF = "depgate/depgate@v1"
-VARIANTS = ("old", "uv", "pip", "pip-notoken")
+VARIANTS = ("old", "uv", "runner", "pip", "pip-notoken")
 _INSTALL = re.compile(r"depgate: (?:installed .*?|dependencies ready \(.*?\)) in ([0-9.]+)s")
 _CHECK = re.compile(r"depgate: check ran in ([0-9.]+)s")
 
@@ -104,9 +106,11 @@ def _one(variant: str, actions: dict[str, Path], repos: dict[bool, tuple[Path, d
             "-s", "GITHUB_TOKEN=ghs_benchtoken"]
     for key, value in env_vars.items():
         args += ["--env", f"{key}={value}"]
-    # uv on PATH (it ships with the test extras) for every variant; only `uv` uses it.
+    # uv (it ships with the test extras) is on PATH for the `uv` variant only; the others get no uv at all.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    path = [p for p in env.get("PATH", "").split(os.pathsep) if p and not (Path(p) / "uv").exists()]
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), *path] if variant == "uv" else path)
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.run(args, cwd=repo, capture_output=True, text=True, env=env, check=False,
                           stdin=subprocess.DEVNULL, timeout=600)
@@ -117,7 +121,7 @@ def _one(variant: str, actions: dict[str, Path], repos: dict[bool, tuple[Path, d
         print(f"{variant}: the run did not reach the check (exit {proc.returncode}):\n{log[-2000:]}", file=sys.stderr)
     shutil.rmtree(run_dir, ignore_errors=True)
     return {"total": total, "install": float(install.group(1)) if install else None,
-            "check": float(check.group(1)) if check else None}
+            "check": float(check.group(1)) if check else None, "load": load}
 
 
 def _stats(values: list[float | None]) -> str:
@@ -154,13 +158,14 @@ def main(argv: list[str] | None = None) -> int:
                     results[variant].append(_one(variant, actions, repos, fake.base_url, tmp))
                     r = results[variant][-1]
                     print(f"run {i + 1} {variant:12} total {r['total']:.2f}s install {r['install']} "
-                          f"check {r['check']}", flush=True)
+                          f"check {r['check']} load {r['load']:.2f}", flush=True)
     finally:
         server.stop()
-    print(f"\n{'variant':12} {'act run min / median (s)':>26} {'install step':>16} {'check step':>16}")
+    print(f"\n{'variant':12} {'act run min / median (s)':>26} {'install step':>16} {'check step':>16} "
+          f"{'load min / median':>18}")
     for variant, runs in results.items():
         print(f"{variant:12} {_stats([r['total'] for r in runs]):>26} {_stats([r['install'] for r in runs]):>16} "
-              f"{_stats([r['check'] for r in runs]):>16}")
+              f"{_stats([r['check'] for r in runs]):>16} {_stats([r['load'] for r in runs]):>18}")
     if "old" in results:
         old = statistics.median(r["total"] for r in results["old"])
         for variant, runs in results.items():

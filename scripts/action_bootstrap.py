@@ -7,7 +7,9 @@ nor the user's site-packages reach `sys.path`; `-I` does not add this file's fol
     $PYTHON -I scripts/action_bootstrap.py install
         A bare virtual environment (no ensurepip) and the hash-pinned wheels of requirements/core.txt,
         plus requirements/github.txt when the step calls the GitHub API; depgate itself is not built or
-        installed. uv when it is on PATH, else the interpreter's own pip (`--target`), else ensurepip.
+        installed. uv when it is on PATH; else uv's own wheel (requirements/uv.txt: one hash-pinned
+        download per platform, unpacked here), then that uv; else, or when that fails, the interpreter's
+        pip (`--target`); else ensurepip.
     $VENV/bin/python -I -X pycache_prefix=$VENV/pycache scripts/action_bootstrap.py run
         Puts this folder (`scripts/`) first on `sys.path` and runs `depgate.github.action`.
 
@@ -35,6 +37,8 @@ ACTION_ROOT = Path(__file__).resolve().parent.parent
 LOCKS = ACTION_ROOT / "requirements"
 #: The file in the environment that records what it was made from; an environment without it is not ours.
 STATE_FILE = "depgate-env.json"
+#: The folder in the environment that uv's wheel is unpacked into (not on sys.path: nothing imports it).
+UV_FOLDER = "depgate-uv"
 INSTALLERS = ("auto", "uv", "pip")
 #: Where the locks have wheels for every package (requirements/lock.py --check-wheels).
 COVERAGE = ("CPython 3.10-3.14 on Linux x86_64 and arm64 and on macOS arm64; "
@@ -89,16 +93,23 @@ def _site_packages(venv: Path) -> Path:
     return venv / "lib" / f"python{major}.{minor}" / "site-packages"
 
 
-def _choose_installer(env: dict[str, str]) -> tuple[str, str | None]:
-    """The installer to use: ("uv", path), ("pip", None) for this interpreter's pip, or ("ensurepip", None)."""
+def _wanted(env: dict[str, str]) -> str:
     wanted = (env.get("DEPGATE_INSTALLER") or "auto").strip().lower()
     if wanted not in INSTALLERS:
         raise InstallError(f"DEPGATE_INSTALLER is {wanted!r}; it must be one of {', '.join(INSTALLERS)}")
+    return wanted
+
+
+def _choose_installer(env: dict[str, str]) -> tuple[str, str | None]:
+    """The installer to use: ("uv", path) for uv on PATH, ("uv-wheel", None) for uv from its locked wheel (pip or
+    ensurepip if that fails), ("pip", None) for this interpreter's pip, or ("ensurepip", None)."""
+    wanted = _wanted(env)
     uv = shutil.which("uv", path=env.get("PATH")) if wanted in ("auto", "uv") else None
     if uv:
         return "uv", uv
-    if wanted == "uv":
-        raise InstallError("DEPGATE_INSTALLER is uv but uv is not on PATH: put uv on PATH or unset DEPGATE_INSTALLER")
+    # A mirror in PIP_INDEX_URL is honoured: uv's wheel is locked to PyPI's file host, so pip does everything.
+    if wanted == "uv" or (wanted == "auto" and not env.get("PIP_INDEX_URL")):
+        return "uv-wheel", None
     if importlib.util.find_spec("pip") is not None:
         return "pip", None
     if importlib.util.find_spec("ensurepip") is not None:
@@ -142,15 +153,88 @@ def _write_state(venv: Path, state: dict) -> None:
     os.replace(tmp, venv / STATE_FILE)
 
 
+#: Exact, hashed, binary-only.
+_EXACT = ("--no-deps", "--require-hashes", "--only-binary", ":all:")
+#: pip without what a one-off install does not need: no byte-compiling of every file (the run step compiles, into
+#: the environment's pycache, only what depgate imports), no self-update check, no prompt, no progress bar.
+_PIP_QUIET = ("--disable-pip-version-check", "--no-input", "--quiet", "--no-compile", "--no-warn-script-location",
+              "--progress-bar", "off")
+
+
+def _installer_env() -> dict[str, str]:
+    # The installers never see depgate's own variables (the token among them).
+    return {k: v for k, v in os.environ.items() if not k.startswith("DEPGATE_")}
+
+
+#: A line of requirements/uv.txt: `uv @ URL [; sys_platform == '...' and platform_machine == '...'] \`, then its hash.
+_UV_LINE = re.compile(r"^uv @ (?P<url>\S+)"
+                      r"(?: ; sys_platform == '(?P<platform>[^']+)' and platform_machine == '(?P<machine>[^']+)')?"
+                      r" \\\n\s+--hash=sha256:(?P<sha256>[0-9a-f]{64})$", re.M)
+
+
+def _uv_wheel_for_this_runner(lock_text: str, platform: str = sys.platform,
+                              machine: str | None = None) -> tuple[str, str] | None:
+    """The (URL, SHA-256) of the uv wheel the lock pins for this platform (`sys.platform`, machine), or None."""
+    machine = machine or os.uname().machine  # what the `platform_machine` marker is on Linux and macOS
+    for found in _UV_LINE.finditer(lock_text):
+        if found["platform"] in (None, platform) and found["machine"] in (None, machine):
+            return found["url"], found["sha256"]
+    return None
+
+
+def _bootstrap_uv(venv: Path) -> tuple[str | None, str]:
+    """Fetch uv's locked wheel, check its SHA-256 and unpack its binary into the environment.
+
+    Returns:
+        (the uv binary, "") or (None, why not). requirements/uv.txt pins one file per platform: a single
+        download with the standard library, no index, no resolution, no pip start-up (which alone costs about
+        as much as the download). `install` removes the binary again once the locks are installed.
+    """
+    import io
+    import urllib.request
+    import zipfile
+
+    folder = venv / UV_FOLDER
+    uv = folder / "bin" / "uv"
+    try:
+        chosen = _uv_wheel_for_this_runner((LOCKS / "uv.txt").read_text(encoding="utf-8"))
+    except OSError:
+        return None, "the action has no requirements/uv.txt"
+    if chosen is None:
+        return None, "requirements/uv.txt has no uv wheel for this platform"
+    url, sha256 = chosen
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - the action's own lock
+            data = response.read()
+    except (OSError, ValueError) as exc:
+        return None, f"uv's wheel could not be downloaded from {url} ({exc})"
+    if hashlib.sha256(data).hexdigest() != sha256:
+        return None, f"uv's wheel from {url} does not match its hash in requirements/uv.txt"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as wheel:
+            member = next(n for n in wheel.namelist() if re.fullmatch(r"uv-[^/]+\.data/scripts/uv", n))
+            binary = wheel.read(member)
+    except (zipfile.BadZipFile, StopIteration):
+        return None, f"uv's wheel from {url} holds no uv binary"
+    uv.parent.mkdir(parents=True, exist_ok=True)
+    uv.write_bytes(binary)
+    uv.chmod(0o755)
+    try:
+        runs = subprocess.run([str(uv), "--version"], cwd=str(venv), capture_output=True, check=False,
+                              timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        runs = False
+    return (str(uv), "") if runs else (None, "uv's wheel does not run on this runner")
+
+
 def _command(installer: str, uv: str | None, venv: Path, lock: Path) -> list[str]:
     # Exact, hashed, binary-only: nothing is resolved, built or run from a source distribution.
-    common = ["--no-deps", "--require-hashes", "--only-binary", ":all:", "-r", str(lock)]
+    common = [*_EXACT, "-r", str(lock)]
     if installer == "uv":
         # --no-config: a uv.toml or pyproject.toml in the checkout must not steer the install.
         return [uv or "uv", "pip", "install", "--no-config", "--quiet", "--python", str(venv / "bin" / "python"),
                 *common]
-    pip = ["install", "--disable-pip-version-check", "--no-input", "--quiet", "--no-compile",
-           "--no-warn-script-location", *common]
+    pip = ["install", *_PIP_QUIET, *common]
     if installer == "pip":
         # The base interpreter's pip writes into the environment: no pip inside it, no ensurepip.
         return [sys.executable, "-I", "-m", "pip", *pip, "--upgrade", "--target", str(_site_packages(venv))]
@@ -181,7 +265,7 @@ def _install_group(installer: str, uv: str | None, venv: Path, group: str, lock:
             _site_packages(venv) / "pip").is_dir():
         subprocess.run([str(venv / "bin" / "python"), "-I", "-m", "ensurepip", "--default-pip"],
                        cwd=str(venv), capture_output=True, check=False)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEPGATE_")}
+    env = _installer_env()
     # The checkout is never the working directory of an installer (pip reads no config there; uv might).
     proc = subprocess.run(_command(installer, uv, venv, lock), cwd=str(venv), env=env, capture_output=True,
                           text=True, check=False)
@@ -190,17 +274,28 @@ def _install_group(installer: str, uv: str | None, venv: Path, group: str, lock:
         raise InstallError(_explain(proc.stdout + proc.stderr, group, installer, proc.returncode))
 
 
+def _python(venv: Path) -> list[str]:
+    """The environment's interpreter, isolated, writing bytecode into the environment's pycache."""
+    return [str(venv / "bin" / "python"), "-I", "-X", f"pycache_prefix={venv / 'pycache'}"]
+
+
+def _compile_depgate(venv: Path) -> subprocess.Popen:
+    """Start compiling depgate's own modules into the environment's pycache. They need no dependency, so this
+    runs while uv's wheel downloads and the locks install; `install` waits for it before it returns."""
+    code = f"import compileall; compileall.compile_dir({str(Path(__file__).resolve().parent / 'depgate')!r}, " \
+           "quiet=2, workers=0)"
+    return subprocess.Popen([*_python(venv), "-c", code], cwd=str(venv), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
 def _warm(venv: Path, groups: list[str]) -> None:
-    """Compile depgate's modules and import its dependencies once, in the install step, into the environment's
+    """Import depgate's dependencies once, in the install step, so their bytecode lands in the environment's
     pycache (what pip's own compile step did before, for only what depgate loads): the check step then starts
     as fast as with an installed depgate. Best effort: a failure here shows, clearly, in the run step."""
     modules = [m for group in groups for m in WARM_IMPORTS[group]]
-    code = ("import compileall, importlib, sys\n"
-            f"compileall.compile_dir({str(Path(__file__).resolve().parent / 'depgate')!r}, quiet=2, workers=0)\n"
-            f"for name in {modules!r}:\n"
+    code = (f"import importlib\nfor name in {modules!r}:\n"
             "    try:\n        importlib.import_module(name)\n    except Exception:\n        pass\n")
-    subprocess.run([str(venv / "bin" / "python"), "-I", "-X", f"pycache_prefix={venv / 'pycache'}", "-c", code],
-                   cwd=str(venv), capture_output=True, check=False)
+    subprocess.run([*_python(venv), "-c", code], cwd=str(venv), capture_output=True, check=False)
 
 
 def _lock_env(venv: Path):
@@ -225,6 +320,7 @@ def install(env: dict[str, str]) -> int:
         0 when the environment is ready, 1 after printing one `::error::` line.
     """
     start = time.monotonic()
+    compiler = None
     try:
         if sys.version_info[:2] < MIN_PYTHON:
             raise InstallError(f"depgate needs Python 3.10 or newer and {sys.executable} is "
@@ -245,18 +341,33 @@ def install(env: dict[str, str]) -> int:
                                    "the action's folder is incomplete; pin the action to a release commit") from exc
         digests = {group: _digest(data) for group, data in locks.items()}
         state = _read_state(venv)
-        done, installer = [], None
+        done, label = [], None
         if not (_usable(venv, state) and all(state["groups"].get(g) == d for g, d in digests.items())):
             installer, uv = _choose_installer(env)
             venv.parent.mkdir(parents=True, exist_ok=True)
             held = _lock_env(venv)
-            state = _prepare(venv, installer)  # again under the lock: another job may have just finished it
+            # Again under the lock: another job may have just finished it.
+            fallback = "pip" if importlib.util.find_spec("pip") is not None else "ensurepip"
+            state = _prepare(venv, fallback if installer == "uv-wheel" else installer)
+            label = installer
+            if any(state["groups"].get(g) != digests[g] for g in groups):
+                compiler = _compile_depgate(venv)
+            if installer == "uv-wheel" and compiler is not None:
+                uv, why = _bootstrap_uv(venv)
+                if uv is None and _wanted(env) == "uv":
+                    raise InstallError(f"DEPGATE_INSTALLER is uv, uv is not on PATH and {why}: put uv on PATH "
+                                       "or unset DEPGATE_INSTALLER")
+                if uv is None:
+                    print(f"depgate: {why}; installing with {fallback} instead", flush=True)
+                installer, label = ("uv", "uv from its wheel") if uv else (fallback, fallback)
             for group in groups:
                 if state["groups"].get(group) != digests[group]:
                     _install_group(installer, uv, venv, group, LOCKS / f"{group}.txt")
                     state["groups"][group] = digests[group]
                     _write_state(venv, state)
                     done.append(group)
+            # uv's wheel (tens of MB) is not kept: an environment saved by actions/cache stays small.
+            shutil.rmtree(venv / UV_FOLDER, ignore_errors=True)
             if done:
                 _warm(venv, groups)
             if held is not None:
@@ -268,13 +379,16 @@ def install(env: dict[str, str]) -> int:
         print(_annotation(f"depgate: could not prepare its environment ({exc}); check that DEPGATE_VENV or "
                           "RUNNER_TEMP is a writable folder with free space"), flush=True)
         return 1
+    finally:
+        if compiler is not None:
+            compiler.wait()
     python = venv / "bin" / "python"
     output = env.get("GITHUB_OUTPUT")
     if output:
         with open(output, "a", encoding="utf-8") as fh:
             fh.write(f"python={python}\npycache={venv / 'pycache'}\n")
     what = "+".join(groups)
-    how = f"installed {'+'.join(done)} with {installer}" if done else "reused the environment"
+    how = f"installed {'+'.join(done)} with {label}" if done else "reused the environment"
     print(f"depgate: dependencies ready ({what}; {how}) in {time.monotonic() - start:.1f}s", flush=True)
     return 0
 

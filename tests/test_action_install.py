@@ -1,6 +1,7 @@
-"""The action's install: locks that agree with pyproject.toml, the bootstrap's refusals, depgate without PyGithub.
+"""The action's install: locks that agree with pyproject.toml, the bootstrap's refusals, depgate without PyGithub,
+and the way a runner without uv gets one (uv's locked wheel, installed by pip, then that uv).
 
-The install itself (uv and pip, from a wheelhouse, hash-checked) runs for real in tests/e2e on act.
+The install itself (uv and pip, from a wheelhouse, hash-checked) also runs for real in tests/e2e on act.
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
+import runpy
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -20,7 +24,8 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 
 from actionrepo import build_repo, pull_request_event, write_event
-from wheelhouse import lock_entries
+from wheelhouse import build as build_wheelhouse
+from wheelhouse import lock_entries, uv_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOTSTRAP = ROOT / "scripts" / "action_bootstrap.py"
@@ -183,3 +188,156 @@ def test_an_environment_with_everything_locked_is_reused_as_it_is(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "reused the environment" in proc.stdout
     assert f"python={venv}/bin/python" in out.read_text()
+
+
+# -- uv's own wheel, for runners without uv -------------------------------------------------------
+
+#: The runner platforms the locks cover, as marker environments.
+_RUNNERS = {("linux", "x86_64"): "manylinux_2_17_x86_64", ("linux", "aarch64"): "manylinux_2_17_aarch64",
+            ("darwin", "arm64"): "macosx_11_0_arm64", ("darwin", "x86_64"): "macosx_10_12_x86_64"}
+
+
+def _uv_entries() -> list[tuple[Requirement, str]]:
+    """(requirement, hash) for each line of requirements/uv.txt."""
+    text = _lock("uv").replace("\\\n", " ")
+    entries = []
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            spec, digest = line.split("--hash=sha256:")
+            entries.append((Requirement(spec.strip()), digest.strip()))
+    return entries
+
+
+@pytest.mark.parametrize(("platform", "machine"), sorted(_RUNNERS))
+def test_the_uv_lock_has_exactly_one_wheel_for_each_runner(platform, machine):
+    entries = _uv_entries()
+    env = {"sys_platform": platform, "platform_machine": machine}
+    chosen = [(req, digest) for req, digest in entries if req.marker.evaluate(env)]
+    assert len(chosen) == 1, chosen
+    req, digest = chosen[0]
+    assert req.name == "uv"
+    assert req.url.startswith("https://files.pythonhosted.org/packages/"), req.url
+    assert req.url.endswith(".whl")
+    assert _RUNNERS[platform, machine] in req.url.rsplit("/", 1)[1]
+    assert re.fullmatch(r"[0-9a-f]{64}", digest)
+    # One uv version for every platform.
+    assert len({r.url.rsplit("/", 1)[1].split("-")[1] for r, _ in entries}) == 1
+
+
+@pytest.mark.parametrize(("platform", "machine"), [*sorted(_RUNNERS), ("win32", "AMD64"), ("linux", "ppc64le")])
+def test_the_bootstrap_reads_the_uv_lock_as_pip_would(platform, machine):
+    """The bootstrap's own reading of requirements/uv.txt (stdlib only) picks what the markers pick."""
+    bootstrap = runpy.run_path(str(BOOTSTRAP))
+    env = {"sys_platform": platform, "platform_machine": machine}
+    wanted = [(req.url, digest) for req, digest in _uv_entries() if req.marker.evaluate(env)]
+    assert bootstrap["_uv_wheel_for_this_runner"](_lock("uv"), platform, machine) == (wanted[0] if wanted else None)
+
+
+def test_no_uv_wheel_is_chosen_where_the_locks_do_not_run():
+    for env in ({"sys_platform": "win32", "platform_machine": "AMD64"},
+                {"sys_platform": "linux", "platform_machine": "ppc64le"}):
+        assert [req for req, _ in _uv_entries() if req.marker.evaluate(env)] == []
+
+
+def test_the_uv_lock_addresses_each_file_by_its_digest_on_the_file_host():
+    tool = _lock_tool()
+    files = []
+    for _, tag in tool.UV_WHEELS:
+        name = f"uv-1.2.3-py3-none-{tag}.whl"
+        digest = hashlib.sha256(name.encode()).hexdigest()
+        files.append({"filename": name, "digests": {"sha256": digest, "blake2b_256": digest[::-1]}})
+    text = tool.uv_lock_text("1.2.3", files)
+    for entry in files:
+        blake = entry["digests"]["blake2b_256"]
+        url = f"{tool.FILE_HOST}/{blake[:2]}/{blake[2:4]}/{blake[4:]}/{entry['filename']}"
+        assert f"uv @ {url} ; " in text
+        assert f"--hash=sha256:{entry['digests']['sha256']}" in text
+    with pytest.raises(ValueError, match="macosx_11_0_arm64"):
+        tool.uv_lock_text("1.2.3", [f for f in files if "macosx_11_0_arm64" not in f["filename"]])
+
+
+@pytest.fixture(scope="module")
+def offline_wheels(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """The core lock's wheels and uv's, from this test environment, with locks pinning them."""
+    folder = tmp_path_factory.mktemp("wheels")
+    return folder, build_wheelhouse(folder, groups=("core",))
+
+
+def _offline_install(tmp_path: Path, wheels: tuple[Path, dict[str, str]], uv_text: str | None = None,
+                     **env: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run the bootstrap's install from a copy of the action locked to `wheels`, with no uv on PATH."""
+    action = tmp_path / "action"
+    shutil.copytree(ROOT / "scripts", action / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+    (action / "requirements").mkdir()
+    for group, text in {**wheels[1], "uv": uv_text or wheels[1]["uv"]}.items():
+        (action / "requirements" / f"{group}.txt").write_text(text, encoding="utf-8")
+    path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and not (Path(p) / "uv").exists()]
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DEPGATE_", "RUNNER_", "PIP_", "UV_"))}
+    venv = tmp_path / "env"
+    full = {**base, "PATH": os.pathsep.join(path), "DEPGATE_VENV": str(venv), "PIP_NO_INDEX": "1",
+            "PIP_FIND_LINKS": str(wheels[0]), "PIP_NO_CACHE_DIR": "1", "UV_NO_INDEX": "1",
+            "UV_FIND_LINKS": str(wheels[0]), "UV_NO_CACHE": "1", **env}
+    interpreter = getattr(sys, "_base_executable", sys.executable)  # the runner's python3, as in production
+    proc = subprocess.run([interpreter, "-I", str(action / "scripts" / "action_bootstrap.py"), "install"],
+                          env=full, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300)
+    return proc, venv
+
+
+#: A marker for a platform the test never runs on.
+_WINDOWS = "sys_platform == 'win32' and platform_machine == 'AMD64'"
+
+
+def _imports_yaml(venv: Path) -> bool:
+    return subprocess.run([str(venv / "bin" / "python"), "-I", "-c", "import yaml, jinja2, griffe"],
+                          capture_output=True, check=False).returncode == 0
+
+
+def test_without_uv_on_path_uv_comes_from_its_locked_wheel(tmp_path, offline_wheels):
+    proc, venv = _offline_install(tmp_path, offline_wheels)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "installed core with uv from its wheel)" in proc.stdout, proc.stdout
+    assert "::error" not in proc.stdout
+    assert _imports_yaml(venv)
+    assert not (venv / "depgate-uv").exists()  # not kept: a cached environment stays small
+
+
+def test_no_uv_wheel_for_this_platform_means_pip_installs_everything(tmp_path, offline_wheels):
+    wheel = next(offline_wheels[0].glob("uv-*.whl"))
+    proc, venv = _offline_install(tmp_path, offline_wheels, uv_lock(wheel, _WINDOWS))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "requirements/uv.txt has no uv wheel for this platform; installing with pip instead" in proc.stdout
+    assert "installed core with pip)" in proc.stdout
+    assert _imports_yaml(venv)
+
+
+def test_a_uv_wheel_that_is_not_the_locked_file_is_not_used(tmp_path, offline_wheels):
+    """A wrong hash for uv's wheel: it never runs; depgate says so and pip installs the locks (hash-checked)."""
+    wheel = next(offline_wheels[0].glob("uv-*.whl"))
+    text = uv_lock(wheel)
+    digest = re.search(r"sha256:([0-9a-f]{64})", text).group(1)
+    proc, venv = _offline_install(tmp_path, offline_wheels, text.replace(digest, digest[::-1]))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (f"uv's wheel from {wheel.resolve().as_uri()} does not match its hash in requirements/uv.txt; "
+            "installing with pip instead") in proc.stdout
+    assert "installed core with pip)" in proc.stdout
+    assert not (venv / "depgate-uv").exists()
+    assert _imports_yaml(venv)
+
+
+def test_uv_forced_without_uv_or_its_wheel_is_one_error(tmp_path, offline_wheels):
+    wheel = next(offline_wheels[0].glob("uv-*.whl"))
+    proc, _ = _offline_install(tmp_path, offline_wheels, uv_lock(wheel, _WINDOWS),
+                               DEPGATE_INSTALLER="uv")
+    error = _one_error(proc)
+    assert "DEPGATE_INSTALLER is uv, uv is not on PATH and requirements/uv.txt has no uv wheel" in error
+
+
+@pytest.mark.parametrize(("env", "how"), [({"PIP_INDEX_URL": "file:///nonexistent/simple"}, "pip"),
+                                          ({"DEPGATE_INSTALLER": "pip"}, "pip")])
+def test_a_mirror_or_a_forced_pip_keeps_pip_for_everything(tmp_path, offline_wheels, env, how):
+    """uv's wheel is locked to PyPI's file host: with a mirror set for pip, pip installs everything from it."""
+    proc, venv = _offline_install(tmp_path, offline_wheels, **env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"installed core with {how})" in proc.stdout
+    assert "uv" not in proc.stdout
+    assert _imports_yaml(venv)

@@ -5,6 +5,10 @@ without a package index, so each package the real locks pin (for this interprete
 wheel from its installed copy in the test environment, and the action under test gets locks with those
 wheels' versions and hashes. The installer (uv or pip) then does a real, hash-checked install from a
 local folder (`--find-links`, no index).
+
+uv's wheel (requirements/uv.txt, for runners without uv) is made the same way from the test
+environment's uv binary, and locked as a `file://` direct URL with its hash, as the real lock pins
+PyPI's file host.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import base64
 import hashlib
 import importlib.metadata
 import re
+import shutil
+import sys
 import zipfile
 from pathlib import Path
 
@@ -61,11 +67,43 @@ def repack(name: str, dest: Path) -> tuple[str, Path]:
     return dist.version, wheel
 
 
-def build(dest: Path) -> dict[str, str]:
-    """Fill `dest` with wheels of everything the real locks pin here; return the test locks' text by group."""
+def uv_wheel(dest: Path) -> Path:
+    """A wheel of the test environment's uv binary, tagged for this platform (`py3-none-<platform>`)."""
+    binary = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    if not binary:
+        raise FileNotFoundError("uv is not installed in the test environment (it comes with the test extras)")
+    version = importlib.metadata.version("uv")
+    platform = str(next(iter(sys_tags()))).split("-")[2]
+    wheel = dest / f"uv-{version}-py3-none-{platform}.whl"
+    info = f"uv-{version}.dist-info"
+    files = {f"uv-{version}.data/scripts/uv": Path(binary).read_bytes(),
+             f"{info}/METADATA": f"Metadata-Version: 2.1\nName: uv\nVersion: {version}\n".encode(),
+             f"{info}/WHEEL": f"Wheel-Version: 1.0\nGenerator: depgate-tests\nRoot-Is-Purelib: false\n"
+                              f"Tag: py3-none-{platform}\n".encode()}
+    # Stored, not deflated: the binary is tens of MB and the tests only need a valid wheel.
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in files.items():
+            info_entry = zipfile.ZipInfo(name)
+            info_entry.external_attr = 0o755 << 16
+            zf.writestr(info_entry, data)
+        record = [f"{name},{_record_hash(data)},{len(data)}" for name, data in files.items()]
+        zf.writestr(f"{info}/RECORD", "\n".join([*record, f"{info}/RECORD,,"]) + "\n")
+    return wheel
+
+
+def uv_lock(wheel: Path, marker: str = "") -> str:
+    """The text of a test `uv.txt`: the wheel as a hashed `file://` direct URL, with an optional marker."""
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    where = f" ; {marker}" if marker else ""
+    return f"# test lock, group uv\nuv @ {wheel.resolve().as_uri()}{where} \\\n    --hash=sha256:{digest}\n"
+
+
+def build(dest: Path, groups: tuple[str, ...] = GROUPS) -> dict[str, str]:
+    """Fill `dest` with wheels of everything the real locks pin here, and uv's; return the test locks by group
+    (`uv` included)."""
     dest.mkdir(parents=True, exist_ok=True)
-    locks = {}
-    for group in GROUPS:
+    locks = {"uv": uv_lock(uv_wheel(dest))}
+    for group in groups:
         real = (ROOT / "requirements" / f"{group}.txt").read_text(encoding="utf-8")
         lines = [line for line in real.splitlines() if line.startswith("#")]
         for req in lock_entries(real):

@@ -11,7 +11,8 @@ Offline: `actions/checkout` is replaced by act's copy of the work tree; `actions
 and `actions/download-artifact` by small local stand-ins that copy files through a folder. The
 install step runs for real (a fresh environment per run, uv or pip, `--require-hashes`), from a
 local wheelhouse made of the test environment's packages, with locks pinning those wheels
-(`tests/wheelhouse.py`).
+(`tests/wheelhouse.py`); without uv on PATH, as on GitHub's hosted runners, uv's own locked wheel
+comes from that wheelhouse too.
 """
 
 from __future__ import annotations
@@ -162,8 +163,10 @@ class ActRun:
 @pytest.fixture
 def act(act_bin, action_copy, wheelhouse, stubs, tmp_path, fake):
     def run(repo: Path, event_name: str, event: dict, workflow: str, *, action: Path | None = None,
-            installer: str = "auto") -> ActRun:
-        """Run `workflow` on act; the action's environment is `tmp_path/depgate-env`, made fresh by this run."""
+            installer: str = "auto", uv_on_path: bool = True) -> ActRun:
+        """Run `workflow` on act; the action's environment is `tmp_path/depgate-env`, made fresh by this run.
+
+        `uv_on_path=False` takes every folder holding a `uv` off PATH (a hosted runner has none)."""
         write_event(tmp_path / "event.json", event)
         artifacts = tmp_path / "artifacts"
         artifacts.mkdir(exist_ok=True)
@@ -187,7 +190,10 @@ def act(act_bin, action_copy, wheelhouse, stubs, tmp_path, fake):
             "--env", "DEPGATE_API_BACKOFF=0",
             "--env", "DEPGATE_API_THROTTLE=false",
         ]
-        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+        path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p]
+        path = [str(Path(sys.executable).parent), *path] if uv_on_path else [p for p in path
+                                                                             if not (Path(p) / "uv").exists()]
+        env = {**os.environ, "PATH": os.pathsep.join(path)}
         proc = subprocess.run(args, cwd=repo, capture_output=True, text=True, timeout=300, env=env, check=False,
                               stdin=subprocess.DEVNULL)
         return ActRun(proc)
@@ -265,19 +271,26 @@ def _trap(name: str) -> str:
     return f"import os, pathlib\npathlib.Path(os.environ['E2E_ARTIFACTS'], 'ran-{name.replace('/', '-')}').touch()\n"
 
 
-def test_not_required_and_nothing_from_the_checkout_runs(tmp_path, fake, act):
+@pytest.mark.parametrize("uv_on_path", [True, False], ids=["uv-on-path", "uv-from-its-wheel"])
+def test_not_required_and_nothing_from_the_checkout_runs(tmp_path, fake, act, uv_on_path):
+    """Also the hosted runner's way (no uv on PATH): pip installs uv's locked wheel, that uv the rest."""
     # A uv.toml too (not TOML at all): uv must not read the checkout's configuration while installing.
     repo, base, head = build_repo(tmp_path / "consumer", "clean", extra_base={
         ".github/workflows/depgate.yml": docs_workflow("depgate.yml"), **{name: _trap(name) for name in _TRAPS},
         "uv.toml": "index-url = [not toml\n"})
     _pull(fake, "clean", base, head)
-    run = act(repo.path, "pull_request", pull_request_event("clean", base, head), "depgate.yml")
+    run = act(repo.path, "pull_request", pull_request_event("clean", base, head), "depgate.yml",
+              uv_on_path=uv_on_path)
     assert run.code == 0, run
     assert run.outputs.get("verdict") == "not-required"
     assert (run.outputs.get("dep-required"), run.outputs.get("failed")) == ("false", "false")
     assert "No DEP required" in run.summary.splitlines()[0]
     assert sorted(p.name for p in (tmp_path / "artifacts").glob("ran-*")) == []
-    assert "installed core+github with uv" in run.messages
+    if uv_on_path:
+        assert "installed core+github with uv)" in run.messages
+    else:
+        assert "installed core+github with uv from its wheel)" in run.messages
+        assert not (tmp_path / "depgate-env" / "depgate-uv").exists()  # the wheel is not kept in the environment
 
 
 def test_own_index_workflow_with_uses_dot(tmp_path, fake, act, action_copy):
