@@ -280,6 +280,19 @@ class ApiConfig:
         "`depgate check` compares them with the code at head (A910) when the folder holds one at the base or the head "
         "revision; `depgate api --output-dir` overrides it for one run.",
     )
+    deprecation_policy: str = _opt(
+        "advisory",
+        "Removal only after deprecation: a public object removed or broken without being deprecated at the base "
+        "revision is A130. `advisory` reports it as a warning, `required` makes it an error that fails the check "
+        "(an override lets it pass), `off` does not look.",
+        choices=("off", "advisory", "required"),
+    )
+    experimental: list[str] = _opt(
+        [],
+        "Public-path globs of the experimental tier (`d9d.experimental`, `*.preview.*`): a breaking change to an "
+        "object at or under a matching path is reported but makes the verdict `review`, not `required`, and is "
+        "never A130. The API file marks the tier.",
+    )
 
 
 @dataclass(frozen=True)
