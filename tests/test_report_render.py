@@ -11,6 +11,7 @@ import re
 
 import cmarkgfm
 
+from depgate.bump import ProjectVersion
 from depgate.diagnostics import Diagnostic, Location, Severity
 from depgate.git import ChangedFile
 from depgate.report import github, markdown, text
@@ -30,12 +31,14 @@ def rich_report():
               dep(5, "Accepted", title="Offload | policies", body="Adds OffloadPolicy.", slug="offload")],
         title="feat: offload <b>now</b>", body="Relates to DEP-0003.", findings=[lint],
         recent_subjects=("feat: a", "fix(loop): b", "docs: c", "Release 1.0"),
+        version=ProjectVersion("0.16.0", "pyproject.toml", major_on_zero=False),
     ))
 
 
 TEXT = r'''[required] A DEP is required, and no DEP that satisfies it is linked.
   feat: offload <b>now</b>
   base aaaaaaaaaaaa (main) -> head bbbbbbbbbbbb (HEAD); 3 file(s) changed, 3 API change(s)
+  bump: minor (a breaking change; a minor release under 0.x, as major_on_zero is false): 0.16.0 -> 0.17.0, version from pyproject.toml
   the check fails (fail-on: required)
 
 Breaking changes:
@@ -69,7 +72,8 @@ MARKDOWN = r'''### ❌ depgate: DEP required — no DEP linked
 A DEP is required, and no DEP that satisfies it is linked\. **The check fails** (fail-on: required).
 
 **Change:** feat\: offload \<b\>now\</b\>\
-**Compared:** `aaaaaaaaaaaa` (main) … `bbbbbbbbbbbb` (HEAD): 3 file(s) changed, 3 public-API change(s).
+**Compared:** `aaaaaaaaaaaa` (main) … `bbbbbbbbbbbb` (HEAD): 3 file(s) changed, 3 public-API change(s).\
+**Bump:** minor \(a breaking change; a minor release under 0\.x, as major\_on\_zero is false\)\: 0\.16\.0 \-\> 0\.17\.0, version from pyproject\.toml.
 
 #### Breaking changes (1)
 

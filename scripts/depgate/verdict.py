@@ -20,12 +20,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from depgate import bump as B
 from depgate import verdict_rules as V
 from depgate.diagnostics import Diagnostic, Location, Severity
 from depgate.errors import ConfigError
 from depgate.proposals.folder import is_candidate
 from depgate.proposals.numbering import next_number, used_numbers
 from depgate.report.model import (
+    Bump,
     ChangedPath,
     DepInfo,
     DepLink,
@@ -33,6 +35,7 @@ from depgate.report.model import (
     LinkKind,
     Naming,
     Override,
+    Release,
     Report,
     Revision,
     Suggestion,
@@ -44,6 +47,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from depgate.api.kinds import ApiChange
+    from depgate.bump import ProjectVersion
     from depgate.config import Config, ProposalsConfig
     from depgate.git import ChangedFile
     from depgate.proposals.folder import FolderDocument
@@ -98,6 +102,8 @@ class Facts:
         packages: Packages the API analysis read.
         modules_analysed: Modules the API analysis read.
         fail_on: When the check fails.
+        recent_subjects: The base branch's recent commit subjects, for `verdict.conventional-commits: auto`.
+        version: The project's version at the base revision, for the bump's 0.x convention (None: unknown).
     """
 
     base: Revision
@@ -116,6 +122,7 @@ class Facts:
     modules_analysed: int = 0
     fail_on: FailOn = FailOn.REQUIRED
     recent_subjects: tuple[str, ...] | None = None
+    version: ProjectVersion | None = None
 
 
 # -- conventional commits ----------------------------------------------------------------------------------------
@@ -550,7 +557,8 @@ def classify(facts: Facts) -> Verdict:
     categories = {_category(change) for change in facts.changes}
     if categories & set(REQUIRING) or _fails_closed(facts):
         return Verdict.REQUIRED
-    if _forces_review(facts) or ("addition" in categories and facts.config.verdict.review_on_additions):
+    if _forces_review(facts) or any(getattr(c, "forces_review", False) for c in facts.changes) or (
+            "addition" in categories and facts.config.verdict.review_on_additions):
         return Verdict.REVIEW
     return Verdict.NOT_REQUIRED
 
@@ -563,6 +571,12 @@ def _fails_closed(facts: Facts) -> list[Diagnostic]:
 def _forces_review(facts: Facts) -> list[Diagnostic]:
     """Analysis problems that make the verdict at least `review` (a public name that cannot be found statically)."""
     return [p for p in facts.problems if (rule := rules_by_code().get(p.code)) is not None and rule.forces_review]
+
+
+def _fails_check(facts: Facts) -> list[Diagnostic]:
+    """Policy findings that fail the check whatever the DEPs (`Rule.fails_check` at severity error, e.g. A130)."""
+    return [p for p in facts.problems if p.severity is Severity.ERROR
+            and (rule := rules_by_code().get(p.code)) is not None and rule.fails_check]
 
 
 def _unparsable(facts: Facts) -> list[Diagnostic]:
@@ -616,19 +630,24 @@ def decide(facts: Facts) -> Report:
     conventional = _conventional_reason(changes, facts, deleted)
     if conventional is not None:
         reasons.append(conventional)
+    feature = _feature_reason(changes, facts, deleted)
+    if feature is not None:
+        reasons.append(feature)
+    bump, release = decide_bump(facts, verdict)
 
     link_errors = any(d.severity is Severity.ERROR for d in dep_diags)
     wording = naming(facts)
     return Report(
         verdict=verdict, dep_required=required, satisfied=satisfied,
-        failed=_failed(facts.fail_on, verdict, unmet and override is None, link_errors, override),
+        failed=_failed(facts.fail_on, verdict, (unmet or bool(_fails_check(facts))) and override is None, link_errors,
+                       override),
         fail_on=facts.fail_on, base=facts.base, head=facts.head, title=facts.title, deps=tuple(deps),
         changes=tuple(changes), reasons=tuple(reasons), findings=tuple(facts.findings),
         problems=tuple(facts.problems), suggestions=tuple(suggestions), override=override,
         files=tuple(ChangedPath(c.status, c.path, c.old_path) for c in facts.changed),
         packages=tuple(facts.packages), modules_analysed=facts.modules_analysed,
         next_steps=tuple(_next_steps(required, satisfied, override, reasons, deps, facts, wording)),
-        config_source=facts.config.source, naming=wording,
+        config_source=facts.config.source, naming=wording, bump=bump, release=release,
     )
 
 
@@ -636,8 +655,10 @@ def _api_reasons(verdict: Verdict, changes: Sequence[Any], facts: Facts, deleted
     """The API changes that decided the verdict (for `review`, the additions), then unparsable files."""
     if verdict is Verdict.REQUIRED:
         chosen = [c for c in changes if _category(c) in REQUIRING]
-    elif verdict is Verdict.REVIEW and facts.config.verdict.review_on_additions:
-        chosen = [c for c in changes if _category(c) == "addition"]
+    elif verdict is Verdict.REVIEW:
+        # An experimental break (`ApiChange.forces_review`) is always a reason; additions when they decide it.
+        chosen = [c for c in changes if getattr(c, "forces_review", False)
+                  or (_category(c) == "addition" and facts.config.verdict.review_on_additions)]
     else:
         chosen = []
     chosen.sort(key=lambda c: (_CATEGORY_ORDER.get(_category(c), 9), *c.sort_key))
@@ -708,6 +729,45 @@ def _conventional_reason(changes: Sequence[Any], facts: Facts, deleted: set[str]
         details={"symbol": first.symbol, "rev": _rev_of(first, deleted), **anchor_details(first)})
 
 
+def decide_bump(facts: Facts, verdict: Verdict | None = None) -> tuple[Bump, Release | None]:
+    """The release the change implies (`depgate.bump`), after semantic-release's 0.x convention.
+
+    A change to proposals only releases nothing; otherwise the API changes, the analysis problems and the changed
+    paths decide (`depgate.bump.impact`), and `verdict.major-on-zero` with the project's version decides what a
+    break under 0.x becomes.
+    """
+    if (verdict or classify(facts)) is Verdict.PROPOSAL:
+        change_impact = Bump.NONE
+    else:
+        paths = [p for item in facts.changed for p in (item.path, item.old_path) if p]
+        change_impact = B.impact([_category(c) for c in facts.changes], paths, facts.config.proposals.directory,
+                                 fails_closed=bool(_fails_closed(facts)), forces_review=bool(_forces_review(facts)))
+    return B.release(change_impact, facts.version, facts.config.verdict.major_on_zero)
+
+
+def _feature_reason(changes: Sequence[Any], facts: Facts, deleted: set[str]) -> Diagnostic | None:
+    """V114 when the change adds public API but its Conventional Commit title is not a `feat`.
+
+    Left to V106 when the change also breaks the API, and silent when the title or a footer marks it breaking
+    (a major release carries the additions).
+    """
+    added = [c for c in changes if _category(c) in ("addition", "abstraction", "strategy")]
+    if not added or any(_category(c) == "breaking" for c in changes) or not conventional_commits_on(facts):
+        return None
+    typed = B.title_type(facts.title)
+    if typed is None or typed[0] in B.MINOR_TYPES or _title_marks_breaking(facts):
+        return None
+    kind = typed[0]
+    ships = ("ship it as a patch release" if kind in B.PATCH_TYPES
+             else "not release it at all until a later `fix:` or `feat:` does")
+    first = added[0]
+    return V.FEATURE_NOT_MARKED.diagnostic(
+        f"{len(added)} public addition(s) (first: {_describe_change(first)}) under a `{kind}:` title; "
+        f"semantic-release would {ships}, and its changelog would not list the new API as a feature",
+        Location(first.path, first.line),
+        details={"symbol": first.symbol, "type": kind, "rev": _rev_of(first, deleted), **anchor_details(first)})
+
+
 def _failed(fail_on: FailOn, verdict: Verdict, unmet: bool, link_errors: bool, override: Override | None) -> bool:
     """Apply the failure policy: an unmet requirement (no override) or a DEP reference that is an error."""
     if fail_on is FailOn.NEVER:
@@ -742,6 +802,8 @@ def _next_steps(required: bool, satisfied: bool, override: Override | None, reas
         steps.append("fix-references")
     if V.BREAKING_NOT_MARKED.code in codes:
         steps.append("mark-breaking")
+    if V.FEATURE_NOT_MARKED.code in codes:
+        steps.append("mark-feature")
     if _unparsable(facts):
         steps.append("fix-syntax")
     return steps

@@ -151,8 +151,24 @@ LINT_ERRORS_DEP = Rule(
     example_good="deps/0012-offload.md added with `Status: Draft`",
 )
 
+FEATURE_NOT_MARKED = Rule(
+    "V114", "new-api-not-marked-feature", Severity.WARNING,
+    "A change that adds public API should have a `feat:` Conventional Commit title, not `fix:`, `perf:`, "
+    "`refactor:` or another type.",
+    "semantic-release derives the version from the title: new API titled `fix:` or `perf:` ships as a patch "
+    "release, and under `refactor:`, `chore:` or `docs:` it ships in no release until an unrelated one; either "
+    "way the changelog does not list it as a feature, and a user who needs it cannot tell from the version which "
+    "release has it.",
+    "Title the change `feat: ...` (or `feat!: ...` when it also breaks something). Like V106 the rule runs only "
+    "where Conventional Commits are used (`verdict.conventional-commits`); a title without a type is left alone.",
+    _VERDICT,
+    example_bad="fix(loop): add Trainer.fit_resumable",
+    example_good="feat(loop): add Trainer.fit_resumable",
+)
+
 #: Every verdict rule, registered in `depgate.rules.RULE_MODULES`.
 RULES: tuple[Rule, ...] = (
     NOT_LINKED, MISSING_DEP, CLOSED_DEP, DRAFT_DEP, OVERRIDE_USED, BREAKING_NOT_MARKED, UNPARSABLE_FILE,
     SUGGESTED_DEP, NOT_ACCEPTED, OVERRIDE_NO_REASON, AMBIGUOUS_DEP, CANNOT_VOUCH, LINT_ERRORS_DEP,
+    FEATURE_NOT_MARKED,
 )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from depgate.api.contract_check import check_contracts
+from depgate.bump import ProjectVersion, project_version
 from depgate.commands._common import (
     CONFIG_SEARCH,
     OutputFormat,
@@ -251,6 +252,19 @@ def recent_subjects(git: Git, rev: str) -> tuple[str, ...]:
     return tuple(s.strip("\n") for s in out.decode("utf-8", "replace").split("\0") if s.strip())
 
 
+def read_project_version(git: Git, sha: str) -> ProjectVersion | None:
+    """The project's version at `sha`, statically: `pyproject.toml`'s, else the latest release tag reachable from it.
+
+    The tags are listed only when the file has no plain version (a dynamic one, or no file).
+    """
+    text = _decode(git.read(sha, PYPROJECT))
+    found = project_version(text, ())
+    if found is not None and found.source == PYPROJECT:
+        return found
+    tags = git.text("tag", "--merged", sha).split()
+    return project_version(text, tags)
+
+
 def _python_changed(changed: Sequence[ChangedFile]) -> bool:
     return any(p.endswith((".py", ".pyi")) for c in changed for p in (c.path, c.old_path or ""))
 
@@ -358,7 +372,8 @@ def build_report(
     contract = check_contracts(git, base.sha, head_ref, changed, config, problems)
     problems = (*problems, *contract.problems)
     subjects = None
-    if config.verdict.conventional_commits == "auto" and any(c.breaking for c in changes):
+    # V106 (a break) and V114 (an addition) need the convention only when the API changed.
+    if config.verdict.conventional_commits == "auto" and changes:
         subjects = recent_subjects(git, trusted_sha(base))
     log.info("compared %s..%s: %d file(s) changed, %d API change(s), %d module(s) read, %d DEP(s) at head",
              base.sha[:12], (head.sha or WORKTREE)[:12], len(changed), len(changes), modules, len(docs))
@@ -367,7 +382,7 @@ def build_report(
         title=title, body=body, messages=tuple(messages), labels=tuple(labels), config=config,
         findings=(*_folder_problems(git, head_ref, config), *_lint_touched(tree, config, changed, docs)),
         packages=packages, modules_analysed=modules,
-        fail_on=fail_on, recent_subjects=subjects,
+        fail_on=fail_on, recent_subjects=subjects, version=read_project_version(git, trusted_sha(base)),
     )
     return contract.apply(decide(facts))
 

@@ -417,6 +417,7 @@ def run_check(ctx: Context) -> int:
         "deps": ",".join(str(d.number) for d in report.deps if d.number is not None),
         "report": str(report_path),
         "failed": str(report.failed).lower(),
+        "bump": report.bump.value,
         "comment": str(published.get("comment") or ""),
     })
     return 1 if report.failed else 0

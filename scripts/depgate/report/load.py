@@ -19,11 +19,14 @@ from typing import Any
 
 from depgate.api.contract_check import MAX_DIFF_CHARS, ContractDiff
 from depgate.api.kinds import ApiChange, Category
+from depgate.bump import ProjectVersion
+from depgate.bump import release as release_of
 from depgate.diagnostics import Diagnostic, Location, Severity
 from depgate.errors import UsageError
 from depgate.report.model import NEXT_STEPS as NEXT_STEP_KEYWORDS
 from depgate.report.model import (
     SCHEMA_VERSION,
+    Bump,
     ChangedPath,
     DepInfo,
     DepLink,
@@ -31,6 +34,7 @@ from depgate.report.model import (
     LinkKind,
     Naming,
     Override,
+    Release,
     Report,
     Revision,
     Suggestion,
@@ -56,6 +60,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
+_RELEASE_VERSION = re.compile(r"^(?:0|[1-9][0-9]{0,8})\.(?:0|[1-9][0-9]{0,8})\.(?:0|[1-9][0-9]{0,8})$")
 _HINT = "pass the JSON report `depgate check` wrote (`--json-file`), unmodified"
 
 
@@ -295,6 +300,7 @@ def _build(r: _Reader, document: Any) -> LoadedReport:
         tool_version=r.text(tool["version"], "tool.version"),
         naming=_naming(r, top["proposals"]) if top.get("proposals") is not None else Naming(),
         contract=_contract(r, top["contract"]) if top.get("contract") is not None else None,
+        **_bump(r, top),
     )
     claim = None
     if top.get("pull_request") is not None:
@@ -436,6 +442,45 @@ def _contract(r: _Reader, value: Any) -> ContractDiff:
         files=tuple(r.path(p, f"contract.files[{i}]") for i, p in enumerate(r.array(c["files"], "contract.files"))),
         stale=tuple(r.path(p, f"contract.stale[{i}]") for i, p in enumerate(r.array(c["stale"], "contract.stale"))),
         diff=diff, omitted=r.integer(c["omitted"], "contract.omitted", minimum=0))
+
+
+_BUMPS = frozenset(b.value for b in Bump)
+
+
+def _bump(r: _Reader, top: dict[str, Any]) -> dict[str, Any]:
+    """The optional `bump` and `release` (added within schema version 1; an older report lacks both).
+
+    They must agree with each other and with the verdict, so a forged report cannot show a `none` bump for a
+    breaking change it also lists.
+    """
+    if "bump" not in top:
+        if top.get("release") is not None:
+            raise r.fail("release", "is given without `bump`")
+        return {}
+    bump = Bump(r.choice(top["bump"], "bump", _BUMPS))
+    verdict = top["verdict"]
+    if verdict == "proposal" and bump is not Bump.NONE:
+        raise r.fail("bump", f"must be none for the verdict proposal, not {quote_prefix(bump.value)}")
+    release = None
+    impact = bump
+    if top.get("release") is not None:
+        rel = r.obj(top["release"], "release", ("version", "source", "impact", "next_version", "major_on_zero"))
+        version = r.pattern(rel["version"], "release.version", _RELEASE_VERSION, "a version such as 0.16.0")
+        impact = Bump(r.choice(rel["impact"], "release.impact", _BUMPS))
+        release = Release(version=version, source=r.text(rel["source"], "release.source"), impact=impact,
+                          next_version=r.pattern(rel["next_version"], "release.next_version", _RELEASE_VERSION,
+                                                 "a version such as 0.17.0", null=True),
+                          major_on_zero=r.boolean(rel["major_on_zero"], "release.major_on_zero"))
+        expected, computed = release_of(impact, ProjectVersion(version, release.source), release.major_on_zero)
+        if computed is None or (expected, computed.next_version) != (bump, release.next_version):
+            raise r.fail("bump", f"and release.next_version must follow from release.impact {impact.value}, "
+                         f"release.version {version} and release.major_on_zero")
+    categories = {c.get("category") for c in r.array(top["changes"], "changes") if isinstance(c, dict)}
+    floor = Bump.MAJOR if "breaking" in categories else Bump.MINOR if categories else Bump.NONE
+    if impact.rank() < floor.rank():
+        raise r.fail("bump", f"must be at least {floor.value} for the API changes the report lists, not "
+                     f"{quote_prefix(impact.value)}")
+    return {"bump": bump, "release": release}
 
 
 def _width(r: _Reader, value: Any) -> int:

@@ -19,7 +19,7 @@ from depgate.errors import ConfigError, UsageError
 from depgate.report.escape import md_code, md_inline
 from depgate.report.model import Verdict
 from depgate.report.steps import build_steps
-from depgate.report.text import GROUPS, grouped
+from depgate.report.text import GROUPS, bump_sentence, grouped
 
 if TYPE_CHECKING:
     import jinja2
@@ -98,7 +98,8 @@ def context(report: Report, *, link_base: str | None = None) -> dict[str, Any]:
     """Build the template's input: the JSON report plus pre-grouped, pre-linked rows.
 
     `where` values are already-safe Markdown (escaped and linked); every other string is raw and must
-    be passed through `md_inline` or `md_code` in the template.
+    be passed through `md_inline` or `md_code` in the template. `bump` is the release sentence
+    (`depgate.report.text.bump_sentence`); the raw values are `report.bump` and `report.release`.
     """
     links = _Links(report, check_link_base(link_base))
     data = report.as_dict()
@@ -130,6 +131,7 @@ def context(report: Report, *, link_base: str | None = None) -> dict[str, Any]:
         "suggestions": suggestions,
         "findings": _table([_diag_row(d, links) for d in sort_diagnostics(report.findings)]),
         "next_steps": [step.as_dict() for step in build_steps(report)],
+        "bump": bump_sentence(report),
     }
 
 

@@ -23,7 +23,7 @@ SCHEMA_VERSION = 1
 #: The keywords of `Report.next_steps`, in the order they are given. Version 1 may gain keywords; readers of a
 #: saved report should take this set rather than a copy.
 NEXT_STEPS: tuple[str, ...] = ("fix-dep-lint", "accept-dep", "write-dep", "link-dep", "override", "fix-references",
-                               "mark-breaking", "fix-syntax")
+                               "mark-breaking", "mark-feature", "fix-syntax")
 
 
 class Verdict(str, enum.Enum):
@@ -37,6 +37,26 @@ class Verdict(str, enum.Enum):
     """No public-API impact."""
     PROPOSAL = "proposal"
     """The change only adds or edits DEP documents."""
+
+
+class Bump(str, enum.Enum):
+    """The release a change implies (`depgate.bump`); values are the words of the JSON report and the output."""
+
+    NONE = "none"
+    """No code change: only docs, tests, proposals or other files that do not ship."""
+    PATCH = "patch"
+    """Code changed, with no public-API impact."""
+    MINOR = "minor"
+    """New public API."""
+    MAJOR = "major"
+    """A breaking change."""
+
+    def rank(self) -> int:
+        """Order from `none` (0) to `major` (3), for taking the largest of several bumps."""
+        return _BUMP_ORDER.index(self.value)
+
+
+_BUMP_ORDER = ("none", "patch", "minor", "major")
 
 
 class FailOn(str, enum.Enum):
@@ -203,6 +223,31 @@ class ChangedPath:
 
 
 @dataclass(frozen=True)
+class Release:
+    """What the change makes of the project's current version, as semantic-release would release it.
+
+    Attributes:
+        version: The current version (`0.16.0`).
+        source: Where it was read at the base revision: `pyproject.toml` or `tag v0.16.0`.
+        impact: The bump by the API alone; it differs from `Report.bump` only for a breaking change under 0.x
+            when `major_on_zero` is false.
+        next_version: The version a release of this change alone would get; None when the bump is `none`.
+        major_on_zero: Whether a breaking change under 0.x releases `1.0.0` (semantic-release's `major_on_zero`).
+    """
+
+    version: str
+    source: str
+    impact: Bump
+    next_version: str | None
+    major_on_zero: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and templates."""
+        return {"version": self.version, "source": self.source, "impact": self.impact.value,
+                "next_version": self.next_version, "major_on_zero": self.major_on_zero}
+
+
+@dataclass(frozen=True)
 class Naming:
     """How this repository names and handles its proposals: what every sentence shown to a user needs.
 
@@ -278,6 +323,9 @@ class Report:
         naming: How the repository names its proposals, for the wording of every renderer.
         contract: The committed API files at base against the public API at head (DEP-0004), when the repository
             keeps them and the change can touch them; else None.
+        bump: The release the change implies (`major`, `minor`, `patch`, `none`), after semantic-release's 0.x
+            convention (`release`).
+        release: The project's version and the one this change would release, when a version is known.
     """
 
     verdict: Verdict
@@ -302,6 +350,8 @@ class Report:
     config_source: str = "<defaults>"
     naming: Naming = field(default_factory=Naming)
     contract: ContractDiff | None = None
+    bump: Bump = Bump.NONE
+    release: Release | None = None
     schema_version: int = field(default=SCHEMA_VERSION)
     tool_version: str = field(default=__version__)
 
@@ -363,6 +413,8 @@ class Report:
             "proposals": self.naming.as_dict(),
             # Only when the repository keeps API files and the change can touch them (DEP-0004).
             **({"contract": self.contract.as_dict()} if self.contract is not None else {}),
+            "bump": self.bump.value,
+            "release": self.release.as_dict() if self.release is not None else None,
         }
 
 

@@ -147,6 +147,9 @@ def _steps_for(key: str, report: Report) -> list[Step]:
                                               _t(" listed above (missing, closed or ambiguous numbers).")))],
         "mark-breaking": lambda: [Step(key, (_s("Mark the breaking change"), _t(": "), _c("feat!: …"),
                                              _t(" in the title, or a "), _c("BREAKING CHANGE:"), _t(" footer.")))],
+        "mark-feature": lambda: [Step(key, (_s("Title the new API as a feature"), _t(": "), _c("feat: …"),
+                                            _t(" instead of the title's current type, so semantic-release releases "
+                                               "it as a minor version.")))],
         "fix-syntax": lambda: [Step(key, (_s("Fix the files that cannot be analysed"),
                                           _t(" (listed above), so their API can be checked.")))],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from depgate.diagnostics import sort_diagnostics
-from depgate.report.model import Verdict
+from depgate.report.model import Bump, Verdict
 from depgate.report.steps import build_steps, plain
 
 if TYPE_CHECKING:
@@ -54,6 +54,35 @@ def grouped(reasons: tuple[Diagnostic, ...] | list[Diagnostic]) -> list[tuple[st
     return out
 
 
+_BUMP_WHY = {
+    Bump.MAJOR: "a breaking change",
+    Bump.MINOR: "new public API",
+    Bump.PATCH: "code changed, with no public-API impact",
+    Bump.NONE: "no code change",
+}
+
+
+def bump_sentence(report: Report) -> str:
+    """The release the change implies, in one plain sentence (renderers escape or decorate it).
+
+    A breaking change under 0.x with `major_on_zero` false reads `minor (a breaking change; a minor release under
+    0.x, as major_on_zero is false): 0.16.0 -> 0.17.0, version from pyproject.toml`.
+    """
+    release = report.release
+    impact = release.impact if release is not None else report.bump
+    why = _BUMP_WHY[impact]
+    if release is not None and release.impact is not report.bump:
+        why += f"; a {report.bump.value} release under 0.x, as major_on_zero is false"
+    elif release is not None and report.bump is Bump.MAJOR and release.version.startswith("0."):
+        why += "; 1.0.0 even under 0.x, as major_on_zero is true"
+    words = f"{report.bump.value} ({why})"
+    if release is None:
+        return f"{words}; no project version found"
+    if release.next_version is None:
+        return f"{words}: no release after {release.version}, version from {release.source}"
+    return f"{words}: {release.version} -> {release.next_version}, version from {release.source}"
+
+
 def _rev(rev: Revision) -> str:
     if rev.sha is None:
         return rev.rev
@@ -87,6 +116,7 @@ def render(report: Report, *, color: bool = False) -> str:
         paint(f"  base {_rev(report.base)} -> head {_rev(report.head)}; {len(report.files)} file(s) changed, "
               f"{len(report.changes)} API change(s)", "dim"),
     ]
+    lines.append(f"  bump: {_clean(bump_sentence(report))}")
     if report.failed:
         lines.append(paint(f"  the check fails (fail-on: {report.fail_on.value})", "red"))
     for title, items in grouped(report.reasons):
