@@ -1,4 +1,4 @@
-"""`depgate audit`: run the check on every merge of a history range, to measure the tool on real history."""
+"""`depgate audit`: run the check on every merge of a history range, or per release between tags."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import gc
 import json
 from typing import TYPE_CHECKING
 
+from depgate.bump import parse_version
 from depgate.commands._common import add_config_option, add_repo_option, load_config_file, write_output
 from depgate.commands.check import build_report, commit_messages, load_check_config, open_repository, trusted_sha
 from depgate.config import Config
 from depgate.errors import DepgateError, UsageError
 from depgate.git import Git
 from depgate.report.escape import md_code, md_inline
-from depgate.report.model import FailOn, Revision
+from depgate.report.model import Bump, FailOn, Revision
 
 if TYPE_CHECKING:
     import argparse
@@ -39,22 +40,34 @@ Output: one JSON object per commit (the check's JSON report plus `commit`, `subj
 how many had one. A commit that cannot be checked (a broken configuration at the time) is recorded with
 its `error` instead of stopping the audit. Progress goes to stderr every --progress commits.
 
+With --releases, the unit is a release: for each release tag (X.Y.Z or vX.Y.Z) whose commit is in
+A..B (every release tag when --range is omitted), its changes are the first-parent commits since the
+previous release tag, and the record says which bump they needed (the largest `bump` of its commits, as
+`depgate check` computes it, 0.x convention included) and which it got (the part of the version that
+changed from the previous tag), and whether they agree. The first release has no previous one to compare.
+
 Exit code: 0 when the audit ran (its findings are data, not failures); 2 on a usage or git error.
 
 examples:
   depgate audit --range v0.1.0..main --output audit.jsonl --markdown audit.md
   depgate audit --range HEAD~50..HEAD --config .github/depgate.yml
+  depgate audit --releases --range v0.2.0..main --format text
 """
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
     inputs = parser.add_argument_group("history")
-    inputs.add_argument("--range", metavar="A..B", required=True, dest="rev_range",
-                        help="the commits to audit: the first-parent commits reachable from B and not from A")
+    inputs.add_argument("--range", metavar="A..B", default=None, dest="rev_range",
+                        help="the commits to audit: the first-parent commits reachable from B and not from A "
+                        "(required without --releases; with it, the releases whose tag is in the range, default all)")
+    inputs.add_argument("--releases", action="store_true",
+                        help="audit per release tag: the bump each release's changes needed and the one it got")
     add_repo_option(inputs, "the git repository to audit (a work tree or a bare repository)")
     add_config_option(inputs, "the one at each commit's parent; a file given here is used for every commit")
     output = parser.add_argument_group("output")
+    output.add_argument("--format", choices=("json", "text"), default="json",
+                        help="json: one JSON object per line (default); text: one line per commit or release")
     output.add_argument("--output", metavar="FILE", default=None,
                         help="write the JSON Lines to FILE instead of stdout")
     output.add_argument("--markdown", metavar="FILE", default=None, help="write the Markdown table to FILE")
@@ -131,17 +144,160 @@ def markdown_table(records: list[dict], rev_range: str) -> str:
 _COLLECT_EVERY = 50
 
 
+def _clean(text: str, limit: int = 100) -> str:
+    # Terminal safety: a commit subject from history must not carry escape sequences.
+    return "".join(ch if ch.isprintable() else " " for ch in text)[:limit]
+
+
+def _text_line(record: dict) -> str:
+    """One commit as a text line: commit, verdict, bump, subject (or the error)."""
+    subject = _clean(record["subject"])
+    if "error" in record:
+        return f"{record['commit'][:12]}  error         {'-':<5}  {subject}: {record['error']}"
+    return f"{record['commit'][:12]}  {record['verdict']:<12}  {record.get('bump', '-'):<5}  {subject}"
+
+
+# -- per release ---------------------------------------------------------------------------------------------------
+
+def version_change(old: str, new: str) -> Bump:
+    """The bump between two release versions: the leftmost part that changed (`none` when they are equal).
+
+    Examples:
+        >>> [version_change("0.15.0", v).value for v in ("0.16.0", "0.15.1", "1.0.0", "0.15.0")]
+        ['minor', 'patch', 'major', 'none']
+    """
+    before, after = parse_version(old), parse_version(new)
+    if before is None or after is None:
+        raise ValueError(f"not release versions: {old!r}, {new!r}")
+    for part, level in zip(range(3), (Bump.MAJOR, Bump.MINOR, Bump.PATCH), strict=True):
+        if before[part] != after[part]:
+            return level
+    return Bump.NONE
+
+
+def release_tags(git: Git, rev_range: str | None) -> list[tuple[str | None, str]]:
+    """The releases to audit, oldest first, as `(previous tag, tag)`; the previous is None for the first release.
+
+    Release tags are `X.Y.Z` or `vX.Y.Z`, ordered by version; a tag's previous release is the highest lower
+    version among the tags reachable from it. With a range A..B, the releases are the tags reachable from B and
+    not from A.
+    """
+    names = [t for t in git.text("tag", "--list").split() if parse_version(t) is not None]
+    chosen = names
+    if rev_range is not None:
+        start, _, end = rev_range.partition("..")
+        merged = set(git.text("tag", "--merged", end or "HEAD").split())
+        before = set(git.text("tag", "--merged", start).split()) if start else set()
+        chosen = [t for t in names if t in merged and t not in before]
+    order = sorted(names, key=lambda t: parse_version(t) or (0, 0, 0))
+    pairs = []
+    for tag in sorted(chosen, key=lambda t: parse_version(t) or (0, 0, 0)):
+        reachable = set(git.text("tag", "--merged", tag).split())
+        lower = [t for t in order[:order.index(tag)] if t in reachable]
+        pairs.append((lower[-1] if lower else None, tag))
+    return pairs
+
+
+def audit_release(git: Git, previous: str | None, tag: str, config: Config | None) -> dict:
+    """Audit one release: check each first-parent commit since `previous` and compare the bumps.
+
+    Returns:
+        The JSON record: `release`, `previous`, `got`, `needed`, `agrees`, `commits`, `needed_by` (the commits
+        whose bump is the one needed), `errors` (commits that could not be checked).
+    """
+    version = ".".join(map(str, parse_version(tag) or ()))
+    record: dict = {"release": tag, "version": version, "previous": previous}
+    if previous is None:
+        record["error"] = "the first release: no previous release tag to compare it with"
+        return record
+    commits = git.first_parent_commits(f"{previous}..{tag}")
+    checked = [audit_commit(Git(git.repo), sha, config)[0] for sha in commits]
+    ok = [r for r in checked if "error" not in r]
+    needed = max((Bump(r["bump"]) for r in ok), key=Bump.rank, default=Bump.NONE)
+    got = version_change(previous, tag)
+    record.update({
+        "got": got.value, "needed": needed.value, "agrees": got is needed,
+        "direction": "agrees" if got is needed else "under" if got.rank() < needed.rank() else "over",
+        "commits": len(commits),
+        "needed_by": [{"commit": r["commit"], "subject": r["subject"], "verdict": r["verdict"]}
+                      for r in ok if needed is not Bump.NONE and r["bump"] == needed.value],
+        "errors": [{"commit": r["commit"], "error": r["error"]} for r in checked if "error" in r],
+    })
+    return record
+
+
+def release_text(record: dict) -> str:
+    """One release as a text line."""
+    if "error" in record:
+        return f"{record['release']:<10} {'':<10} {record['error']}"
+    why = ", ".join(f"{r['commit'][:7]} {_clean(r['subject'], 60)}" for r in record["needed_by"][:2])
+    more = f" (+{len(record['needed_by']) - 2} more)" if len(record["needed_by"]) > 2 else ""
+    return (f"{record['release']:<10} {record['previous']:<10} got {record['got']:<5} needed {record['needed']:<5} "
+            f"{record['direction']:<6} {record['commits']:>3} commit(s)" + (f"; needed by {why}{more}" if why else ""))
+
+
+def releases_markdown(records: list[dict], rev_range: str | None) -> str:
+    """Render the release audit as a Markdown table (every string from history escaped)."""
+    compared = [r for r in records if "error" not in r]
+    under = [r for r in compared if r["direction"] == "under"]
+    lines = [f"### depgate audit of the releases{f' in {md_code(rev_range)}' if rev_range else ''}", "",
+             f"{len(compared)} release(s) compared; {len(under)} got a smaller bump than their changes needed.", "",
+             "| Release | Previous | Got | Needed | Agrees | Commits | Needed by |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in records:
+        if "error" in r:
+            lines.append(f"| {md_code(r['release'])} | | | | | | {md_inline(r['error'])} |")
+            continue
+        needed_by = "<br>".join(f"{md_code(c['commit'][:7])} {md_inline(c['subject'], max_length=80)}"
+                                for c in r["needed_by"][:5])
+        lines.append(f"| {md_code(r['release'])} | {md_code(r['previous'])} | {r['got']} | {r['needed']} | "
+                     f"{r['direction']} | {r['commits']} | {needed_by} |")
+    return "\n".join(lines) + "\n"
+
+
+def _run_releases(args: argparse.Namespace, git: Git, config: Config | None, console: Console) -> int:
+    pairs = release_tags(git, args.rev_range)
+    records: list[dict] = []
+    lines: list[str] = []
+    for index, (previous, tag) in enumerate(pairs, start=1):
+        record = audit_release(git, previous, tag, config)
+        records.append(record)
+        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) if args.format == "json"
+                else release_text(record)) + "\n"
+        if args.output is None:
+            console.out.write(line)
+        else:
+            lines.append(line)
+        if args.progress and (index % args.progress == 0 or index == len(pairs)):
+            console.note(f"depgate audit: {index}/{len(pairs)} releases checked")
+        gc.collect()  # a release is many checks; see `run` for why the collector is run by hand
+    if args.output is not None:
+        write_output(args.output, "".join(lines), "the audit")
+    if args.markdown is not None:
+        write_output(args.markdown, releases_markdown(records, args.rev_range), "the Markdown table")
+    if not pairs:
+        where = f"in {args.rev_range}" if args.rev_range else "found"
+        console.note(f"depgate audit: no release tag (X.Y.Z or vX.Y.Z) {where}")
+    return 0
+
+
 def run(args: argparse.Namespace, console: Console) -> int:
     """Run the command."""
-    if ".." not in args.rev_range or args.rev_range.startswith("-"):
+    if args.rev_range is None and not args.releases:
+        raise UsageError("--range A..B is required (or --releases, to audit every release tag)")
+    if args.rev_range is not None and (".." not in args.rev_range or args.rev_range.startswith("-")):
         raise UsageError(f"--range {args.rev_range!r} must have the form A..B (e.g. v0.1.0..main)")
     if args.progress < 0:
         raise UsageError("--progress must be 0 or more")
     git = open_repository(args.repo)
-    start, _, end = args.rev_range.partition("..")
-    for rev in (start, end or "HEAD"):
-        git.resolve(rev)  # a clear error (with the shallow-clone hint) before any work
+    if args.rev_range is not None:
+        start, _, end = args.rev_range.partition("..")
+        for rev in (start, end or "HEAD"):
+            if rev:
+                git.resolve(rev)  # a clear error (with the shallow-clone hint) before any work
     config = None if args.config is None else load_config_file(args.config)
+    if args.releases:
+        return _run_releases(args, git, config, console)
     commits = git.first_parent_commits(args.rev_range)
     records: list[dict] = []
     lines: list[str] = []
@@ -149,7 +305,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
         # A fresh reader per commit, so the blob cache does not grow with the length of the history.
         record, _ = audit_commit(Git(git.repo), sha, config)
         records.append(record)
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) if args.format == "json"
+                else _text_line(record)) + "\n"
         if args.output is None:
             console.out.write(line)  # streamed, so a long audit shows results as it goes
         else:
