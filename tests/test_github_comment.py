@@ -79,7 +79,7 @@ def test_an_rfc_repository_gets_a_comment_in_its_own_words(tmp_path, fake):
     assert "### ❌ depgate: RFC required — no RFC linked\n" in body
     # The next steps come from the shared partial: the repository's folder, next number and a real example.
     steps = body.split("**What to do next:**", 1)[1]
-    assert "**Write a RFC**" in steps
+    assert "**Write an RFC**" in steps
     assert "`rfcs/0004-<slug>.md`" in steps
     assert "`RFC-0003`" in steps
     assert "`RFC: none — <reason>`" in steps

@@ -56,7 +56,7 @@ def test_an_rfc_repository_is_spoken_to_in_its_own_words(git_repo: GitRepo, run_
     assert data["proposals"]["next_path"] == "rfcs/0010-<slug>.md"  # after the highest number, even a Rejected one
     assert data["proposals"]["example"] == "RFC-0007"  # the latest accepted one, not a constant
     assert _steps(text) == [
-        'Write a RFC: run `depgate new "<title>"`, which creates `rfcs/0010-<slug>.md`, fill it in and add it to '
+        'Write an RFC: run `depgate new "<title>"`, which creates `rfcs/0010-<slug>.md`, fill it in and add it to '
         "this change.",
         "Or link an accepted RFC: write its number in the title or body, e.g. `RFC-0007`.",
         # The default marker follows the prefix (`RFC: none`); the step shows the line it really accepts.
@@ -83,7 +83,8 @@ def test_a_marker_in_the_repositorys_prefix_is_shown_as_written(git_repo: GitRep
     assert data["next_steps"] == ["write-dep", "override"]
     assert _steps(text)[-1] == ("Or record why none is needed: add a line `RFC: none — <reason>` to the body (or "
                                 "the label `rfc-not-needed`); it is recorded and shown here.")
-    assert _steps(text)[0].startswith("Write a RFC: run `depgate new \"<title>\"`, which creates `rfcs/0001-<slug>.md`")
+    assert _steps(text)[0].startswith(
+        "Write an RFC: run `depgate new \"<title>\"`, which creates `rfcs/0001-<slug>.md`")
 
 
 def test_a_custom_marker_is_named_rather_than_invented(git_repo: GitRepo, run_cli) -> None:

@@ -247,6 +247,27 @@ class Release:
                 "next_version": self.next_version, "major_on_zero": self.major_on_zero}
 
 
+#: Letters whose spoken name starts with a vowel sound when an all-capital prefix is spelled out (F is "ef").
+_VOWEL_SOUND_LETTERS = frozenset("AEFHILMNORSX")
+
+
+def indefinite_article(word: str) -> str:
+    """`a` or `an` for a proposal prefix.
+
+    An all-capital prefix is read letter by letter (an RFC, a DEP, a KEP); any other word by its first letter
+    (an Enhancement, a Proposal). Good enough for prefixes, which are short and chosen by a project.
+
+    Examples:
+        >>> indefinite_article("RFC"), indefinite_article("DEP"), indefinite_article("Enhancement")
+        ('an', 'a', 'an')
+    """
+    if not word:
+        return "a"
+    if word.isupper():
+        return "an" if word[0] in _VOWEL_SOUND_LETTERS else "a"
+    return "an" if word[0].lower() in "aeiou" else "a"
+
+
 @dataclass(frozen=True)
 class Naming:
     """How this repository names and handles its proposals: what every sentence shown to a user needs.
@@ -277,6 +298,11 @@ class Naming:
     override_pattern: str = ""
     override_labels: tuple[str, ...] = ()
     accepted_statuses: tuple[str, ...] = ("Accepted", "Implemented", "Active")
+
+    @property
+    def article(self) -> str:
+        """`a` or `an` before the prefix, as it is read aloud: an RFC, an ADR, a DEP, a KEP, a PEP."""
+        return indefinite_article(self.prefix)
 
     def label(self, number: int) -> str:
         """A proposal's label in this repository's words (`RFC-0012`)."""
@@ -360,15 +386,16 @@ class Report:
         """The verdict in one plain sentence (renderers escape or decorate it)."""
         linked = [d for d in self.deps if d.satisfies]
         p = self.naming.prefix
+        a_p = f"{self.naming.article.capitalize()} {p}"
         if self.verdict is Verdict.PROPOSAL:
             return f"This change only adds or edits {p} documents."
         if self.verdict is Verdict.REQUIRED:
             if self.satisfied:
                 names = ", ".join(f"{d.label} ({d.status or 'no status'})" for d in linked)
-                return f"A {p} is required, and {names} {'satisfies' if len(linked) == 1 else 'satisfy'} it."
+                return f"{a_p} is required, and {names} {'satisfies' if len(linked) == 1 else 'satisfy'} it."
             if self.override is not None:
-                return f"A {p} is required; none is linked, and the requirement is overridden ({self.override.source})."
-            return f"A {p} is required, and no {p} that satisfies it is linked."
+                return f"{a_p} is required; none is linked, and the requirement is overridden ({self.override.source})."
+            return f"{a_p} is required, and no {p} that satisfies it is linked."
         if self.verdict is Verdict.REVIEW:
             if any(d.code == "V107" for d in self.reasons):
                 return "A changed file could not be analysed; a maintainer should review the change."

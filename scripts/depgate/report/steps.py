@@ -133,12 +133,13 @@ def _steps_for(key: str, report: Report) -> list[Step]:
     builders: dict[str, Callable[[], list[Step]]] = {
         "fix-dep-lint": lambda: [
             Step(key, (_s(f"Fix the lint errors in {dep.label or dep.path}"), _t(" ("), _c(dep.path or "?"),
-                       _t(f"): a {p} with lint errors does not satisfy the requirement.")),
+                       _t(f"): {n.article} {p} with lint errors does not satisfy the requirement.")),
                  _lint_errors(report, dep))
             for dep in report.deps if dep.problem == "V113"],
         "accept-dep": lambda: [Step(key, _accept(dep, n)) for dep in report.deps if dep.problem in _NOT_ACCEPTED],
         "write-dep": lambda: [Step(key, (
-            _s(f"Write a {p}"), _t(": run "), _c('depgate new "<title>"'), _t(", which creates "), _c(n.next_path),
+            _s(f"Write {n.article} {p}"), _t(": run "), _c('depgate new "<title>"'), _t(", which creates "),
+            _c(n.next_path),
             _t(", fill it in and add it to this change.")))],
         "link-dep": lambda: [Step(key, (_s(f"Or link an accepted {p}"),
                                         _t(": write its number in the title or body"), *_example(report)))],
