@@ -46,6 +46,9 @@ class Rule:
             override): what depgate cannot see never lowers a verdict.
         forces_review: A finding makes the verdict at least `review`.
         at_base: The finding is located at the base revision (the thing it names no longer exists at head).
+        fails_check: A finding at severity error fails the check whatever the verdict and the linked DEPs (only an
+            override lets it pass); below error it is advisory. A policy key sets the severity
+            (`api.deprecation-policy` for A920).
         structural: The finding means a document's structure cannot be trusted, so the rules that read that
             structure are not run on it and only its first structural finding is reported.
     """
@@ -63,6 +66,7 @@ class Rule:
     forces_review: bool = False
     at_base: bool = False
     structural: bool = False
+    fails_check: bool = False
 
     @property
     def url(self) -> str:

@@ -574,7 +574,7 @@ def _forces_review(facts: Facts) -> list[Diagnostic]:
 
 
 def _fails_check(facts: Facts) -> list[Diagnostic]:
-    """Policy findings that fail the check whatever the DEPs (`Rule.fails_check` at severity error, e.g. A130)."""
+    """Policy findings that fail the check whatever the DEPs (`Rule.fails_check` at severity error, e.g. A920)."""
     return [p for p in facts.problems if p.severity is Severity.ERROR
             and (rule := rules_by_code().get(p.code)) is not None and rule.fails_check]
 

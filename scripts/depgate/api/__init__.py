@@ -43,12 +43,15 @@ class ApiDiff:
         problems: Analysis problems (A9xx): files that do not parse, names that cannot be read statically.
         packages: The top-level packages analysed.
         modules_analysed: How many module files were parsed (both revisions).
+        policy: Policy findings about the changes (A920: a break without deprecation, `api.deprecation-policy`);
+            `depgate check` reports them with the problems.
     """
 
     changes: tuple[ApiChange, ...]
     problems: tuple[Diagnostic, ...]
     packages: tuple[str, ...]
     modules_analysed: int
+    policy: tuple[Diagnostic, ...] = ()
 
     @property
     def breaking(self) -> tuple[ApiChange, ...]:
@@ -99,6 +102,8 @@ def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], conf
     differ = Differ(policy, revs, base_entries, head_entries)
     changes = [_explained(c, reader.gone, reader.gone_at) for c in differ.changes()]
     changes += strategy_modules(policy, revs[0], revs[1], changed_modules)
+    changes = differ.tiered(changes)
+    unwarned = differ.undeprecated(changes)
     cache.save()
     changed_paths = {revs[1].files[m] for m in changed_modules if m in revs[1].files}
     problems = _problems(revs[1], reader.notes, changed_paths, policy) + [_duplicate(d) for d in duplicates]
@@ -107,6 +112,7 @@ def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], conf
         problems=tuple(sorted(problems, key=lambda d: d.sort_key)),
         packages=tuple(sorted({*layouts[0].roots, *layouts[1].roots})),
         modules_analysed=revs[0].modules_loaded + revs[1].modules_loaded,
+        policy=tuple(sorted(unwarned, key=lambda d: d.sort_key)),
     )
 
 

@@ -8,16 +8,17 @@ yield changes and never print.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import griffe
 from griffe import BreakageKind, ParameterKind
 
 from depgate.api import kinds as K
+from depgate.api.deprecation import Deprecations, deprecates, module_getattr
 from depgate.api.snapshot import Broken
 from depgate.api.surface import Entry, Unknown, matches
-from depgate.diagnostics import Location
+from depgate.diagnostics import Diagnostic, Location, Severity
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,8 +41,6 @@ _PYDANTIC_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "p
 #: Dunder methods that are part of a class's public contract.
 _PUBLIC_DUNDERS = frozenset({"__init__", "__call__"})
 _MAX_ANCESTRY = 16
-#: Warning categories that mark a name a module `__getattr__` keeps as deprecated.
-_DEPRECATION_WARNINGS = frozenset({"DeprecationWarning", "FutureWarning"})
 
 
 class Differ:
@@ -115,6 +114,73 @@ class Differ:
         yield from self._compare_common(compared)
         yield from self._compare_moved(moves, compared)
 
+    # -- tiers and deprecation ----------------------------------------------------------------------------
+
+    def experimental(self, change: ApiChange) -> bool:
+        """Tell whether every public path of a change is at or under an `api.experimental` glob."""
+        globs = self.config.experimental
+        return bool(globs) and all(_under(path, globs) for path in (change.symbol, *change.also))
+
+    def tiered(self, changes: list[ApiChange]) -> list[ApiChange]:
+        """Move the breaking changes of the experimental tier to their own category (`review`, not `required`)."""
+        return [replace(c, category=K.Category.EXPERIMENTAL) if c.breaking and self.experimental(c) else c
+                for c in changes]
+
+    def undeprecated(self, changes: list[ApiChange]) -> list[Diagnostic]:
+        """A920 for each public object broken or removed without being deprecated at base (one per object).
+
+        The severity follows `api.deprecation-policy`: a warning when advisory, an error (which fails the check)
+        when required; nothing when off. The finding sits where its first change does.
+        """
+        policy = self.config.deprecation_policy
+        if policy == "off":
+            return []
+        marks = Deprecations(self.revs[0])
+        by_symbol: dict[str, list[ApiChange]] = {}
+        for change in changes:
+            if change.breaking and change.code != K.PUBLIC_NAME_DEPRECATED.code:
+                by_symbol.setdefault(change.symbol, []).append(change)
+        found = []
+        severity = Severity.ERROR if policy == "required" else K.REMOVED_WITHOUT_DEPRECATION.severity
+        for symbol, group in sorted(by_symbol.items()):
+            if self._deprecated_at_base(symbol, marks):
+                continue
+            first = group[0]
+            codes = ", ".join(sorted({c.code for c in group}))
+            details: dict[str, object] = {"symbol": symbol, "changes": sorted({c.code for c in group}),
+                                          "rev": "base" if first.rule.at_base else "head"}
+            if first.anchor is not None and first.anchor.path:
+                details["anchor"] = {"path": first.anchor.path, "line": first.anchor.line}
+            diagnostic = K.REMOVED_WITHOUT_DEPRECATION.diagnostic(
+                f"{symbol} is removed or broken ({codes}) but was not deprecated at base; deprecate it first "
+                "(`@deprecated`, a `DeprecationWarning` at the top of its body, `.. deprecated::` in its docstring) "
+                "and remove it in a later release", Location(first.path, first.line), details=details)
+            found.append(replace(diagnostic, severity=severity))
+        return found
+
+    def _deprecated_at_base(self, symbol: str, marks: Deprecations) -> bool:
+        """Tell whether the object a public path named at base, or what encloses it, was deprecated there."""
+        parts = symbol.split(".")
+        for end in range(len(parts), 0, -1):
+            entry = self.base.get(".".join(parts[:end]))
+            if not isinstance(entry, Entry):
+                continue
+            module, _, name = entry.path.rpartition(".")
+            shim = module_getattr(self.revs[0], module) if module else None
+            if shim is not None and deprecates(shim, name):
+                return True
+            obj: griffe.Object | Broken | None = entry.obj
+            for member in parts[end:]:
+                if obj is None or isinstance(obj, Broken) or not obj.is_class:
+                    obj = None
+                    break
+                found = self._members(self.revs[0], obj).get(member)  # type: ignore[arg-type]
+                obj = self.revs[0].final(found) if found is not None else None
+            if obj is None or isinstance(obj, Broken):
+                return False
+            return marks.find(obj) is not None
+        return False
+
     def _moved(self, paths: list[str], moves: dict[str, str]) -> Iterator[ApiChange]:
         """One move of an object from its old public paths (shortest first) to new ones."""
         old_path, *also = paths
@@ -134,10 +200,10 @@ class Differ:
         opaque: list[str] = []
         for path in paths:
             module, _, name = path.rpartition(".")
-            found = _module_getattr(self.revs[1], module)
+            found = module_getattr(self.revs[1], module)
             if found is None:
                 gone.append(path)
-            elif _deprecates(found, name):
+            elif deprecates(found, name):
                 kind = self.base[path].kind  # type: ignore[union-attr]  # `changes` groups entries only
                 yield K.make_change(K.PUBLIC_NAME_DEPRECATED, path, self.revs[1].files[module], found.line,
                                     f"Public {kind} {path} left `__all__` but `{module}.__getattr__` still returns it "
@@ -526,6 +592,12 @@ def _reads_and_assigns_alike(old: griffe.Object, new: griffe.Object) -> bool:
             and (old.value is None or "class-attribute" not in old.labels))  # type: ignore[union-attr]
 
 
+def _under(path: str, globs: list[str]) -> bool:
+    """Tell whether a dotted path, or one of the packages or classes above it, matches a glob."""
+    parts = path.split(".")
+    return any(matches(".".join(parts[:end]), globs) for end in range(len(parts), 0, -1))
+
+
 def _shortest_key(path: str) -> tuple[int, str]:
     return (path.count("."), path)
 
@@ -597,66 +669,6 @@ def _shared_parts(a: str, b: str) -> int:
             break
         count += 1
     return count
-
-
-# -- module `__getattr__` ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Getattr:
-    """A module-level `__getattr__` at head: where it is, and its definition when it is a plain `def`."""
-
-    line: int | None
-    node: ast.FunctionDef | ast.AsyncFunctionDef | None
-
-
-def _module_getattr(rev: Revision, module: str) -> _Getattr | None:
-    """Find the `__getattr__` a module defines at a revision (PEP 562), read from its source; None without one.
-
-    Any other binding of the name (an import, an assignment) is still a `__getattr__`, one depgate cannot read.
-    """
-    loaded = rev.module(module) if module in rev.files else None
-    if loaded is None or isinstance(loaded, Broken) or "__getattr__" not in loaded.members:
-        return None
-    member = loaded.members["__getattr__"]
-    found = _Getattr(getattr(member, "alias_lineno", None) or member.lineno, None)
-    # The module loaded, so its source decodes and parses; read it as CPython would (`depgate.api.source`).
-    tree = rev.blobs.sources.tree(rev.text(rev.files[module]) or b"")
-    if tree is None:
-        return found
-    for node in tree.body:  # the last top-level binding wins, as at import time
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "__getattr__":
-            found = _Getattr(node.lineno, node)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom)) and "__getattr__" in {
-                getattr(t, "id", None) or getattr(t, "asname", None) or getattr(t, "name", None)
-                for t in (node.targets if isinstance(node, ast.Assign) else
-                          [node.target] if isinstance(node, ast.AnnAssign) else node.names)}:
-            found = _Getattr(node.lineno, None)
-    return found
-
-
-def _deprecates(found: _Getattr, name: str) -> bool:
-    """Tell whether a module `__getattr__` mentions a name as a string and warns with a deprecation category.
-
-    Both must hold: the name as a string constant (`if name == "x"`, a dict key) says this branch handles it,
-    and a `DeprecationWarning`/`FutureWarning` says it is kept only to warn. Anything else is not evaluated.
-    """
-    if found.node is None:
-        return False
-    mentions = warns = False
-    for node in ast.walk(found.node):
-        if isinstance(node, ast.Constant) and node.value == name:
-            mentions = True
-        elif (isinstance(node, ast.Call) and _call_name(node.func) == "warn"
-              and any(_call_name(arg) in _DEPRECATION_WARNINGS
-                      for arg in [*node.args, *(k.value for k in node.keywords if k.arg == "category")])):
-            warns = True
-    return mentions and warns
-
-
-def _call_name(node: ast.expr) -> str | None:
-    """The last name of `warn`, `warnings.warn` or `warnings.DeprecationWarning`."""
-    return getattr(node, "attr", None) or getattr(node, "id", None)
 
 
 # -- parameters ---------------------------------------------------------------------------------------

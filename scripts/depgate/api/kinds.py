@@ -2,7 +2,8 @@
 
 `A1xx` are breaking changes (but A120, a deprecation that keeps the name importable), `A2xx` are
 DEP-relevant additions (a new abstraction or a new distributed strategy), `A3xx` are advisory additions
-and `A9xx` are analysis problems (a file that does not parse).
+and `A9xx` are analysis problems (a file that does not parse) and policy findings about a change (A920: a break
+without deprecation).
 Codes are stable: never renumber or reuse one.
 """
 
@@ -25,6 +26,8 @@ class Category(str, enum.Enum):
     ABSTRACTION = "abstraction"
     STRATEGY = "strategy"
     ADDITION = "addition"
+    #: A breaking change under an `api.experimental` path: reported, and it makes the verdict `review` at most.
+    EXPERIMENTAL = "experimental"
 
 
 def _rule(code: str, name: str, severity: Severity, summary: str, rationale: str, fix: str,
@@ -265,6 +268,23 @@ UNPARSABLE_UNUSED = _rule(
     "Fix the file when it is meant to parse.",
     "# d9d/tools/script.py, imported by no module\ndef f(:", "def f():")
 
+REMOVED_WITHOUT_DEPRECATION = _rule(
+    "A920", "removed-without-deprecation", _W,
+    "A public object must be deprecated at the base revision before it is removed or broken "
+    "(`api.deprecation-policy`).",
+    "Users learn that a name will go from the warning a deprecation gives them; a removal or break without one "
+    "reaches them as an ImportError or TypeError in the release that ships it. depgate recognises PEP 702 "
+    "`@deprecated`, a `DeprecationWarning` or `FutureWarning` at the top of the body (of `__init__`/`__new__` for "
+    "a class), `.. deprecated::` in the docstring and a module `__getattr__` shim; a `PendingDeprecationWarning` "
+    "is hidden by default and does not count. The break still counts for the verdict either way. Objects under "
+    "`api.experimental` paths carry no such promise and are not reported. Advisory by default (a warning); with "
+    "the policy `required` the finding is an error and fails the check, whatever DEP is linked (an override "
+    "lets it pass); `off` turns it off.",
+    "Restore the object, deprecate it in a release first and remove it in a later one; or override.",
+    "# base\ndef load(path): ...\n# head: load removed",
+    '# base\n@deprecated("use read")\ndef load(path): ...\n# head: load removed, no finding',
+    fails_check=True)
+
 RULES: tuple[Rule, ...] = (
     SYMBOL_REMOVED, MODULE_REMOVED, SYMBOL_MOVED, KIND_CHANGED, PARAMETER_REMOVED, PARAMETER_RENAMED, PARAMETER_MOVED,
     PARAMETER_KIND_CHANGED, PARAMETER_REQUIRED, REQUIRED_PARAMETER_ADDED, DEFAULT_CHANGED, BASE_REMOVED,
@@ -273,7 +293,7 @@ RULES: tuple[Rule, ...] = (
     NEW_ABSTRACTION, NEW_STRATEGY_CLASS, NEW_STRATEGY_MODULE, NEW_PUBLIC_SUBSYSTEM, NEW_EXTENSION_POINT,
     NEW_STRATEGY_FUNCTION,
     MODULE_ADDED, CLASS_ADDED, FUNCTION_ADDED, ATTRIBUTE_ADDED, PARAMETER_ADDED,
-    UNPARSABLE, UNRESOLVED, DYNAMIC_ALL, DUPLICATE_PACKAGE, UNPARSABLE_UNUSED,
+    UNPARSABLE, UNRESOLVED, DYNAMIC_ALL, DUPLICATE_PACKAGE, UNPARSABLE_UNUSED, REMOVED_WITHOUT_DEPRECATION,
 )
 
 _BY_CODE = {rule.code: rule for rule in RULES}
@@ -331,6 +351,12 @@ class ApiChange:
     def breaking(self) -> bool:
         """Tell whether the change breaks users of the API."""
         return self.category is Category.BREAKING
+
+    @property
+    def forces_review(self) -> bool:
+        """Tell whether the change makes the verdict at least `review` without requiring a DEP (an experimental
+        break)."""
+        return self.category is Category.EXPERIMENTAL
 
     @property
     def rule(self) -> Rule:
