@@ -288,14 +288,15 @@ def _compile_depgate(venv: Path) -> subprocess.Popen:
                             stderr=subprocess.DEVNULL)
 
 
-def _warm(venv: Path, groups: list[str]) -> None:
-    """Import depgate's dependencies once, in the install step, so their bytecode lands in the environment's
-    pycache (what pip's own compile step did before, for only what depgate loads): the check step then starts
-    as fast as with an installed depgate. Best effort: a failure here shows, clearly, in the run step."""
-    modules = [m for group in groups for m in WARM_IMPORTS[group]]
-    code = (f"import importlib\nfor name in {modules!r}:\n"
+def _warm(venv: Path, group: str) -> subprocess.Popen:
+    """Start importing a group's modules once, so their bytecode lands in the environment's pycache (what pip's
+    own compile step did before, for only what depgate loads): the check step then starts as fast as with an
+    installed depgate. It runs while the next group installs; `install` waits for it before it returns.
+    Best effort: a failure here shows, clearly, in the run step."""
+    code = (f"import importlib\nfor name in {list(WARM_IMPORTS[group])!r}:\n"
             "    try:\n        importlib.import_module(name)\n    except Exception:\n        pass\n")
-    subprocess.run([*_python(venv), "-c", code], cwd=str(venv), capture_output=True, check=False)
+    return subprocess.Popen([*_python(venv), "-c", code], cwd=str(venv), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
 
 
 def _lock_env(venv: Path):
@@ -320,7 +321,7 @@ def install(env: dict[str, str]) -> int:
         0 when the environment is ready, 1 after printing one `::error::` line.
     """
     start = time.monotonic()
-    compiler = None
+    background: list[subprocess.Popen] = []  # compiling and warming, alongside the installs
     try:
         if sys.version_info[:2] < MIN_PYTHON:
             raise InstallError(f"depgate needs Python 3.10 or newer and {sys.executable} is "
@@ -351,8 +352,8 @@ def install(env: dict[str, str]) -> int:
             state = _prepare(venv, fallback if installer == "uv-wheel" else installer)
             label = installer
             if any(state["groups"].get(g) != digests[g] for g in groups):
-                compiler = _compile_depgate(venv)
-            if installer == "uv-wheel" and compiler is not None:
+                background.append(_compile_depgate(venv))
+            if installer == "uv-wheel" and background:
                 uv, why = _bootstrap_uv(venv)
                 if uv is None and _wanted(env) == "uv":
                     raise InstallError(f"DEPGATE_INSTALLER is uv, uv is not on PATH and {why}: put uv on PATH "
@@ -366,10 +367,11 @@ def install(env: dict[str, str]) -> int:
                     state["groups"][group] = digests[group]
                     _write_state(venv, state)
                     done.append(group)
+                    background.append(_warm(venv, group))
             # uv's wheel (tens of MB) is not kept: an environment saved by actions/cache stays small.
             shutil.rmtree(venv / UV_FOLDER, ignore_errors=True)
-            if done:
-                _warm(venv, groups)
+            for process in background:
+                process.wait()
             if held is not None:
                 held.close()
     except InstallError as exc:
@@ -380,8 +382,8 @@ def install(env: dict[str, str]) -> int:
                           "RUNNER_TEMP is a writable folder with free space"), flush=True)
         return 1
     finally:
-        if compiler is not None:
-            compiler.wait()
+        for process in background:  # after an error too: no process outlives the step
+            process.wait()
     python = venv / "bin" / "python"
     output = env.get("GITHUB_OUTPUT")
     if output:
