@@ -86,7 +86,13 @@ class Deprecations:
 
     def own(self, obj: griffe.Object) -> Deprecation | None:
         """The deprecation marked on the object itself (not inherited from where it is defined)."""
-        file = str(obj.filepath) if not isinstance(obj.filepath, list) else ""
+        from griffe import BuiltinModuleError  # griffe is loaded already: the object came from it
+
+        try:
+            filepath = obj.filepath
+        except BuiltinModuleError:  # a namespace package: no file of its own, so nothing to mark it
+            return None
+        file = str(filepath) if not isinstance(filepath, list) else ""
         tree = self._tree(file)
         if tree is None:
             return None
