@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import cmarkgfm
-import pytest
 
 from actionrepo import pull_request_event
 from depgate.github.comment import marker, render_resolved
@@ -101,8 +100,6 @@ def test_an_rfc_repository_gets_a_comment_in_its_own_words(tmp_path, fake):
     _assert_own_words(body)
 
 
-@pytest.mark.xfail(strict=True, reason="V101's message (depgate.verdict) still says `require a DEP`/`no DEP is "
-                   "linked`; once it speaks `report.naming`, drop this marker")
 def test_the_reasons_in_an_rfc_repository_say_rfc(tmp_path, fake):
     repo, base, head = _rfc_pull(tmp_path, fake)
     assert run_action(tmp_path, fake, repo.path, _event(base, head, "feat: a policy")).code == 1

@@ -52,6 +52,8 @@ def test_an_rfc_repository_is_spoken_to_in_its_own_words(git_repo: GitRepo, run_
     git_repo.commit("feat: a policy", ABC)
     code, text, data, markdown = _check(run_cli, git_repo)
     assert code == 1
+    assert text.startswith("[required] An RFC is required, and no RFC that satisfies it is linked.")
+    assert "require an RFC" in text and "no RFC is linked" in text  # V101 too
     assert data["next_steps"] == ["write-dep", "link-dep", "override"]
     assert data["proposals"]["next_path"] == "rfcs/0010-<slug>.md"  # after the highest number, even a Rejected one
     assert data["proposals"]["example"] == "RFC-0007"  # the latest accepted one, not a constant
@@ -61,7 +63,7 @@ def test_an_rfc_repository_is_spoken_to_in_its_own_words(git_repo: GitRepo, run_
         "Or link an accepted RFC: write its number in the title or body, e.g. `RFC-0007`.",
         # The default marker follows the prefix (`RFC: none`); the step shows the line it really accepts.
         "Or record why none is needed: add a line `RFC: none — <reason>` to the body (or the label "
-        "`dep-not-needed`); it is recorded and shown here.",
+        "`rfc-not-needed`); it is recorded and shown here.",
     ]
     assert "deps/" not in text
     assert "DEP-0008" not in text + markdown

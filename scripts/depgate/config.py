@@ -283,7 +283,7 @@ class ApiConfig:
     deprecation_policy: str = _opt(
         "advisory",
         "Removal only after deprecation: a public object removed or broken without being deprecated at the base "
-        "revision is A130. `advisory` reports it as a warning, `required` makes it an error that fails the check "
+        "revision is A920. `advisory` reports it as a warning, `required` makes it an error that fails the check "
         "(an override lets it pass), `off` does not look.",
         choices=("off", "advisory", "required"),
     )
@@ -291,7 +291,7 @@ class ApiConfig:
         [],
         "Public-path globs of the experimental tier (`d9d.experimental`, `*.preview.*`): a breaking change to an "
         "object at or under a matching path is reported but makes the verdict `review`, not `required`, and is "
-        "never A130. The API file marks the tier.",
+        "never A920. The API file marks the tier.",
     )
 
 
@@ -319,7 +319,11 @@ class VerdictConfig:
         "that word; a configured marker wins.",
         check=_check_regex,
     )
-    override_labels: list[str] = _opt(["dep-not-needed"], "Pull-request labels that record an override.")
+    override_labels: list[str] | None = _opt(
+        None,
+        "Pull-request labels that record an override. Null (the default) follows `proposals.prefix`: "
+        "`dep-not-needed`, or `rfc-not-needed` with `prefix: RFC`; a configured list wins (`[]` for none).",
+    )
     conventional_commits: bool | str = _opt(
         "auto",
         "Report breaking changes in a change whose title lacks `!` or a `BREAKING CHANGE:` footer (V106): true, "
@@ -374,6 +378,9 @@ class Config:
         if self.verdict.override_marker is None:
             verdict = dataclasses.replace(self.verdict, override_marker=override_marker_for(self.proposals.prefix))
             object.__setattr__(self, "verdict", verdict)
+        if self.verdict.override_labels is None:
+            labels = [f"{self.proposals.prefix.lower()}-not-needed"]
+            object.__setattr__(self, "verdict", dataclasses.replace(self.verdict, override_labels=labels))
 
 
 def _key(name: str) -> str:

@@ -25,6 +25,7 @@ from depgate import verdict_rules as V
 from depgate.diagnostics import Diagnostic, Location, Severity
 from depgate.errors import ConfigError
 from depgate.proposals.folder import is_candidate
+from depgate.proposals.model import number_keys
 from depgate.proposals.numbering import next_number, used_numbers
 from depgate.report.model import (
     Bump,
@@ -40,6 +41,7 @@ from depgate.report.model import (
     Revision,
     Suggestion,
     Verdict,
+    indefinite_article,
 )
 from depgate.rules import rules_by_code
 
@@ -288,10 +290,13 @@ def diff_links(changed: Sequence[ChangedFile], config: ProposalsConfig) -> dict[
     return links
 
 
-def _dep_location(doc: FolderDocument | None, key: str = "Status") -> Location:
+def _dep_location(doc: FolderDocument | None, *keys: str) -> Location:
+    """Where a document's header says something: the line of the first of `keys` it has (default `Status`)."""
     if doc is None:
         return Location("")
-    return Location(doc.path, doc.proposal.header_lines.get(key))
+    lines = doc.proposal.header_lines
+    line = next((lines[key] for key in keys or ("Status",) if lines.get(key)), None)
+    return Location(doc.path, line)
 
 
 @dataclass
@@ -367,14 +372,15 @@ def assess_deps(facts: Facts, entries: Sequence[LinkedDep], required: bool) -> t
         elif doc is None:
             problem = V.MISSING_DEP.code
             diags.append(V.MISSING_DEP.diagnostic(
-                f"{label} is referenced{_ref_text(entry)} but no DEP document with that number exists at head",
+                f"{label} is referenced{_ref_text(entry)} but no {config.prefix} document with that number "
+                "exists at head",
                 Location(""), details=details))
         elif len(entry.docs) > 1:
             problem = V.AMBIGUOUS_DEP.code
             paths = ", ".join(d.path for d in entry.docs)
             diags.append(V.AMBIGUOUS_DEP.diagnostic(
-                f"{label} names {len(entry.docs)} documents ({paths}); renumber one of them", _dep_location(doc, "DEP"),
-                details=details))
+                f"{label} names {len(entry.docs)} documents ({paths}); renumber one of them",
+                _dep_location(doc, *number_keys(config.prefix)), details=details))
             satisfies = False
         elif referenced and not entry.added and _status_in(status, settings.error_statuses):
             problem = V.CLOSED_DEP.code
@@ -620,7 +626,8 @@ def decide(facts: Facts) -> Report:
 
     reasons = _api_reasons(verdict, changes, facts, deleted)
     if unmet:
-        reasons.append(_requirement_reason(requiring, unvouched, deps, override, deleted))
+        reasons.append(_requirement_reason(requiring, unvouched, deps, override, deleted,
+                                               facts.config.proposals.prefix))
     reasons.extend(dep_diags)
     reasons.extend(_suggestion_reason(s) for s in suggestions)
     if bare_marker:
@@ -676,7 +683,7 @@ def _api_reasons(verdict: Verdict, changes: Sequence[Any], facts: Facts, deleted
 
 
 def _requirement_reason(requiring: Sequence[Any], unvouched: Sequence[Diagnostic], deps: Sequence[DepInfo],
-                        override: Override | None, deleted: set[str]) -> Diagnostic:
+                        override: Override | None, deleted: set[str], prefix: str = "DEP") -> Diagnostic:
     """V101 (no satisfying DEP), or V105 when an override lets it pass.
 
     Located at the first change that requires a DEP, else at the first file depgate cannot vouch for.
@@ -685,7 +692,8 @@ def _requirement_reason(requiring: Sequence[Any], unvouched: Sequence[Diagnostic
         first = requiring[0]
         details: dict[str, Any] = {"symbol": first.symbol, "changes": [c.code for c in requiring],
                                    "rev": _rev_of(first, deleted), **anchor_details(first)}
-        summary = f"{len(requiring)} change(s) require a DEP (first: {_describe_change(first)})"
+        summary = (f"{len(requiring)} change(s) require {indefinite_article(prefix)} {prefix} "
+                   f"(first: {_describe_change(first)})")
         where = Location(first.path, first.line)
         if unvouched:
             summary += f", and {len(unvouched)} file(s) cannot be analysed"
@@ -699,7 +707,7 @@ def _requirement_reason(requiring: Sequence[Any], unvouched: Sequence[Diagnostic
             f"{summary}; none is linked, and the requirement is overridden by the {override.source}: "
             f"{override.reason}", where, details={**details, "override": override.as_dict()})
     linked = [d.label for d in deps if d.label]
-    tail = f"; linked but not satisfying: {', '.join(linked)}" if linked else "; no DEP is linked"
+    tail = f"; linked but not satisfying: {', '.join(linked)}" if linked else f"; no {prefix} is linked"
     return V.NOT_LINKED.diagnostic(f"{summary}{tail}", where, details=details)
 
 
