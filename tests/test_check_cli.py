@@ -505,7 +505,7 @@ def test_markdown_format_and_links(run_cli, repo):
     assert "#### What to do next" in md
     assert "depgate new" in md
     html = cmarkgfm.github_flavored_markdown_to_html(md)
-    assert html.count("<table>") == 4  # breaking, abstractions, process, suggestions
+    assert html.count("<table>") == 5  # breaking, abstractions, process, definition of done, suggestions
 
 
 def test_link_base_must_be_plain_url(run_cli, repo):

@@ -55,6 +55,12 @@ DEP links and process:
 DEPs involved:
   DEP-0003  Draft  Ring  [deps/0003-dep-ring.md]  linked: edited (diff), referenced (body); does not satisfy
 
+Definition of done (advisory):
+  [ok] implementation: 2 code file(s) of the analysed packages changed: d9d/loop/trainer.py, d9d/offload/policy.py
+  [missing] tests (required): no test file (tests/**, test_*.py, *_test.py) added or changed
+  [ok] docstrings (required): every new or changed public object has a docstring
+  [missing] docs (required): no documentation file (docs/**) changed
+
 Suggested DEPs (their text names changed symbols):
   DEP-0005  Accepted  Offload | policies  [deps/0005-dep-offload.md:14] mentions OffloadPolicy
 
@@ -100,6 +106,15 @@ A DEP is required, and no DEP that satisfies it is linked\. **The check fails** 
 | DEP | Title | Status | Linked by | Satisfies |
 | --- | --- | --- | --- | --- |
 | DEP\-0003 ([`deps/0003-dep-ring.md`](https://github.com/acme/d9d/blob/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/deps/0003-dep-ring.md)) | Ring | Draft | edited (diff), referenced (body) | no |
+
+#### Definition of done (advisory)
+
+| | Item | Found |
+| --- | --- | --- |
+| ✅ | implementation | 2 code file\(s\) of the analysed packages changed: `d9d/loop/trainer.py`, `d9d/offload/policy.py` |
+| ⚠️ | tests (required) | no test file \(tests/\*\*, test\_\*\.py, \*\_test\.py\) added or changed |
+| ✅ | docstrings (required) | every new or changed public object has a docstring |
+| ⚠️ | docs (required) | no documentation file \(docs/\*\*\) changed |
 
 #### Possibly related DEPs
 
@@ -151,7 +166,7 @@ def test_markdown_snapshot():
 
 def test_markdown_renders_to_intact_tables():
     html = cmarkgfm.github_flavored_markdown_to_html(MARKDOWN)
-    assert html.count("<table>") == 6
+    assert html.count("<table>") == 7
     assert "<b>" not in html
     assert "Offload | policies" in html  # the escaped pipe stays inside its cell
 

@@ -30,6 +30,7 @@ import yaml
 
 from depgate.diagnostics import Severity
 from depgate.errors import ConfigError
+from depgate.report.model import DONE_ITEMS
 from depgate.rules import all_rules, get_rule, matches_selector
 
 if sys.version_info >= (3, 11):
@@ -360,6 +361,39 @@ def override_marker_for(prefix: str) -> str:
     return rf"(?im)^\s*{re.escape(prefix)}:\s*none\s*[-—–:]+\s*(?P<reason>\S.*)$"
 
 
+def _check_done_items(value: list[str], key: str, source: str) -> None:
+    for item in value:
+        if item not in DONE_ITEMS:
+            raise ConfigError(f"`{key}` names {_show(item)}, which is not an item of the checklist", path=source,
+                              hint=f"use some of: {', '.join(DONE_ITEMS)}")
+
+
+@dataclass(frozen=True)
+class DoneConfig:
+    """DEP-0001's definition of done: the checklist of a change that needs or implements a DEP (`[done]`)."""
+
+    policy: str = _opt(
+        "advisory",
+        "`advisory` shows the checklist (implementation, tests, docstrings, docs) for a change that needs or links "
+        "a DEP and never fails on it; `required` fails the check when an item of `require` is missing; `off` shows "
+        "no checklist and does not report A930. d9d's DEP-0001 (a feature is done with its code, tests, docstrings "
+        "and docs) reads `policy: required` with the default `require`.",
+        choices=("off", "advisory", "required"),
+    )
+    require: list[str] = _opt(
+        ["tests", "docstrings", "docs"],
+        "The checklist items that fail the check under `policy: required` (`implementation`, `tests`, `docstrings`, "
+        "`docs`).",
+        check=_check_done_items,
+    )
+    tests: list[str] = _opt(
+        ["tests/**", "test_*.py", "*_test.py"],
+        "Globs of test files (from the repository root; a glob without `/` matches the file name in any folder, "
+        "`**` any number of folders).",
+    )
+    docs: list[str] = _opt(["docs/**"], "Globs of documentation files, matched like `done.tests`.")
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole configuration. Every section is optional."""
@@ -368,6 +402,7 @@ class Config:
     lint: LintConfig = field(default_factory=LintConfig, metadata={"doc": "DEP lint."})
     api: ApiConfig = field(default_factory=ApiConfig, metadata={"doc": "Public API analysis."})
     verdict: VerdictConfig = field(default_factory=VerdictConfig, metadata={"doc": "The pull-request verdict."})
+    done: DoneConfig = field(default_factory=DoneConfig, metadata={"doc": "DEP-0001's definition of done."})
     #: Where the configuration came from (`<defaults>` when no file was found); not a key.
     source: str = field(default="<defaults>", metadata={"internal": True})
     #: Notes about the configuration (e.g. an ignored pyproject table); not a key.

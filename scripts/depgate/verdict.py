@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from depgate import bump as B
+from depgate import done as D
 from depgate import verdict_rules as V
 from depgate.diagnostics import Diagnostic, Location, Severity
 from depgate.errors import ConfigError
@@ -644,17 +645,21 @@ def decide(facts: Facts) -> Report:
 
     link_errors = any(d.severity is Severity.ERROR for d in dep_diags)
     wording = naming(facts)
+    done = (D.checklist(facts.changed, facts.problems, facts.packages, facts.config)
+            if D.needs_checklist(verdict, bool(deps), facts.config) else None)
+    failed = _failed(facts.fail_on, verdict, (unmet or bool(_fails_check(facts))) and override is None, link_errors,
+                     override)
     return Report(
         verdict=verdict, dep_required=required, satisfied=satisfied,
-        failed=_failed(facts.fail_on, verdict, (unmet or bool(_fails_check(facts))) and override is None, link_errors,
-                       override),
+        # An override answers the DEP requirement, not the definition of done: only `fail-on: never` silences it.
+        failed=failed or (done is not None and done.failed and facts.fail_on is not FailOn.NEVER),
         fail_on=facts.fail_on, base=facts.base, head=facts.head, title=facts.title, deps=tuple(deps),
         changes=tuple(changes), reasons=tuple(reasons), findings=tuple(facts.findings),
         problems=tuple(facts.problems), suggestions=tuple(suggestions), override=override,
         files=tuple(ChangedPath(c.status, c.path, c.old_path) for c in facts.changed),
         packages=tuple(facts.packages), modules_analysed=facts.modules_analysed,
         next_steps=tuple(_next_steps(required, satisfied, override, reasons, deps, facts, wording)),
-        config_source=facts.config.source, naming=wording, bump=bump, release=release,
+        config_source=facts.config.source, naming=wording, bump=bump, release=release, done=done,
     )
 
 

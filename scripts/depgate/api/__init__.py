@@ -45,6 +45,8 @@ class ApiDiff:
         modules_analysed: How many module files were parsed (both revisions).
         policy: Policy findings about the changes (A920: a break without deprecation, `api.deprecation-policy`);
             `depgate check` reports them with the problems.
+        undocumented: A930 for the added or changed public objects without a docstring; `depgate check` reports
+            them with the problems while `done.policy` is not `off`.
     """
 
     changes: tuple[ApiChange, ...]
@@ -52,6 +54,7 @@ class ApiDiff:
     packages: tuple[str, ...]
     modules_analysed: int
     policy: tuple[Diagnostic, ...] = ()
+    undocumented: tuple[Diagnostic, ...] = ()
 
     @property
     def breaking(self) -> tuple[ApiChange, ...]:
@@ -104,6 +107,7 @@ def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], conf
     changes += strategy_modules(policy, revs[0], revs[1], changed_modules)
     changes = differ.tiered(changes)
     unwarned = differ.undeprecated(changes)
+    undocumented = differ.undocumented(changes)
     cache.save()
     changed_paths = {revs[1].files[m] for m in changed_modules if m in revs[1].files}
     problems = _problems(revs[1], reader.notes, changed_paths, policy) + [_duplicate(d) for d in duplicates]
@@ -113,6 +117,7 @@ def analyze(git: Git, base: str, head: str, changed: Sequence[ChangedFile], conf
         packages=tuple(sorted({*layouts[0].roots, *layouts[1].roots})),
         modules_analysed=revs[0].modules_loaded + revs[1].modules_loaded,
         policy=tuple(sorted(unwarned, key=lambda d: d.sort_key)),
+        undocumented=tuple(undocumented),
     )
 
 

@@ -8,6 +8,7 @@ yield changes and never print.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -157,6 +158,63 @@ class Differ:
                 "and remove it in a later release", Location(first.path, first.line), details=details)
             found.append(replace(diagnostic, severity=severity))
         return found
+
+    def undocumented(self, changes: list[ApiChange]) -> list[Diagnostic]:
+        """A930 for each public object the changes add or change at head that has no docstring (one per object).
+
+        Removals are left out (nothing is left to document). Documented counts as written: the object's own
+        docstring; for a member, the documented member of a base it overrides (or one `api.external-members`
+        says an outside base declares); for an attribute, its name in the enclosing docstring. A property's
+        docstring is its getter's.
+        """
+        found: dict[str, Diagnostic] = {}
+        for change in changes:
+            if change.symbol in found or change.rule.at_base or change.code == K.PUBLIC_NAME_DEPRECATED.code:
+                continue
+            located = self._at_head(change.symbol)
+            if located is None or self._documented(*located):
+                continue
+            obj = located[0]
+            what = _kind(obj)
+            found[change.symbol] = K.PUBLIC_OBJECT_UNDOCUMENTED.diagnostic(
+                f"public {what} {change.symbol} has no docstring", Location(change.path, obj.lineno or change.line),
+                details={"symbol": change.symbol, "kind": what, "rev": "head"})
+        return sorted(found.values(), key=lambda d: d.sort_key)
+
+    def _at_head(self, symbol: str) -> tuple[griffe.Object, griffe.Object | None] | None:
+        """The object a public path names at head and the object enclosing it (None for a top-level entry)."""
+        parts = symbol.split(".")
+        rev = self.revs[1]
+        for end in range(len(parts), 0, -1):
+            entry = self.head.get(".".join(parts[:end]))
+            if not isinstance(entry, Entry):
+                continue
+            obj: griffe.Object | Broken | None = entry.obj
+            parent: griffe.Object | None = obj.parent if isinstance(obj, griffe.Object) else None
+            for member in parts[end:]:
+                if not isinstance(obj, griffe.Object) or not obj.is_class:
+                    return None
+                parent = obj
+                found = self._members(rev, obj).get(member)  # type: ignore[arg-type]
+                obj = rev.final(found) if found is not None else None
+            return (obj, parent) if isinstance(obj, griffe.Object) else None
+        return None
+
+    def _documented(self, obj: griffe.Object, parent: griffe.Object | None) -> bool:
+        """Tell whether an object counts as documented (see `undocumented`)."""
+        if _has_docstring(obj):
+            return True
+        if parent is None:
+            return False
+        if obj.is_attribute and parent.docstring is not None and re.search(
+                rf"(?<![\w.]){re.escape(obj.name)}(?!\w)", parent.docstring.value):
+            return True
+        if not parent.is_class:
+            return False
+        if obj.name in self._external_members(_direct_bases(self.revs[1], parent)):  # type: ignore[arg-type]
+            return True
+        inherited = _inherited_from(self.revs[1], parent, obj.name)  # type: ignore[arg-type]
+        return inherited is not None and _has_docstring(inherited[1])
 
     def _deprecated_at_base(self, symbol: str, marks: Deprecations) -> bool:
         """Tell whether the object a public path named at base, or what encloses it, was deprecated there."""
@@ -857,6 +915,11 @@ def public_members(cls: griffe.Class) -> dict[str, griffe.Object]:
     """A class's own public members by name: no aliases, no underscored names but the public dunders."""
     return {name: member for name, member in cls.members.items()
             if not member.is_alias and (not name.startswith("_") or name in _PUBLIC_DUNDERS)}
+
+
+def _has_docstring(obj: griffe.Object) -> bool:
+    """A docstring with some text; griffe gives a property its getter's docstring."""
+    return obj.docstring is not None and bool(obj.docstring.value.strip())
 
 
 def _kind(obj: griffe.Object) -> str:

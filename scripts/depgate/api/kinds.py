@@ -3,7 +3,7 @@
 `A1xx` are breaking changes (but A120, a deprecation that keeps the name importable), `A2xx` are
 DEP-relevant additions (a new abstraction or a new distributed strategy), `A3xx` are advisory additions
 and `A9xx` are analysis problems (a file that does not parse) and policy findings about a change (A920: a break
-without deprecation).
+without deprecation; A930: a new or changed public object without a docstring).
 Codes are stable: never renumber or reuse one.
 """
 
@@ -285,6 +285,21 @@ REMOVED_WITHOUT_DEPRECATION = _rule(
     '# base\n@deprecated("use read")\ndef load(path): ...\n# head: load removed, no finding',
     fails_check=True)
 
+PUBLIC_OBJECT_UNDOCUMENTED = _rule(
+    "A930", "public-object-undocumented", _I,
+    "A public object the change adds or changes should have a docstring (DEP-0001's definition of done).",
+    "DEP-0001 counts docstrings on the public API as part of a finished feature; an undocumented object reaches "
+    "users with nothing but its name. The docstring is read as written, never by importing: an override of a "
+    "documented base method, a property whose getter is documented, a method a configured outside base declares "
+    "(`api.external-members`) and an attribute its class's (or module's) docstring names count as documented. "
+    "Reported while `done.policy` is not `off`; it fails the check only under `done.policy: required` with "
+    "`docstrings` in `done.require`.",
+    "Write a Google-style docstring on the object (for an attribute, a string right below it or an entry in its "
+    "class's `Attributes:` section).",
+    "class Loader:  # new, exported\n    def load(self, path): ...",
+    'class Loader:  # new, exported\n    """Read shards from disk."""\n\n    def load(self, path):\n'
+    '        """Load one shard."""')
+
 RULES: tuple[Rule, ...] = (
     SYMBOL_REMOVED, MODULE_REMOVED, SYMBOL_MOVED, KIND_CHANGED, PARAMETER_REMOVED, PARAMETER_RENAMED, PARAMETER_MOVED,
     PARAMETER_KIND_CHANGED, PARAMETER_REQUIRED, REQUIRED_PARAMETER_ADDED, DEFAULT_CHANGED, BASE_REMOVED,
@@ -294,6 +309,7 @@ RULES: tuple[Rule, ...] = (
     NEW_STRATEGY_FUNCTION,
     MODULE_ADDED, CLASS_ADDED, FUNCTION_ADDED, ATTRIBUTE_ADDED, PARAMETER_ADDED,
     UNPARSABLE, UNRESOLVED, DYNAMIC_ALL, DUPLICATE_PACKAGE, UNPARSABLE_UNUSED, REMOVED_WITHOUT_DEPRECATION,
+    PUBLIC_OBJECT_UNDOCUMENTED,
 )
 
 _BY_CODE = {rule.code: rule for rule in RULES}

@@ -367,6 +367,8 @@ def build_report(
     if not proposal_only and _python_changed(changed):
         diff = _analyze(git, base.sha, head_ref, changed, config)
         changes, problems = tuple(diff.changes), (*diff.problems, *diff.policy)
+        if config.done.policy != "off":  # A930 belongs to the definition of done, and goes with it
+            problems = (*problems, *diff.undocumented)
         packages, modules = tuple(diff.packages), diff.modules_analysed
     # The committed API file (DEP-0004), when the repository keeps one: A910, and the contract diff for the summary.
     contract = check_contracts(git, base.sha, head_ref, changed, config, problems)

@@ -23,13 +23,15 @@ from depgate.bump import ProjectVersion
 from depgate.bump import release as release_of
 from depgate.diagnostics import Diagnostic, Location, Severity
 from depgate.errors import UsageError
-from depgate.report.model import NEXT_STEPS as NEXT_STEP_KEYWORDS
 from depgate.report.model import (
+    DONE_ITEMS,
     SCHEMA_VERSION,
     Bump,
     ChangedPath,
     DepInfo,
     DepLink,
+    Done,
+    DoneItem,
     FailOn,
     LinkKind,
     Naming,
@@ -40,6 +42,7 @@ from depgate.report.model import (
     Suggestion,
     Verdict,
 )
+from depgate.report.model import NEXT_STEPS as NEXT_STEP_KEYWORDS
 
 #: Largest report read (a real one, even for a large pull request, is a few hundred kilobytes).
 MAX_REPORT_BYTES = 4 * 1024 * 1024
@@ -300,6 +303,7 @@ def _build(r: _Reader, document: Any) -> LoadedReport:
         tool_version=r.text(tool["version"], "tool.version"),
         naming=_naming(r, top["proposals"]) if top.get("proposals") is not None else Naming(),
         contract=_contract(r, top["contract"]) if top.get("contract") is not None else None,
+        done=_done(r, top),
         **_bump(r, top),
     )
     claim = None
@@ -481,6 +485,43 @@ def _bump(r: _Reader, top: dict[str, Any]) -> dict[str, Any]:
         raise r.fail("bump", f"must be at least {floor.value} for the API changes the report lists, not "
                      f"{quote_prefix(impact.value)}")
     return {"bump": bump, "release": release}
+
+
+#: Policies a report's checklist can carry (`off` gives no checklist).
+_DONE_POLICIES = frozenset({"advisory", "required"})
+
+
+def _done(r: _Reader, top: dict[str, Any]) -> Done | None:
+    """The optional `done` checklist (added within schema version 1; an older report lacks it, null means none).
+
+    One item of each name in order, and `failed` must follow from the policy and the items: a forged report cannot
+    claim a passing checklist that its own items fail, nor a failing one the check did not fail on.
+    """
+    if top.get("done") is None:
+        return None
+    d = r.obj(top["done"], "done", ("policy", "failed", "items"))
+    policy = r.choice(d["policy"], "done.policy", _DONE_POLICIES)
+    items = []
+    for i, value in enumerate(r.array(d["items"], "done.items")):
+        at = f"done.items[{i}]"
+        item = r.obj(value, at, ("item", "ok", "found", "required", "summary"))
+        name = r.choice(item["item"], f"{at}.item", DONE_ITEMS)
+        found = tuple(r.text(x, f"{at}.found[{j}]") for j, x in enumerate(r.array(item["found"], f"{at}.found")))
+        ok = r.boolean(item["ok"], f"{at}.ok")
+        if ok != (not found if name == "docstrings" else bool(found)):
+            raise r.fail(f"{at}.ok", f"must be {str(not ok).lower()} for what `found` lists")
+        items.append(DoneItem(name, ok, found, r.boolean(item["required"], f"{at}.required"),
+                              r.text(item["summary"], f"{at}.summary")))
+    names = tuple(item.item for item in items)
+    if names != DONE_ITEMS:
+        raise r.fail("done.items", f"must list {', '.join(DONE_ITEMS)} once each, in that order, not "
+                     f"{quote_prefix(', '.join(names))}")
+    done = Done(policy, tuple(items))
+    if r.boolean(d["failed"], "done.failed") != done.failed:
+        raise r.fail("done.failed", f"must be {str(done.failed).lower()} for its policy and items")
+    if done.failed and top.get("fail_on") != FailOn.NEVER.value and top.get("failed") is not True:
+        raise r.fail("failed", "must be true when the definition of done fails the check")
+    return done
 
 
 def _width(r: _Reader, value: Any) -> int:

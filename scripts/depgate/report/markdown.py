@@ -136,7 +136,7 @@ def context(report: Report, *, link_base: str | None = None) -> dict[str, Any]:
 
 
 #: The shared partials a template may include (`{% include "_next_steps.md.j2" %}`); nothing else is loadable.
-PARTIALS = ("_next_steps.md.j2", "_contract_diff.md.j2")
+PARTIALS = ("_next_steps.md.j2", "_contract_diff.md.j2", "_done.md.j2")
 
 
 def partials_loader() -> jinja2.BaseLoader:

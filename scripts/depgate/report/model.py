@@ -247,6 +247,62 @@ class Release:
                 "next_version": self.next_version, "major_on_zero": self.major_on_zero}
 
 
+#: The items of a `Done` checklist, in order (the values `done.require` may name).
+DONE_ITEMS: tuple[str, ...] = ("implementation", "tests", "docstrings", "docs")
+
+
+@dataclass(frozen=True)
+class DoneItem:
+    """One item of DEP-0001's definition of done.
+
+    Attributes:
+        item: `implementation`, `tests`, `docstrings` or `docs`.
+        ok: Whether the change has it.
+        found: What was found: the changed files that count for the item; for `docstrings`, the public objects
+            that lack one (so `ok` is true when it is empty).
+        required: Whether `done.require` names it (it fails the check under `done.policy: required`).
+        summary: The item in one plain sentence.
+    """
+
+    item: str
+    ok: bool
+    found: tuple[str, ...]
+    required: bool
+    summary: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and templates."""
+        return {"item": self.item, "ok": self.ok, "found": list(self.found), "required": self.required,
+                "summary": self.summary}
+
+
+@dataclass(frozen=True)
+class Done:
+    """The definition-of-done checklist of a change that needs a DEP or links one (`done.*` configuration).
+
+    Attributes:
+        policy: `advisory` (shown, never fails) or `required` (a missing required item fails the check).
+        items: One per `DONE_ITEMS`, in that order.
+    """
+
+    policy: str
+    items: tuple[DoneItem, ...]
+
+    @property
+    def missing(self) -> tuple[DoneItem, ...]:
+        """The required items the change lacks."""
+        return tuple(item for item in self.items if item.required and not item.ok)
+
+    @property
+    def failed(self) -> bool:
+        """Whether the checklist fails the check: policy `required` and a required item missing."""
+        return self.policy == "required" and bool(self.missing)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and templates."""
+        return {"policy": self.policy, "failed": self.failed, "items": [item.as_dict() for item in self.items]}
+
+
 #: Letters whose spoken name starts with a vowel sound when an all-capital prefix is spelled out (F is "ef").
 _VOWEL_SOUND_LETTERS = frozenset("AEFHILMNORSX")
 
@@ -352,6 +408,8 @@ class Report:
         bump: The release the change implies (`major`, `minor`, `patch`, `none`), after semantic-release's 0.x
             convention (`release`).
         release: The project's version and the one this change would release, when a version is known.
+        done: DEP-0001's definition-of-done checklist, for a change that needs a DEP or links one (and
+            `done.policy` is not `off`); else None.
     """
 
     verdict: Verdict
@@ -378,6 +436,7 @@ class Report:
     contract: ContractDiff | None = None
     bump: Bump = Bump.NONE
     release: Release | None = None
+    done: Done | None = None
     schema_version: int = field(default=SCHEMA_VERSION)
     tool_version: str = field(default=__version__)
 
@@ -442,6 +501,7 @@ class Report:
             **({"contract": self.contract.as_dict()} if self.contract is not None else {}),
             "bump": self.bump.value,
             "release": self.release.as_dict() if self.release is not None else None,
+            "done": self.done.as_dict() if self.done is not None else None,
         }
 
 

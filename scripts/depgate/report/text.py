@@ -132,6 +132,18 @@ def render(report: Report, *, color: bool = False) -> str:
             how = ", ".join(_clean(f"{link.kind.value} ({link.source})") for link in dep.links)
             lines.append(f"  {dep.label or '?'}  {_clean(dep.status or '-')}  {_clean(dep.title or '(missing)')}  "
                          f"[{_clean(dep.path or 'no document')}]  linked: {how}; {mark}")
+    if report.done is not None:
+        lines += ["", paint(f"Definition of done ({report.done.policy}):", "bold")]
+        for item in report.done.items:
+            mark = ("ok" if item.ok else "MISSING" if item.required and report.done.policy == "required"
+                    else "missing")
+            shown = ", ".join(_clean(name) for name in item.found[:5]) + (
+                f" … and {len(item.found) - 5} more" if len(item.found) > 5 else "")
+            need = " (required)" if item.required else ""
+            lines.append(f"  [{paint(mark, 'green' if item.ok else 'red' if mark == 'MISSING' else 'yellow')}] "
+                         f"{item.item}{need}: {_clean(item.summary)}{': ' + shown if shown else ''}")
+        if report.done.failed:
+            lines.append(paint("  the check fails: done.policy is required and a required item is missing", "red"))
     if report.suggestions:
         lines += ["", paint("Suggested DEPs (their text names changed symbols):", "bold")]
         for sug in report.suggestions:
