@@ -237,3 +237,24 @@ def test_valid_syntax_loads_and_the_marker_is_compiled_once():
 def test_marker_built_in_code_is_checked_when_used():
     with pytest.raises(ConfigError, match=r"`verdict\.override-marker` is not a valid regular expression"):
         VerdictConfig(override_marker="[").override_pattern  # noqa: B018 - the property raises
+
+
+def test_a_bare_off_is_off_for_a_policy_that_offers_it(tmp_path) -> None:
+    """YAML 1.1 reads `off` as false; a policy key whose choices include `off` takes it as meant."""
+    from depgate.config import load_config
+
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "depgate.yml").write_text("done:\n  policy: off\napi:\n  deprecation-policy: off\n")
+    config = load_config(tmp_path)
+    assert config.done.policy == "off"
+    assert config.api.deprecation_policy == "off"
+
+
+def test_next_to_it_false_is_still_refused_where_off_is_not_a_choice(tmp_path) -> None:
+    from depgate.config import load_config
+    from depgate.errors import ConfigError
+
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "depgate.yml").write_text("api:\n  public: off\n")
+    with pytest.raises(ConfigError, match="public"):
+        load_config(tmp_path)

@@ -467,6 +467,9 @@ def _coerce(value: Any, tp: Any, key: str, source: str, choices: tuple[str, ...]
     """
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
+    if tp is str and value is False and "off" in choices:
+        # YAML 1.1 reads a bare `off` as false; for a policy whose choices include "off" that is what was meant.
+        return "off"
     if _is_union(tp) and type(None) not in args:
         member = _member_for(value, args)
         if member is None:
