@@ -68,6 +68,9 @@ def test_an_rfc_repository_is_spoken_to_in_its_own_words(git_repo: GitRepo, run_
     ]
     assert "deps/" not in text
     assert "DEP-0008" not in text + markdown
+    assert "DEP" not in text  # group titles and headings too ("RFC links and process", "RFCs involved")
+    assert "DEP" not in markdown
+    assert "#### RFC links and process" in markdown
     steps_md = markdown.split("#### What to do next", 1)[1]
     assert "`rfcs/0010-<slug>.md`" in steps_md
     assert "`RFC-0007`" in steps_md

@@ -19,7 +19,7 @@ from depgate.errors import ConfigError, UsageError
 from depgate.report.escape import md_code, md_inline
 from depgate.report.model import Verdict
 from depgate.report.steps import build_steps
-from depgate.report.text import GROUPS, bump_sentence, grouped
+from depgate.report.text import bump_sentence, grouped
 
 if TYPE_CHECKING:
     import jinja2
@@ -99,17 +99,16 @@ def context(report: Report, *, link_base: str | None = None) -> dict[str, Any]:
 
     `where` values are already-safe Markdown (escaped and linked); every other string is raw and must
     be passed through `md_inline` or `md_code` in the template. `bump` is the release sentence
-    (`depgate.report.text.bump_sentence`); the raw values are `report.bump` and `report.release`.
+    (`depgate.report.text.bump_sentence`); the raw values are `report.bump` and `report.release`. `prefix` is
+    the repository's proposal prefix, for headings in its own words.
     """
     links = _Links(report, check_link_base(link_base))
     data = report.as_dict()
     state = ""
     if report.verdict is Verdict.REQUIRED:
         state = "satisfied" if report.satisfied else "overridden" if report.override else "missing"
-    titles = {key: title for title, key in GROUPS}
     groups = []
-    for title, items in grouped(report.reasons):
-        key = next(k for k, t in titles.items() if t == title)
+    for key, title, items in grouped(report.reasons, report.naming.prefix):
         groups.append({"key": key, "title": title, **_table([_diag_row(d, links) for d in items])})
     deps = []
     for dep in data["deps"]:
@@ -132,6 +131,7 @@ def context(report: Report, *, link_base: str | None = None) -> dict[str, Any]:
         "findings": _table([_diag_row(d, links) for d in sort_diagnostics(report.findings)]),
         "next_steps": [step.as_dict() for step in build_steps(report)],
         "bump": bump_sentence(report),
+        "prefix": report.naming.prefix,
     }
 
 

@@ -44,13 +44,17 @@ def group_of(diag: Diagnostic) -> str:
 SHOWN_APART = frozenset({"V108"})
 
 
-def grouped(reasons: tuple[Diagnostic, ...] | list[Diagnostic]) -> list[tuple[str, list[Diagnostic]]]:
-    """Split reasons into the non-empty groups of `GROUPS`, keeping their order (`SHOWN_APART` left out)."""
+def grouped(reasons: tuple[Diagnostic, ...] | list[Diagnostic],
+            prefix: str = "DEP") -> list[tuple[str, str, list[Diagnostic]]]:
+    """Split reasons into the non-empty groups of `GROUPS` as `(key, title, reasons)`, keeping their order.
+
+    `SHOWN_APART` codes are left out; titles speak the repository's prefix (`RFC links and process`).
+    """
     out = []
     for title, key in GROUPS:
         items = [d for d in reasons if group_of(d) == key and d.code not in SHOWN_APART]
         if items:
-            out.append((title, items))
+            out.append((key, title.replace("DEP", prefix), items))
     return out
 
 
@@ -119,7 +123,7 @@ def render(report: Report, *, color: bool = False) -> str:
     lines.append(f"  bump: {_clean(bump_sentence(report))}")
     if report.failed:
         lines.append(paint(f"  the check fails (fail-on: {report.fail_on.value})", "red"))
-    for title, items in grouped(report.reasons):
+    for _key, title, items in grouped(report.reasons, report.naming.prefix):
         lines += ["", paint(f"{title}:", "bold")]
         for diag in items:
             lines.append(f"  {_where(diag)}: {diag.code} [{diag.severity.label}] {_clean(diag.message)}")
@@ -154,7 +158,7 @@ def render(report: Report, *, color: bool = False) -> str:
         lines += ["", paint("Override:", "bold"),
                   f"  {report.override.source}: {_clean(report.override.reason)} ({used})"]
     if report.findings:
-        lines += ["", paint("DEP lint findings:", "bold")]
+        lines += ["", paint(f"{report.naming.prefix} lint findings:", "bold")]
         for diag in sort_diagnostics(report.findings):
             lines.append(f"  {_where(diag)}: {diag.code} [{diag.severity.label}] {_clean(diag.message)}")
     steps = build_steps(report)
