@@ -93,7 +93,7 @@ class pkg.Engine(pkg._base._Base, abc.ABC)
     def __init__(self, size: int, *, verbose: bool = False, **extra: object) -> None
     @classmethod def create(cls, size: int = 1) -> Engine
     attribute name: str = 'engine'
-    @deprecated async def old(self) -> None
+    async def old(self) -> None  [deprecated: decorator]
     @property ready: bool
     def shared(self, x: int, /) -> int
     attribute size
@@ -288,7 +288,8 @@ def test_one_file_per_package(git_repo, run_cli):
 def test_an_action_is_required(repo, run_cli, capsys):
     result = run_cli("api", "--repo", str(repo.path))
     assert result.code == 2
-    assert "one of the arguments --write --check --diff is required" in capsys.readouterr().err  # argparse's own
+    # argparse's own message
+    assert "one of the arguments --write --check --diff --deprecated is required" in capsys.readouterr().err
 
 
 def test_a_long_value_is_cut_but_a_change_past_the_cut_still_shows(repo, run_cli):

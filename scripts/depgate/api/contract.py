@@ -5,6 +5,10 @@ reader as `depgate check` (`depgate.api.surface`), over every module of the pack
 public surface as text that is stable byte for byte and readable in a diff: one entry per public path, sorted,
 members indented under their class. Nothing is imported or run.
 
+An object deprecated at that revision (`depgate.api.deprecation`) ends its first line with a
+`[deprecated: <how>]` tag, and one in the experimental tier (`api.experimental`) with `[experimental]`.
+`deprecated()` lists the same deprecated objects, with the file and line of each mark.
+
 What cannot be read fails closed: a module file that does not parse and that the public surface needs is a
 `ContractError` (A901, with its path and line), never a shorter file.
 """
@@ -23,14 +27,15 @@ from depgate.errors import DepgateError
 if TYPE_CHECKING:
     import griffe
 
-    from depgate.api.layout import Duplicate
+    from depgate.api.deprecation import Deprecation, Deprecations
+    from depgate.api.layout import Duplicate, Layout
     from depgate.api.snapshot import Revision
     from depgate.api.source import ParseProblem
     from depgate.api.surface import Entry, Policy, SurfaceReader
     from depgate.config import ApiConfig
     from depgate.git import Git
 
-__all__ = ["Contract", "ContractError", "contract_path", "contracts"]
+__all__ = ["Contract", "ContractError", "Deprecated", "contract_path", "contracts", "deprecated"]
 
 #: File name of a package's contract inside the contract folder.
 FILE_SUFFIX = ".api.md"
@@ -41,9 +46,6 @@ MAX_VALUE = 400
 WIDTH = 120
 #: How deep nested classes are listed under their class.
 MAX_NESTING = 4
-#: Decorators whose canonical path marks a deprecation (PEP 702 and the `deprecated` package).
-_DEPRECATED = frozenset({"warnings.deprecated", "typing_extensions.deprecated", "deprecated.deprecated",
-                         "deprecated.classic.deprecated", "deprecated.sphinx.deprecated"})
 _DATACLASS = frozenset({"dataclasses.dataclass", "pydantic.dataclasses.dataclass"})
 _SPACES = re.compile(r"\s+")
 _BACKTICKS = re.compile(r"`+")
@@ -87,6 +89,24 @@ def contract_path(folder: str, package: str) -> str:
     return f"{folder}/{package}{FILE_SUFFIX}" if folder else f"{package}{FILE_SUFFIX}"
 
 
+@dataclass(frozen=True)
+class Deprecated:
+    """A public object deprecated at a revision, as its contract tags it.
+
+    Attributes:
+        path: The public dotted path (`pkg.Engine.old` for a member).
+        mark: How and where it was found deprecated (`via` names the enclosing class or module whose mark covers it).
+    """
+
+    path: str
+    mark: Deprecation
+
+    def details(self) -> dict[str, object]:
+        """The object as plain data (the JSON of `depgate api --deprecated`)."""
+        return {"path": self.path, "how": self.mark.how, "via": self.mark.via, "file": self.mark.path,
+                "line": self.mark.line}
+
+
 def contracts(git: Git, rev: str, config: ApiConfig) -> list[Contract]:
     """Render the contract of every analysed package at one revision, sorted by package.
 
@@ -101,46 +121,88 @@ def contracts(git: Git, rev: str, config: ApiConfig) -> list[Contract]:
     Raises:
         ContractError: a file that a public name or a public module depends on cannot be analysed.
     """
-    # NOTE: imported here, as in `depgate.api.analyze`, so `depgate --help` does not pay for griffe.
     from depgate.api import contract_cache
-    from depgate.api import layout as L
-    from depgate.api.cache import open_cache
-    from depgate.api.snapshot import BlobStore, Revision
-    from depgate.api.source import Sources
-    from depgate.api.surface import Closure, Policy, SurfaceReader, Unknown
 
-    policy = Policy(config)
-    layout, duplicates = L.choose(L.find_packages(git, rev, config, policy), None)
-    cache = open_cache(git.git_dir())
-    revision = Revision(git, rev, layout, BlobStore(git, Sources(cache.entries, cache.used, cache.shapes)))
+    surface = _Surface(git, rev, config)
     kept_at = contract_cache.cache_path(git.git_dir())
-    key = contract_cache.tree_key(revision, config, duplicates) if kept_at is not None else ""
+    key = contract_cache.tree_key(surface.revision, config, surface.duplicates) if kept_at is not None else ""
     kept = contract_cache.load(kept_at, key)
     if kept is not None:
         return kept
-    modules = {name for name in revision.files if not policy.excluded(name)}
-    # Every module counts as changed: the surface reader then resolves every public name, as `check` does for
-    # the names a change reaches. The same revision on both sides is read once.
-    revs = (revision, revision)
-    reader = SurfaceReader(policy, revs, Closure(revs, modules), modules)
-    entries = reader.read()[1]
-    problems = _unread_problems(revision, modules)
-    cache.save()
-    errors, warnings = _problems(revision, {**problems, **revision.problems}, policy, reader, entries, Unknown)
-    warnings += [_duplicate(d) for d in duplicates]
-    if errors:
-        raise ContractError(sorted(errors, key=lambda d: d.sort_key))
-    writer = _Writer(revision, policy)
-    found = []
-    for package in sorted(layout.roots):
-        lines = [writer.entry(entry) for path, entry in sorted(entries.items())
-                 if _in_package(path, package) and not isinstance(entry, Unknown)]
-        lines += [f"unresolved {path}" for path in sorted(reader.gone) if _in_package(path, package)]
-        mine = tuple(sorted((w for w in warnings if _warning_in(w, layout.roots.get(package, ""), package)),
-                            key=lambda d: d.sort_key))
-        found.append(Contract(package, _document(package, lines), mine))
+    found = surface.render()[0]
     contract_cache.save(kept_at, key, found)
     return found
+
+
+def deprecated(git: Git, rev: str, config: ApiConfig) -> tuple[list[Deprecated], list[Diagnostic]]:
+    """List the public objects deprecated at one revision: those the contract tags `[deprecated: ...]`.
+
+    The contract cache holds text only, so the surface is read again (module summaries still come from the
+    summary cache). A member of a deprecated class is covered by its class and not listed.
+
+    Returns:
+        The deprecated objects sorted by public path, and the warnings the contracts would carry.
+
+    Raises:
+        ContractError: as `contracts`, since a partial surface would give a partial list.
+    """
+    found, marked = _Surface(git, rev, config).render()
+    return marked, [w for contract in found for w in contract.warnings]
+
+
+class _Surface:
+    """The public surface of one revision, read as `depgate check` reads it, ready to render."""
+
+    def __init__(self, git: Git, rev: str, config: ApiConfig):
+        # NOTE: imported here, as in `depgate.api.analyze`, so `depgate --help` does not pay for griffe.
+        from depgate.api import layout as L
+        from depgate.api.cache import open_cache
+        from depgate.api.deprecation import Deprecations
+        from depgate.api.snapshot import BlobStore, Revision
+        from depgate.api.source import Sources
+        from depgate.api.surface import Policy
+
+        self.config = config
+        self.policy = Policy(config)
+        self.layout: Layout
+        self.layout, self.duplicates = L.choose(L.find_packages(git, rev, config, self.policy), None)
+        self.cache = open_cache(git.git_dir())
+        self.revision = Revision(git, rev, self.layout, BlobStore(git, Sources(self.cache.entries, self.cache.used,
+                                                                                 self.cache.shapes)))
+        # Registered before the surface is read: the marks are taken from each tree griffe visits, not parsed again.
+        self.marks = Deprecations(self.revision, early=True)
+
+    def render(self) -> tuple[list[Contract], list[Deprecated]]:
+        """The contract of each package, and the deprecated objects they tag.
+
+        Raises:
+            ContractError: a file the surface needs cannot be analysed.
+        """
+        from depgate.api.surface import Closure, SurfaceReader, Unknown
+
+        revision, policy = self.revision, self.policy
+        modules = {name for name in revision.files if not policy.excluded(name)}
+        # Every module counts as changed: the surface reader then resolves every public name, as `check` does for
+        # the names a change reaches. The same revision on both sides is read once.
+        revs = (revision, revision)
+        reader = SurfaceReader(policy, revs, Closure(revs, modules), modules)
+        entries = reader.read()[1]
+        problems = _unread_problems(revision, modules)
+        self.cache.save()
+        errors, warnings = _problems(revision, {**problems, **revision.problems}, policy, reader, entries, Unknown)
+        warnings += [_duplicate(d) for d in self.duplicates]
+        if errors:
+            raise ContractError(sorted(errors, key=lambda d: d.sort_key))
+        writer = _Writer(revision, policy, self.config.experimental, self.marks)
+        found = []
+        for package in sorted(self.layout.roots):
+            lines = [writer.entry(entry) for path, entry in sorted(entries.items())
+                     if _in_package(path, package) and not isinstance(entry, Unknown)]
+            lines += [f"unresolved {path}" for path in sorted(reader.gone) if _in_package(path, package)]
+            mine = tuple(sorted((w for w in warnings if _warning_in(w, self.layout.roots.get(package, ""), package)),
+                                key=lambda d: d.sort_key))
+            found.append(Contract(package, _document(package, lines), mine))
+        return found, sorted(writer.deprecated, key=lambda d: d.path)
 
 
 def _in_package(path: str, package: str) -> bool:
@@ -245,49 +307,89 @@ def _canonical(expr: object) -> str:
 
 
 class _Writer:
-    """Render surface entries as contract lines."""
+    """Render surface entries as contract lines, tagging deprecated and experimental objects.
 
-    def __init__(self, rev: Revision, policy: Policy):
+    Attributes:
+        deprecated: Every object tagged `[deprecated: ...]` so far.
+    """
+
+    def __init__(self, rev: Revision, policy: Policy, experimental: list[str], marks: Deprecations):
         self.rev = rev
         self.policy = policy
+        self.experimental = experimental
+        self.marks = marks
+        self.deprecated: list[Deprecated] = []
 
     def entry(self, entry: Entry) -> str:
         """One public path: a line, or a class line followed by its indented members."""
         obj = entry.obj
         if entry.kind == "external" or obj is None:
             return f"external {entry.path} = {entry.canonical}"
+        tags = self._tags(entry.path, self._deprecation(entry.path, obj), outer=False)
+        if obj.name == "__getattr__" and not entry.path.endswith(".__getattr__"):
+            # Served by the module's `__getattr__`: what it returns is not known statically, only that it exists.
+            return _tagged(f"attribute {entry.path}", tags)
         if obj.is_module:
-            return f"module {entry.path}"
+            return _tagged(f"module {entry.path}", tags)
         if obj.is_class:
-            return "\n".join(self._class(entry.path, obj, 0))  # type: ignore[arg-type]
+            return "\n".join(self._class(entry.path, entry.path, obj, 0, tags))  # type: ignore[arg-type]
         if obj.is_function:
-            return _function(entry.path, obj, "")  # type: ignore[arg-type]
+            return _tagged(_function(entry.path, obj, ""), tags)  # type: ignore[arg-type]
         if entry.kind == "type alias":
-            return f"type {entry.path} = {_flat(obj.value)}"  # type: ignore[attr-defined]
-        return _attribute("attribute", entry.path, obj)
+            return _tagged(f"type {entry.path} = {_flat(obj.value)}", tags)  # type: ignore[attr-defined]
+        return _tagged(_attribute("attribute", entry.path, obj), tags)
 
-    def _class(self, name: str, cls: griffe.Class, depth: int) -> list[str]:
+    def _class(self, name: str, path: str, cls: griffe.Class, depth: int, tags: list[str], *,
+               covered: tuple[bool, bool] = (False, False)) -> list[str]:
+        """A class line and its members; `covered` says whether an enclosing class is (deprecated, experimental)."""
         from depgate.api.diff import is_dataclass, is_field, is_pydantic
 
         pad = "    " * depth
         bases = ", ".join(_canonical(b) for b in cls.bases)
-        lines = [f"{pad}{_decorators(cls)}class {name}" + (f"({bases})" if bases else "")]
+        lines = [_tagged(f"{pad}{_decorators(cls)}class {name}" + (f"({bases})" if bases else ""), tags)]
         fielded = is_dataclass(cls) or is_pydantic(self.rev, cls)
+        # A class's tags cover its members, which carry a tag only for what the class's do not say.
+        deprecated = covered[0] or any(t.startswith("[deprecated") for t in tags)
+        experimental = covered[1] or "[experimental]" in tags
         for member_name, member in sorted(self._members(cls).items()):
             inner = "    " * (depth + 1)
+            at = f"{path}.{member_name}"
+            own = None if deprecated or member.is_alias else self.marks.own(member)
+            mine = self._tags(at, own, outer=experimental)
             if member.is_class:
                 if depth + 1 < MAX_NESTING:
-                    lines += self._class(member_name, member, depth + 1)  # type: ignore[arg-type]
+                    lines += self._class(member_name, at, member, depth + 1, mine,  # type: ignore[arg-type]
+                                         covered=(deprecated, experimental))
                 else:
-                    lines.append(f"{inner}class {member_name}")
+                    lines.append(_tagged(f"{inner}class {member_name}", mine))
             elif member.is_function:
-                lines.append(_function(member_name, member, inner))  # type: ignore[arg-type]
+                lines.append(_tagged(_function(member_name, member, inner), mine))  # type: ignore[arg-type]
             elif member.has_labels("property"):
-                lines.append(inner + _property(member_name, member))
+                lines.append(_tagged(inner + _property(member_name, member), mine))
             else:
                 what = "field" if fielded and is_field(member) else "attribute"
-                lines.append(inner + _attribute(what, member_name, member))
+                lines.append(_tagged(inner + _attribute(what, member_name, member), mine))
         return lines
+
+    def _deprecation(self, path: str, obj: griffe.Object) -> Deprecation | None:
+        """A public path's deprecation: its object's or an enclosing one's, or its module's `__getattr__` shim."""
+        name = path.rpartition(".")[2]
+        if obj.name == "__getattr__" and name != "__getattr__":  # as in `entry`
+            # A name only the module's `__getattr__` serves (`depgate.api.surface` lists it so).
+            return self.marks.at(str(obj.filepath), name)
+        return self.marks.find(obj)
+
+    def _tags(self, path: str, mark: Deprecation | None, *, outer: bool) -> list[str]:
+        """The tags of one public path; `outer` when an enclosing class is already in the experimental tier."""
+        from depgate.api.diff import _under
+
+        tags = []
+        if mark is not None:
+            self.deprecated.append(Deprecated(path, mark))
+            tags.append(f"[deprecated: {mark.how}]")
+        if not outer and self.experimental and _under(path, self.experimental):
+            tags.append("[experimental]")
+        return tags
 
     def _members(self, cls: griffe.Class) -> dict[str, griffe.Object]:
         """A class's public members and those it inherits from private bases (what `check` compares)."""
@@ -301,8 +403,19 @@ class _Writer:
         return members
 
 
+def _tagged(text: str, tags: list[str]) -> str:
+    """Tags at the end of an entry's first line, after two spaces (a flattened value never holds two in a row)."""
+    if not tags:
+        return text
+    first, newline, rest = text.partition("\n")
+    return f"{first}  {' '.join(tags)}{newline}{rest}"
+
+
 def _decorators(obj: griffe.Object) -> str:
-    """The decorators that change a contract, as a prefix (`@classmethod @abstractmethod `)."""
+    """The decorators that change a contract, as a prefix (`@classmethod @abstractmethod `).
+
+    A deprecation decorator is not one of them: the `[deprecated: decorator]` tag says it, as for every other form.
+    """
     marks = []
     for label in ("classmethod", "staticmethod", "abstractmethod"):
         if obj.has_labels(label):
@@ -311,9 +424,7 @@ def _decorators(obj: griffe.Object) -> str:
         value = decorator.value
         function = getattr(value, "function", value)
         path = getattr(function, "canonical_path", None) or str(function)
-        if path in _DEPRECATED:
-            marks.append("@deprecated")
-        elif path in _DATACLASS:
+        if path in _DATACLASS:
             marks.append("@dataclass" + _canonical(value)[len(path):])  # `(frozen=True)` is part of the contract
     return "".join(f"{mark} " for mark in marks)
 
@@ -358,10 +469,9 @@ def _property(name: str, member: griffe.Object) -> str:
     kind = "cached_property" if member.has_labels("cached") else "property"
     annotation = getattr(member, "annotation", None)
     flags = " (writable)" if member.has_labels("writable") else ""
-    deprecated = "@deprecated " if "@deprecated" in _decorators(member) else ""
     abstract = "@abstractmethod " if member.has_labels("abstractmethod") else ""
     typed = f": {_flat(annotation)}" if annotation is not None else ""
-    return f"{deprecated}{abstract}@{kind} {name}{typed}{flags}"
+    return f"{abstract}@{kind} {name}{typed}{flags}"
 
 
 def _attribute(what: str, name: str, member: griffe.Object) -> str:

@@ -64,15 +64,24 @@ class Deprecation:
 
 
 class Deprecations:
-    """Answer "is this object deprecated?" at one revision, parsing each module file once.
+    """Answer "is this object deprecated?" at one revision, reading each module file's marks once.
+
+    The marks of every definition in a file are read from its syntax tree in one walk and kept by content (small),
+    never the tree. Created `early`, it takes each tree as it is parsed for griffe (`Sources.readers`), so no file
+    is parsed twice.
 
     Args:
         rev: The revision the objects come from.
+        early: Created before the revision's modules are loaded: read the marks of each tree as it is parsed.
     """
 
-    def __init__(self, rev: Revision):
+    def __init__(self, rev: Revision, *, early: bool = False):
         self.rev = rev
-        self._trees: dict[str, ast.Module | None] = {}
+        #: The marks of each content: dotted path inside the module (`""` for the module itself) -> its mark.
+        self._by_content: dict[bytes, dict[str, Deprecation]] = {}
+        self._by_file: dict[str, dict[str, Deprecation] | None] = {}
+        if early:
+            rev.blobs.sources.readers.append(self._read)
 
     def find(self, obj: griffe.Object) -> Deprecation | None:
         """The object's own deprecation, else that of an enclosing class or module; None when not deprecated."""
@@ -92,48 +101,107 @@ class Deprecations:
             filepath = obj.filepath
         except BuiltinModuleError:  # a namespace package: no file of its own, so nothing to mark it
             return None
-        file = str(filepath) if not isinstance(filepath, list) else ""
-        tree = self._tree(file)
-        if tree is None:
+        if isinstance(filepath, list):
             return None
-        imports = _imports(tree.body)
-        if obj.is_module:
-            return _in_body(file, tree.body, imports, module=True)
-        node = _node(tree, obj.path[len(obj.module.path) + 1:].split("."))
-        if node is None:
-            return None
-        for decorator in node.decorator_list:
-            target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if _dotted(target, imports) in DECORATORS:
-                return Deprecation(DECORATOR, file, decorator.lineno)
-        found = _in_body(file, node.body, imports)
-        if found is None and isinstance(node, ast.ClassDef):
-            for member in node.body:
-                if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and member.name in ("__init__",
-                                                                                                    "__new__"):
-                    found = _in_body(file, member.body, imports) or found
-        return found
+        return self.at(str(filepath), "" if obj.is_module else obj.path[len(obj.module.path) + 1:])
 
-    def _tree(self, file: str) -> ast.Module | None:
-        if file not in self._trees:
-            data = self.rev.text(file) if file else None
-            self._trees[file] = self.rev.blobs.sources.tree(data) if data is not None else None
-        return self._trees[file]
+    def at(self, file: str, inner: str) -> Deprecation | None:
+        """The mark of a dotted path inside a module file (`""` for the module, `name` served by its `__getattr__`).
+
+        Args:
+            file: The module's repository path.
+            inner: The path inside the module (`Cls.method`).
+        """
+        marks = self._marks(file)
+        found = marks.get(inner) if marks else None
+        return Deprecation(found.how, file, found.line) if found is not None else None
+
+    def _marks(self, file: str) -> dict[str, Deprecation] | None:
+        if file not in self._by_file:
+            from depgate.api.source import digest
+
+            data = self.rev.text(file)
+            key = digest(data) if data is not None else b""
+            if data is not None and key not in self._by_content:
+                tree = self.rev.blobs.sources.tree(data)  # a registered `_read` keeps the marks as it parses
+                if key not in self._by_content:
+                    self._by_content[key] = _marks(tree) if tree is not None else {}
+            self._by_file[file] = self._by_content.get(key)
+        return self._by_file[file]
+
+    def _read(self, key: bytes, tree: ast.Module) -> None:
+        """Keep the marks of one content's syntax tree (a `Sources` reader)."""
+        self._by_content[key] = _marks(tree)
 
 
-def _node(tree: ast.Module, names: list[str]) -> ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | None:
-    """The definition at a dotted path inside a module (the last binding wins, as at import time)."""
-    body: list[ast.stmt] = tree.body
-    found = None
-    for name in names:
-        found = None
+def _marks(tree: ast.Module) -> dict[str, Deprecation]:
+    """Every deprecation marked in a module, by dotted path inside it (`""` for the module, `Cls.method`).
+
+    The file of each mark is left empty: the same content can sit at several paths.
+    """
+    imports = _imports(tree.body)
+    found: dict[str, Deprecation] = {}
+    module = _in_body("", tree.body, imports, module=True)
+    if module is not None:
+        found[""] = module
+    stack: list[tuple[str, list[ast.stmt]]] = [("", tree.body)]
+    while stack:
+        prefix, body = stack.pop()
+        chains: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]] = {}
         for node in _statements(body):
-            if isinstance(node, _DEFS) and node.name == name:
-                found = node
-        if found is None:
-            return None
-        body = found.body
+            if isinstance(node, _DEFS):
+                # The last binding wins, as at import time; a property's setter adds to its getter instead.
+                chains[node.name] = [*chains.get(node.name, []), node] if _accessor(node) else [node]
+        for name, chain in chains.items():
+            mark = _own(chain, imports)
+            if mark is not None:
+                found[prefix + name] = mark
+            if isinstance(chain[-1], ast.ClassDef):
+                stack.append((f"{prefix}{name}.", chain[-1].body))
+    # Names only the module's `__getattr__` serves, with a deprecation warning (a binding of the name wins over it).
+    shim = _getattr_binding(tree.body, None)
+    if shim is not None and shim.node is not None:
+        bound = _bound(tree.body)
+        for name in sorted(_served(shim.node) - bound):
+            found[name] = Deprecation(MODULE_GETATTR, "", shim.line)
     return found
+
+
+def _bound(body: list[ast.stmt]) -> set[str]:
+    """The names a module's top-level statements bind (definitions, assignments, imports)."""
+    names: set[str] = set()
+    for node in _statements(body):
+        if isinstance(node, _DEFS):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(a.asname or a.name.split(".")[0] for a in node.names)
+    return names
+
+
+def _own(chain: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef],
+         imports: dict[str, str]) -> Deprecation | None:
+    """The mark of one definition (with the getter and setters of a property): decorator, docstring or warning."""
+    for decorator in (d for part in chain for d in part.decorator_list):
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if _dotted(target, imports) in DECORATORS:
+            return Deprecation(DECORATOR, "", decorator.lineno)
+    found = next((f for part in chain if (f := _in_body("", part.body, imports)) is not None), None)
+    node = chain[-1]
+    if found is None and isinstance(node, ast.ClassDef):
+        for member in node.body:
+            if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)) and member.name in ("__init__", "__new__"):
+                found = _in_body("", member.body, imports) or found
+    return found
+
+
+def _accessor(node: ast.stmt) -> bool:
+    """Tell whether a definition adds to the property of its name (`@name.setter`, `@name.deleter`)."""
+    return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+        isinstance(d, ast.Attribute) and d.attr in ("setter", "deleter", "getter") and isinstance(d.value, ast.Name)
+        and d.value.id == node.name for d in node.decorator_list)
 
 
 def _statements(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -235,9 +303,12 @@ def module_getattr(rev: Revision, module: str) -> Getattr | None:
     found = Getattr(getattr(member, "alias_lineno", None) or member.lineno, None)
     # The module loaded, so its source decodes and parses; read it as CPython would (`depgate.api.source`).
     tree = rev.blobs.sources.tree(rev.text(rev.files[module]) or b"")
-    if tree is None:
-        return found
-    for node in tree.body:  # the last top-level binding wins, as at import time
+    return found if tree is None else _getattr_binding(tree.body, found)
+
+
+def _getattr_binding(body: list[ast.stmt], found: Getattr | None) -> Getattr | None:
+    """The last top-level binding of `__getattr__` in a module body (the one in force after import), else `found`."""
+    for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "__getattr__":
             found = Getattr(node.lineno, node)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom)) and "__getattr__" in {
@@ -254,17 +325,21 @@ def deprecates(found: Getattr, name: str) -> bool:
     Both must hold: the name as a string constant (`if name == "x"`, a dict key) says this branch handles it,
     and a deprecation category says it is kept only to warn. Anything else is not evaluated.
     """
-    if found.node is None:
-        return False
-    mentions = warns = False
-    for node in ast.walk(found.node):
-        if isinstance(node, ast.Constant) and node.value == name:
-            mentions = True
-        elif (isinstance(node, ast.Call) and _last(node.func) == "warn"
+    return found.node is not None and name in _served(found.node)
+
+
+def _served(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The string constants a `__getattr__` mentions, when it warns with a deprecation category (else none)."""
+    mentioned: set[str] = set()
+    warns = False
+    for child in ast.walk(node):
+        if isinstance(child, ast.Constant) and isinstance(child.value, str):
+            mentioned.add(child.value)
+        elif (isinstance(child, ast.Call) and _last(child.func) == "warn"
               and any(is_deprecation_category(_last(arg))
-                      for arg in [*node.args, *(k.value for k in node.keywords if k.arg == "category")])):
+                      for arg in [*child.args, *(k.value for k in child.keywords if k.arg == "category")])):
             warns = True
-    return mentions and warns
+    return mentioned if warns else set()
 
 
 def _last(node: ast.expr) -> str | None:

@@ -180,10 +180,19 @@ class Revision:
             self.problems[path] = code
             return Broken(code)
         try:
-            module = griffe.visit(
-                name.rsplit(".", 1)[-1], PurePosixPath(path), code, parent=parent,  # type: ignore[arg-type]
-                extensions=self._extensions, modules_collection=self._collection, lines_collection=self._lines,
-            )
+            tree = self.blobs.sources.handed(data)
+            if tree is None:
+                module = griffe.visit(
+                    name.rsplit(".", 1)[-1], PurePosixPath(path), code, parent=parent,  # type: ignore[arg-type]
+                    extensions=self._extensions, modules_collection=self._collection, lines_collection=self._lines,
+                )
+            else:
+                # The tree the syntax check parsed, visited as `griffe.visit` would after parsing it again.
+                visitor = griffe.Visitor(name.rsplit(".", 1)[-1], PurePosixPath(path), code,  # type: ignore[arg-type]
+                                         self._extensions, parent, lines_collection=self._lines,
+                                         modules_collection=self._collection)
+                visitor.visit(tree)
+                module = visitor.current.module
         except Exception as exc:  # hostile input must give a finding, never a traceback
             return self._broken(path, getattr(exc, "lineno", None), f"the file could not be analysed: {exc}")
         if parent is not None and module.name not in parent.members:

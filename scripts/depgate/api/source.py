@@ -23,6 +23,10 @@ import os
 import re
 import tokenize
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 #: Files larger than this are not analysed (reported as a problem instead); generated code is never API.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -73,8 +77,10 @@ class Parsed:
 class Sources:
     """Decode and parse module files once per content (two revisions share their unchanged files).
 
-    Syntax trees are not kept (they cost far more memory than the text); what the analysis needs of them is, by
-    content digest, in `known` (which `depgate.api.cache` fills from, and saves to, disk).
+    Syntax trees are not kept (they cost far more memory than the text, and slow every garbage collection); what
+    the analysis needs of them is, by content digest, in `known` (which `depgate.api.cache` fills from, and saves
+    to, disk). A reader that needs more of each tree than `Parsed` (the deprecation marks) registers in `readers`:
+    with one registered, each content is parsed once, and the tree goes on to griffe (`handed`) before it is let go.
     """
 
     def __init__(self, known: dict[bytes, Parsed] | None = None, used: set[bytes] | None = None,
@@ -85,15 +91,43 @@ class Sources:
         self.used: set[bytes] = used if used is not None else set()
         #: Whether two contents have the same shape (`snapshot.same_shape`), by their digests end to end.
         self.shapes: dict[bytes, bool] = shapes if shapes is not None else {}
+        #: Called with the digest and the syntax tree of each content parsed (`Deprecations` reads its marks).
+        self.readers: list[Callable[[bytes, ast.Module], None]] = []
+        #: The latest tree parsed while a reader is registered, until `handed` gives it away.
+        self._last: tuple[bytes, ast.Module] | None = None
 
     def parsed(self, data: bytes) -> Parsed:
         """Return what a file's content yields, parsing it on first use."""
         key = digest(data)
         self.used.add(key)
         found = self.known.get(key)
-        if found is None:
+        if found is None and not self.readers:
             found = self.known[key] = _parse(data)
+        elif found is None:
+            found, module = _parse_tree(data)
+            self.known[key] = found
+            self._read(key, module)
         return found
+
+    def handed(self, data: bytes) -> ast.Module | None:
+        """With a reader registered, the syntax tree of a content `check` accepted, parsed once for all; else None.
+
+        The tree is given away: the caller (griffe's visitor) may change it.
+        """
+        if not self.readers:
+            return None
+        key = digest(data)
+        if self._last is None or self._last[0] != key:
+            self.tree(data)
+        last, self._last = self._last, None
+        return last[1] if last is not None and last[0] == key else None
+
+    def _read(self, key: bytes, module: ast.Module | None) -> None:
+        if module is None or not self.readers:
+            return
+        for reader in self.readers:
+            reader(key, module)
+        self._last = (key, module)
 
     def check(self, path: str, data: bytes) -> str | ParseProblem:
         """Return the text of a file that can be analysed, or why it cannot."""
@@ -114,9 +148,10 @@ class Sources:
         known = self.known.get(key)
         if known is not None and known.problem is not None:
             return None
-        parsed, module = _parse_tree(data)
+        parsed, module = _parse_tree(data, known)
         if known is None:
             self.known[key] = parsed
+        self._read(key, module)
         return module
 
 
@@ -151,15 +186,15 @@ def _parse(data: bytes) -> Parsed:
     return _parse_tree(data)[0]
 
 
-def _parse_tree(data: bytes) -> tuple[Parsed, ast.Module | None]:
-    """Decode and parse a file: what it yields, and its syntax tree when it has one."""
+def _parse_tree(data: bytes, known: Parsed | None = None) -> tuple[Parsed, ast.Module | None]:
+    """Decode and parse a file: what it yields (`known` when given), and its syntax tree when it has one."""
     text = _decode(data)
     if not isinstance(text, str):
         return Parsed(text), None
     module = _compile(text)
     if not isinstance(module, ast.Module):
         return Parsed(module), None
-    return summarize(module), module
+    return known or summarize(module), module
 
 
 def _compile(text: str) -> ast.Module | tuple[int | None, str]:

@@ -30,14 +30,19 @@ DESCRIPTION = """\
 List the public API of every analysed package in one Markdown file per package (the contract):
 every public path with its kind, signature (parameters with kinds, annotations and defaults, return
 annotation), bases, the decorators that change a contract (abstractmethod, property, classmethod,
-staticmethod, deprecated) and dataclass or pydantic fields, sorted, one object per line or block.
-The public surface is the one `depgate check` computes; nothing is imported or run. The same tree
-always gives the same bytes. Format: docs/api-file.md.
+staticmethod) and dataclass or pydantic fields, sorted, one object per line or block. A deprecated
+object ends its first line with `[deprecated: <how>]`, one in the `api.experimental` tier with
+`[experimental]`. The public surface is the one `depgate check` computes; nothing is imported or
+run. The same tree always gives the same bytes. Format: docs/api-file.md.
+
+--deprecated lists the public objects deprecated at a revision (the ones the contract tags): the
+public path, how it was recognised (decorator, warning, docstring, module-getattr) and the file and
+line of the mark; --format json gives the same as data.
 
 A module file that does not parse and that the public surface needs stops the command (A901, with
 its file and line): no contract is written or checked from a partial surface.
 
-Exit codes: 0 written, current, or diff printed; 1 a contract is stale (--check) or a file cannot be
+Exit codes: 0 written, current, diff or list printed; 1 a contract is stale (--check) or a file cannot be
 analysed; 2 usage or environment error.
 
 examples:
@@ -45,6 +50,7 @@ examples:
   depgate api --check                      # in CI: exit 1 with a unified diff when a file is stale
   depgate api --diff origin/main..HEAD     # the contract diff of a branch, from git objects
   depgate api --write --output-dir docs/api
+  depgate api --deprecated --rev v1.2.0 --format json
 
 The folder is `api.contract-dir` of the configuration (default: api); --output-dir overrides it.
 """
@@ -60,16 +66,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="exit 1 with a unified diff when a committed contract is missing, stale or extra")
     modes.add_argument("--diff", metavar="A..B", default=None,
                        help="print the contract diff between two revisions (from git objects; writes nothing)")
+    modes.add_argument("--deprecated", action="store_true",
+                       help="list the public objects deprecated at --rev: path, how it was recognised, file:line")
     inputs = parser.add_argument_group("inputs")
     add_repo_option(inputs, "the git repository (a work tree, or a bare repository with --rev or --diff)")
     inputs.add_argument("--rev", metavar="REV", default=None,
-                        help=f"the revision to read for --write and --check, or {WORKTREE} for the files on disk "
+                        help=f"the revision to read for --write, --check and --deprecated, or {WORKTREE} for the files "
+                        "on disk "
                         f"(default: {WORKTREE}; HEAD in a bare repository)")
     add_config_option(inputs)
     output = parser.add_argument_group("output")
     output.add_argument("--output-dir", metavar="DIR", default=None,
                         help="folder of the contracts, relative to the repository root (default: `api.contract-dir` "
                         "of the configuration, else api)")
+    output.add_argument("--format", choices=("text", "json"), default=None,
+                        help="how --deprecated prints its list (default: text)")
 
 
 def run(args: argparse.Namespace, console: Console) -> int:
@@ -91,6 +102,8 @@ def _run(args: argparse.Namespace, console: Console) -> int:
     git = Git(root)
     config = load_command_config(root, args.config, console)
     folder = _folder(root, args.output_dir, config.api.contract_dir, config.source)
+    if args.format is not None and not args.deprecated:
+        raise UsageError("--format applies to --deprecated only", hint="drop --format, or add --deprecated")
     if args.diff is not None:
         if args.rev is not None:
             raise UsageError("--rev does not apply to --diff, which names both revisions",
@@ -101,6 +114,8 @@ def _run(args: argparse.Namespace, console: Console) -> int:
         raise UsageError(f"--rev {WORKTREE} needs a work tree, and this repository is bare",
                          hint="pass a revision to --rev")
     sha = rev if rev == WORKTREE else git.resolve(rev)
+    if args.deprecated:
+        return _deprecated(git, sha, config.api, args.format or "text", console)
     found = _contracts(git, sha, config.api, console)
     if args.write:
         if git.is_bare():
@@ -216,6 +231,26 @@ def _diff(git: Git, spec: str, folder: str, config: object, console: Console) ->
             console.out.write(_unified(old, new, f"a/{path}", f"b/{path}"))
     if not changed:
         console.note(f"depgate: the public API contract is the same at {left} and {right}")
+    return 0
+
+
+def _deprecated(git: Git, rev: str, config: object, form: str, console: Console) -> int:
+    """Print the deprecated public objects at a revision, as text lines or as JSON."""
+    import json
+
+    from depgate.api.contract import deprecated
+
+    found, warnings = deprecated(git, rev, config)  # type: ignore[arg-type]
+    for warning in warnings:
+        console.note(f"depgate: {_describe(warning)}")
+    if form == "json":
+        data = {"schema_version": 1, "rev": rev, "deprecated": [d.details() for d in found]}
+        console.out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    for item in found:
+        where = f"{item.mark.path}:{item.mark.line}" if item.mark.line is not None else item.mark.path
+        console.print(f"{item.path}  {item.mark.describe()}  {where}")
+    console.note(f"depgate: {len(found)} deprecated public object(s)")
     return 0
 
 
