@@ -56,6 +56,12 @@ The folder is `api.contract-dir` of the configuration (default: api); --output-d
 """
 
 
+
+EXIT_CODES = {
+    0: "written, current, or listed (--write, a current --check, --diff, --deprecated)",
+    1: "a contract file is stale, missing or extra (--check), or a file the public API needs cannot be analysed",
+}
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options."""
     action = parser.add_argument_group("action (exactly one)")
