@@ -11,6 +11,7 @@ One rule for every command, so the same option never means two things:
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from depgate.config import load_config
 from depgate.errors import ConfigError, GitError, UsageError
 from depgate.fsutil import atomic_write_text
+from depgate.proposals.model import parse_date
 
 if TYPE_CHECKING:
     import argparse
@@ -158,3 +160,17 @@ def require_folder(root: Path, directory: str, hint: str = _FOLDER_HINT) -> str:
         raise UsageError("the DEP folder does not exist (or is not a directory)", path=rel,
                          hint=hint)
     return rel
+
+
+def created_date(value: str | None) -> dt.date:
+    """The date a new document records: `--date YYYY-MM-DD` when given, else today.
+
+    Raises:
+        UsageError: the value is not a real date in that form.
+    """
+    if value is None:
+        return dt.date.today()
+    parsed = parse_date(value)
+    if parsed is None:
+        raise UsageError(f"--date must be a real date written YYYY-MM-DD, not {value!r}")
+    return parsed

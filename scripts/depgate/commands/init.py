@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from depgate.commands._common import add_repo_option, resolve_root
+from depgate.commands._common import add_repo_option, created_date, resolve_root
 from depgate.config import PYPROJECT, YAML_PATHS, Config, ProposalsConfig, load_config, load_config_from
 from depgate.errors import ConfigError, UsageError
 from depgate.fsutil import atomic_write_text
@@ -36,7 +36,6 @@ from depgate.proposals.adoption import (
 )
 from depgate.proposals.folder import index_path, load_folder, template_path
 from depgate.proposals.index import build_context, default_file, render_region, splice
-from depgate.proposals.model import parse_date
 from depgate.proposals.numbering import check_one_line, slugify, used_numbers
 from depgate.tree import DiskTree
 
@@ -499,12 +498,7 @@ def plan(root: Path, args: argparse.Namespace) -> InitResult:
         raise UsageError(f"depgate init has no --config; to choose where the configuration goes, use "
                          f"--config-format yml or --config-format pyproject, not --config {args.old_config[:80]!r}",
                          hint="in depgate's other commands, --config FILE names an existing configuration file")
-    created = dt.date.today()
-    if args.date is not None:
-        parsed = parse_date(args.date)
-        if parsed is None:
-            raise UsageError(f"--date must be a real date written YYYY-MM-DD, not {args.date!r}")
-        created = parsed
+    created = created_date(args.date)
     action, tag = check_action(args.action if args.action is not None else _installed_action())
     branch = args.branch if args.branch is not None else _detect_branch(root)
     if not _BRANCH.fullmatch(branch) or ".." in branch:

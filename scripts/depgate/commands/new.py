@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING
 from depgate.commands._common import (
     add_config_option,
     add_repo_option,
+    created_date,
     load_command_config,
     require_folder,
     resolve_root,
@@ -18,7 +18,6 @@ from depgate.errors import UsageError
 from depgate.fsutil import create_exclusive
 from depgate.git import Git
 from depgate.proposals.folder import load_folder, template_path
-from depgate.proposals.model import parse_date
 from depgate.proposals.numbering import (
     check_one_line,
     choose_number,
@@ -122,12 +121,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if not slug:
         raise UsageError(f"the title {title!r} has no letter or digit to make a file name from",
                          hint="use a title with at least one ASCII letter or digit")
-    created = dt.date.today()
-    if args.date is not None:
-        parsed = parse_date(args.date)
-        if parsed is None:
-            raise UsageError(f"--date must be a real date written YYYY-MM-DD, not {args.date!r}")
-        created = parsed
+    created = created_date(args.date)
     root = resolve_root(args.repo)
     config = load_command_config(root, args.config, console)
     pconf = config.proposals
