@@ -30,7 +30,6 @@ import yaml
 
 from depgate.diagnostics import Severity
 from depgate.errors import ConfigError
-from depgate.report.model import DONE_ITEMS
 from depgate.rules import all_rules, get_rule, matches_selector
 
 if sys.version_info >= (3, 11):
@@ -362,6 +361,10 @@ def override_marker_for(prefix: str) -> str:
 
 
 def _check_done_items(value: list[str], key: str, source: str) -> None:
+    # Imported here: the report model costs every command's start-up ~10 ms, and only a configured
+    # `done.require` needs it.
+    from depgate.report.model import DONE_ITEMS
+
     for item in value:
         if item not in DONE_ITEMS:
             raise ConfigError(f"`{key}` names {_show(item)}, which is not an item of the checklist", path=source,
