@@ -177,6 +177,11 @@ class ProposalsConfig:
         "Template file inside `directory`; exempt from lint, source of the required sections.",
     )
     index: str = _opt("INDEX.md", "Generated index file inside `directory`.")
+    index_json: str | None = _opt(
+        "index.json",
+        "Machine-readable index inside `directory`, written and checked with `index` (null: none). Its schema is "
+        "docs/index.schema.json.",
+    )
     index_template: str | None = _opt(
         None,
         "A jinja2 template replacing the built-in index template (path from the repository root).",
@@ -189,7 +194,7 @@ class ProposalsConfig:
         "Headers every document must have, in this order.",
     )
     optional_headers: list[str] = _opt(
-        ["Superseded-By", "Replaces", "Requires", "Discussion", "Updated"],
+        ["Superseded-By", "Replaces", "Requires", "Discussion", "Updated", "Implementation"],
         "Headers a document may have after the required ones.",
     )
     statuses: list[str] = _opt(
@@ -397,6 +402,69 @@ class DoneConfig:
     docs: list[str] = _opt(["docs/**"], "Globs of documentation files, matched like `done.tests`.")
 
 
+#: The conditions a lifecycle transition may carry (`Draft -> Accepted: proposals-only`).
+TRANSITION_CONDITIONS = ("proposals-only", "implementation", "successor")
+_TRANSITION = re.compile(r"^\s*(?P<old>[^\s:>-][^:>]*?|\*)\s*->\s*(?P<new>[^\s:*][^:]*?)\s*(?::\s*(?P<cond>\S+)\s*)?$")
+
+
+def parse_transition(text: str) -> tuple[str, str, str | None]:
+    """Read one `status.lifecycle` entry: `Old -> New` or `Old -> New: condition` (`*` for any old status).
+
+    Raises:
+        ValueError: the entry does not follow that grammar or names an unknown condition.
+    """
+    match = _TRANSITION.match(text) if len(text) <= 200 else None
+    if match is None:
+        raise ValueError("must read `Old -> New` or `Old -> New: condition`")
+    cond = match.group("cond")
+    if cond is not None and cond not in TRANSITION_CONDITIONS:
+        raise ValueError(f"names no known condition ({', '.join(TRANSITION_CONDITIONS)})")
+    return match.group("old"), match.group("new"), cond
+
+
+def _check_lifecycle(value: list[str], key: str, source: str) -> None:
+    for item in value:
+        try:
+            parse_transition(item)
+        except ValueError as exc:
+            raise ConfigError(f"`{key}` entry {_show(item)} {exc}", path=source,
+                              hint="write `Draft -> Accepted: proposals-only`; conditions: "
+                                   + ", ".join(TRANSITION_CONDITIONS)) from None
+
+
+def _check_handles(value: list[str], key: str, source: str) -> None:
+    for item in value:
+        if not re.fullmatch(r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9_.-]{1,100})?", item):
+            raise ConfigError(f"`{key}` entry {_show(item)} is not a GitHub user (`@name`) or team (`@org/team`)",
+                              path=source)
+
+
+@dataclass(frozen=True)
+class StatusConfig:
+    """The proposals' lifecycle: which status changes are allowed, who decides, and the nudges (`[status]`)."""
+
+    draft: str = _opt("Draft", "The status of a proposal open for discussion.")
+    accepted: str = _opt("Accepted", "The status of a proposal maintainers agreed to, not yet implemented.")
+    implemented: str = _opt("Implemented", "The status of a proposal whose implementation has merged.")
+    superseded: str = _opt("Superseded", "The status of a proposal replaced by another (named in `Superseded-By`).")
+    lifecycle: list[str] = _opt(
+        ["Draft -> Accepted: proposals-only", "Draft -> Rejected", "Draft -> Withdrawn",
+         "Accepted -> Implemented: implementation", "* -> Superseded: successor"],
+        "The status changes a pull request may make, one `Old -> New` or `Old -> New: condition` each (`*`: any "
+        "old status). Conditions: `proposals-only` (the pull request changes only proposal documents), "
+        "`implementation` (it changes code, or the implementation is already on the default branch), `successor` "
+        "(`Superseded-By` names an existing proposal). A change not listed is reported (V120).",
+        check=_check_lifecycle,
+    )
+    deciders: list[str] = _opt(
+        [], "GitHub users (`@name`) or teams (`@org/team`), one of whom must approve a status change; `publish` "
+            "requests their review. Empty: no one is named.", check=_check_handles)
+    stale_draft_days: int = _opt(90, "A draft no commit touched for this many days is listed as stale (0: never).",
+                                 bounds=(0, 36500))
+    infer: bool = _opt(True, "Look for implementations that do not cite the proposal: changes that added public "
+                             "symbols the proposal names. Such evidence is proposed, never written by `--write`.")
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole configuration. Every section is optional."""
@@ -406,6 +474,7 @@ class Config:
     api: ApiConfig = field(default_factory=ApiConfig, metadata={"doc": "Public API analysis."})
     verdict: VerdictConfig = field(default_factory=VerdictConfig, metadata={"doc": "The pull-request verdict."})
     done: DoneConfig = field(default_factory=DoneConfig, metadata={"doc": "DEP-0001's definition of done."})
+    status: StatusConfig = field(default_factory=StatusConfig, metadata={"doc": "The proposals' lifecycle."})
     #: Where the configuration came from (`<defaults>` when no file was found); not a key.
     source: str = field(default="<defaults>", metadata={"internal": True})
     #: Notes about the configuration (e.g. an ignored pyproject table); not a key.
