@@ -41,9 +41,12 @@ class GitRepo:
         repo.git("config", "commit.gpgsign", "false")
         return repo
 
-    def git(self, *args: str) -> str:
-        """Run git in the repository and return its stdout."""
+    def git(self, *args: str, date: str | None = None) -> str:
+        """Run git in the repository and return its stdout; `date` (ISO) sets the author and committer dates."""
         env = {**os.environ, **_ENV}
+        if date is not None:
+            stamp = date if "T" in date else f"{date}T00:00:00+00:00"
+            env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = stamp
         proc = subprocess.run(["git", *args], cwd=self.path, env=env, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise RuntimeError(f"git {' '.join(args)} failed: {proc.stderr}")
@@ -63,12 +66,16 @@ class GitRepo:
             else:
                 target.write_text(textwrap.dedent(content) if dedent else content, encoding="utf-8")
 
-    def commit(self, message: str, files: dict[str, str | bytes | None] | None = None) -> str:
-        """Write `files` (if any), stage everything and commit; return the commit id."""
+    def commit(self, message: str, files: dict[str, str | bytes | None] | None = None, *,
+               date: str | None = None) -> str:
+        """Write `files` (if any), stage everything and commit; return the commit id.
+
+        `date` (`2026-03-01` or a full ISO timestamp) dates the commit; the default is 2026-01-01.
+        """
         if files:
             self.write(files)
         self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message)
+        self.git("commit", "-q", "--allow-empty", "-m", message, date=date)
         return self.git("rev-parse", "HEAD")
 
     def branch(self, name: str, start: str = "HEAD") -> None:
@@ -78,3 +85,8 @@ class GitRepo:
     def checkout(self, rev: str) -> None:
         """Switch to a revision."""
         self.git("checkout", "-q", rev)
+
+    def merge(self, branch: str, message: str, *, date: str | None = None) -> str:
+        """Merge `branch` into the current branch with a merge commit (`--no-ff`); return its id."""
+        self.git("merge", "-q", "--no-ff", "-m", message, branch, date=date)
+        return self.git("rev-parse", "HEAD")
