@@ -1,11 +1,13 @@
-"""`depgate index`: render the index of DEP documents (`deps/INDEX.md`), write it, or check it is current."""
+"""`depgate index`: render the indexes of DEP documents (`deps/INDEX.md`, `deps/index.json`), write them, or check
+they are current."""
 
 from __future__ import annotations
 
 import difflib
 import posixpath
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from depgate.commands._common import (
     add_config_option,
@@ -16,19 +18,25 @@ from depgate.commands._common import (
     resolve_root,
     write_output,
 )
-from depgate.errors import ConfigError, UsageError
-from depgate.proposals.folder import index_path, load_folder
+from depgate.errors import ConfigError, GitError, UsageError
+from depgate.proposals.folder import index_path, is_candidate, load_folder
 from depgate.proposals.index import build_context, default_file, render_region, splice
+from depgate.proposals.index_json import build_index_data, dumps_index, index_stale
 from depgate.proposals.numbering import used_numbers
 from depgate.tree import DiskTree
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Sequence
 
+    from depgate.config import Config
     from depgate.console import Console
+    from depgate.git import Git
+    from depgate.proposals.evidence import History
     from depgate.proposals.folder import FolderDocument
 
 NAME = "index"
+# NOTE: kept equal to `depgate.commands.SUMMARIES["index"]` (owned elsewhere); the description names index.json.
 HELP = "Render the DEP index (deps/INDEX.md); --write updates it, --check fails when it is stale."
 #: The exit codes `depgate index` can return (rendered in `--help` by `depgate.cli`).
 EXIT_CODES = {
@@ -41,10 +49,17 @@ Render the index of the DEP documents: a table by number (linked to each file), 
 grouped by status, the missing numbers and the next free number. The output depends only on the
 documents: no timestamps, a stable order, so it can be committed and checked in CI.
 
-Without options the index file is printed as `--write` would leave it. `--write` replaces only the
-text between the lines `<!-- depgate:index:begin -->` and `<!-- depgate:index:end -->`, keeping
-what people wrote around them; a missing file is created whole, an existing file without the
-markers is refused. `--check` writes nothing: it prints a unified diff and exits 1 when the file is
+Next to it, `index.json` (`proposals.index-json`; null turns it off) holds the same proposals as
+data for other tools: number, title, status, authors, the `Implementation` links, and fields read
+from git (the newest commit that changed a proposal, the date each entered its status, the public
+symbols it names). Its shape is docs/index.schema.json. Only the fields read from the documents make
+it stale; the others are refreshed whenever it is written.
+
+Without options the index file is printed as `--write` would leave it (`--json`: index.json).
+`--write` replaces only the text between the lines `<!-- depgate:index:begin -->` and
+`<!-- depgate:index:end -->`, keeping what people wrote around them; a missing file is created whole,
+an existing file without the markers is refused. index.json is written whole when stale and left
+alone when current. `--check` writes nothing: it prints a unified diff and exits 1 when a file is
 stale.
 
 Documents that cannot be read are still listed, with their problem, and reported on stderr; they do
@@ -53,9 +68,27 @@ not change the exit code (that is `depgate lint`'s job). Exit codes: 0 index cur
 
 examples:
   depgate index                 # print the index
-  depgate index --write         # update deps/INDEX.md
-  depgate index --check         # in CI: fail when deps/INDEX.md is stale
+  depgate index --json          # print index.json
+  depgate index --write         # update deps/INDEX.md and deps/index.json
+  depgate index --check         # in CI: fail when either is stale
 """
+
+
+@dataclass(frozen=True)
+class IndexFile:
+    """One generated index file: what it holds now and what `depgate index --write` leaves.
+
+    Attributes:
+        rel: Repository-relative POSIX path.
+        current: Its text now, or None when it does not exist.
+        expected: Its text after `--write`; the current text when the file is current (nothing to write).
+        stale: `--write` would change it, and `--check` fails.
+    """
+
+    rel: str
+    current: str | None
+    expected: str
+    stale: bool
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,12 +99,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode = parser.add_argument_group("mode (default: print the index to stdout)")
     exclusive = mode.add_mutually_exclusive_group()
     exclusive.add_argument("--write", action="store_true",
-                           help="update the index file in place (only its generated region), atomically")
+                           help="update the index files in place (INDEX.md only in its generated region), "
+                                "atomically; a file that is current is left alone")
     exclusive.add_argument("--check", action="store_true",
-                           help="write nothing; print a diff and exit 1 when the index file is stale")
+                           help="write nothing; print a diff and exit 1 when an index file is stale")
+    exclusive.add_argument("--json", action="store_true",
+                           help="print index.json (as --write would leave it) instead of INDEX.md")
 
 
-def _report_problems(documents: list[FolderDocument], prefix: str, console: Console) -> None:
+def _report_problems(documents: Sequence[FolderDocument], prefix: str, console: Console) -> None:
     """Tell on stderr which documents could not be read fully; they are still in the index."""
     count = 0
     for doc in documents:
@@ -120,6 +156,159 @@ def _read_index(root: Path, path: Path, rel: str) -> str | None:
                          ) from None
 
 
+def _json_rel(config: Config) -> str | None:
+    """Repository-relative path of index.json, or None when `proposals.index-json` is off.
+
+    Raises:
+        ConfigError: the name would be read as a proposal, or is the Markdown index or the template.
+    """
+    pconf = config.proposals
+    if pconf.index_json is None:
+        return None
+    name = pconf.index_json
+    if name in (pconf.index, pconf.template) or is_candidate(name.rsplit("/", 1)[-1], "file", pconf):
+        raise ConfigError(f"`proposals.index-json` must name a JSON file other than the index and the template, "
+                          f"not {name[:80]!r}", hint="use the default `index.json`, or null to write none")
+    return f"{pconf.directory.strip('/')}/{name}"
+
+
+def _read_json_index(root: Path, folder: str, rel: str) -> tuple[str | None, bool]:
+    """Read index.json: `(text or None when missing, whether it is UTF-8)`; never through a link or out of `folder`.
+
+    Raises:
+        ConfigError: the path leaves the proposals folder.
+        UsageError: it is a link, or not a regular file.
+    """
+    path = root / rel
+    if not inside(root / folder, path.parent) or path.name in ("", ".", ".."):
+        raise ConfigError("`proposals.index-json` must name a file inside the proposals folder "
+                          "(`proposals.directory`)", path=rel)
+    if path.is_symlink():
+        raise UsageError("index.json is a symbolic link; depgate does not write through links", path=rel,
+                         hint="replace the link by a regular file")
+    if not path.exists():
+        return None, True
+    if not path.is_file():
+        raise UsageError("the JSON index path exists but is not a file", path=rel)
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8"), True
+    except UnicodeDecodeError:  # generated whole, so it is rewritten rather than refused
+        return data.decode("utf-8", "replace"), False
+
+
+def _has_commits(git: Git) -> bool:
+    try:
+        git.resolve("HEAD")
+    except GitError:
+        return False
+    return True
+
+
+def _read_history(git: Git | None, config: Config) -> History | None:
+    """The default branch's history at HEAD, or None without git or before the first commit."""
+    if git is None or not _has_commits(git):
+        return None
+    try:
+        from depgate.proposals.history import read_history
+    except ImportError:  # TODO: drop the fallback once `depgate.proposals.history` is on main
+        return None
+    return read_history(git, "HEAD", config)
+
+
+def _named_symbols(git: Git | None, documents: Sequence[FolderDocument], config: Config) -> dict[str, list[str]]:
+    """The public symbols (at HEAD) each document names; empty without git or a readable public surface."""
+    if git is None or not _has_commits(git):
+        return {}
+    try:
+        from depgate.api.mentions import named_symbols, public_paths
+    except ImportError:  # TODO: drop the fallback once `depgate.api.mentions` is on main
+        return {}
+    paths = public_paths(git, "HEAD", config.api)
+    if paths is None:
+        return {}
+    return {doc.path: list(named_symbols(doc.document.text, paths)) for doc in documents if doc.document.text}
+
+
+def index_json_data(documents: Sequence[FolderDocument], config: Config, *, git: Git | None) -> dict[str, Any]:
+    """Build the data of index.json with every field, the history and code ones included.
+
+    Args:
+        documents: The folder's documents.
+        config: The configuration.
+        git: The repository, or None for a plain folder (the history fields are then null, `symbols` empty).
+
+    Returns:
+        The data of `depgate.proposals.index_json.build_index_data`.
+    """
+    from depgate import __version__
+
+    return build_index_data(documents, config, history=_read_history(git, config),
+                            symbols=_named_symbols(git, documents, config), version=__version__)
+
+
+def _json_file(root: Path, config: Config, documents: Sequence[FolderDocument], rel: str,
+               git: Git | None) -> IndexFile:
+    from depgate import __version__
+
+    current, decodable = _read_json_index(root, config.proposals.directory.strip("/"), rel)
+    # NOTE: staleness depends only on the documents, so the history walk and the API read run only when
+    # the file must be written: a current index.json costs one parse.
+    cheap = build_index_data(documents, config, history=None, symbols={}, version=__version__)
+    if decodable and not index_stale(current, cheap):
+        return IndexFile(rel, current, current or "", stale=False)
+    return IndexFile(rel, current, dumps_index(index_json_data(documents, config, git=git)), stale=True)
+
+
+def _region(root: Path, config: Config, documents: Sequence[FolderDocument], folder: str) -> str:
+    pconf = config.proposals
+    names = [path.rsplit("/", 1)[-1] for path, _ in DiskTree(root).entries(folder)]
+    proposals = [doc.proposal for doc in documents]
+    context = build_context(proposals, pconf, index_path=index_path(pconf),
+                            taken=used_numbers(proposals, names))
+    return render_region(context, _load_template(root, pconf.index_template), template_name=pconf.index_template)
+
+
+def _markdown_file(root: Path, config: Config, documents: Sequence[FolderDocument], folder: str) -> IndexFile:
+    rel = index_path(config.proposals)
+    region = _region(root, config, documents, folder)
+    current = _read_index(root, root / rel, rel)
+    expected = default_file(region, config.proposals.prefix) if current is None else splice(current, region, rel)
+    return IndexFile(rel, current, expected, stale=current != expected)
+
+
+def _index_files(root: Path, config: Config, documents: Sequence[FolderDocument], folder: str,
+                 git: Git | None) -> list[IndexFile]:
+    files = [_markdown_file(root, config, documents, folder)]
+    rel = _json_rel(config)
+    if rel is not None:
+        files.append(_json_file(root, config, documents, rel, git))
+    return files
+
+
+def expected_index_files(root: Path, config: Config, *, git: Git | None) -> list[IndexFile]:
+    """Compute every generated index file as `depgate index --write` leaves it: INDEX.md, then index.json.
+
+    Args:
+        root: The repository's root (or a plain folder).
+        config: The configuration.
+        git: The repository, for the history and code fields of index.json; None for a plain folder.
+
+    Returns:
+        INDEX.md, then index.json unless `proposals.index-json` is null. A current index.json keeps its
+        text (nothing to write); a stale one gets fresh history and code fields.
+
+    Raises:
+        ConfigError: an index path leaves the proposals folder, or the index template is unusable.
+        UsageError: the folder is missing, an index is a link or not a file, or INDEX.md has no markers.
+        GitError: the history cannot be read.
+    """
+    pconf = config.proposals
+    folder = require_folder(root, pconf.directory)
+    documents = load_folder(DiskTree(root), pconf)
+    return _index_files(root, config, documents, folder, git)
+
+
 def _diff(current: str | None, expected: str, rel: str) -> str:
     lines = difflib.unified_diff(
         (current or "").splitlines(keepends=True),
@@ -130,48 +319,62 @@ def _diff(current: str | None, expected: str, rel: str) -> str:
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
+def _stale_note(item: IndexFile, markdown: bool) -> str:
+    state = "missing" if item.current is None else "stale"
+    if item.current is None and not markdown:
+        return (f"depgate: {item.rel} is missing; run `depgate index --write` and commit it, or set "
+                "`proposals.index-json: null` to go without it")
+    return f"depgate: {item.rel} is {state}; run `depgate index --write` and commit the result"
+
+
+def _print_markdown(root: Path, config: Config, documents: Sequence[FolderDocument], folder: str,
+                    console: Console) -> None:
+    """Print INDEX.md as `--write` would leave it; a file without markers gets a whole new index, with a warning."""
+    pconf = config.proposals
+    rel = index_path(pconf)
+    region = _region(root, config, documents, folder)
+    current = _read_index(root, root / rel, rel)
+    if current is None:
+        console.out.write(default_file(region, pconf.prefix))
+        return
+    try:
+        console.out.write(splice(current, region, rel))
+    except UsageError as exc:
+        console.note(f"depgate: warning: {exc.describe()}\ndepgate: printing a whole new index instead")
+        console.out.write(default_file(region, pconf.prefix))
+
+
 def run(args: argparse.Namespace, console: Console) -> int:
     """Run the command."""
+    from depgate.git import Git
+
     root = resolve_root(args.repo)
     config = load_command_config(root, args.config, console)
     pconf = config.proposals
     folder = require_folder(root, pconf.directory)
-    tree = DiskTree(root)
-    documents = load_folder(tree, pconf)
+    documents = load_folder(DiskTree(root), pconf)
     _report_problems(documents, pconf.prefix, console)
-    rel = index_path(pconf)
-    names = [path.rsplit("/", 1)[-1] for path, _ in tree.entries(folder)]
-    proposals = [doc.proposal for doc in documents]
-    context = build_context(proposals, pconf, index_path=rel, taken=used_numbers(proposals, names))
-    region = render_region(context, _load_template(root, pconf.index_template), template_name=pconf.index_template)
+    git = Git(root)
 
-    target = root / rel
-    current = _read_index(root, target, rel)
-    if current is None:
-        expected = default_file(region, pconf.prefix)
-    elif args.write or args.check:
-        expected = splice(current, region, rel)
-    else:
-        try:
-            expected = splice(current, region, rel)
-        except UsageError as exc:
-            console.note(f"depgate: warning: {exc.describe()}\ndepgate: printing a whole new index instead")
-            expected = default_file(region, pconf.prefix)
-
-    if args.check:
-        if current == expected:
-            console.note(f"depgate: {rel} is up to date")
-            return 0
-        console.out.write(_diff(current, expected, rel))
-        console.note(f"depgate: {rel} is {'missing' if current is None else 'stale'}; "
-                     "run `depgate index --write` and commit the result")
-        return 1
-    if args.write:
-        if current == expected:
-            console.note(f"depgate: {rel} is up to date")
-            return 0
-        write_output(target, expected, "the index")
-        console.note(f"depgate: wrote {posixpath.normpath(rel)}")
+    if args.json:
+        console.out.write(dumps_index(index_json_data(documents, config, git=git)))
         return 0
-    console.out.write(expected)
+    if not (args.write or args.check):
+        _print_markdown(root, config, documents, folder, console)
+        return 0
+
+    files = _index_files(root, config, documents, folder, git)
+    if args.check:
+        for item in files:
+            if item.stale:
+                console.out.write(_diff(item.current, item.expected, item.rel))
+        for index, item in enumerate(files):
+            console.note(_stale_note(item, index == 0) if item.stale else f"depgate: {item.rel} is up to date")
+        return 1 if any(item.stale for item in files) else 0
+    for index, item in enumerate(files):
+        if not item.stale:
+            console.note(f"depgate: {item.rel} is up to date")
+            continue
+        write_output(root / item.rel, item.expected, "the index" if index == 0 else "the JSON index")
+        console.note(f"depgate: wrote {posixpath.normpath(item.rel)}")
     return 0
