@@ -13,6 +13,7 @@ import copy
 import hashlib
 import json
 import re
+import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
@@ -82,7 +83,13 @@ class FakeGitHub:
         self.comments: dict[int, dict[str, Any]] = {}
         self.issue_labels: dict[int, list[str]] = {}
         self.refs: dict[str, str] = {}
+        #: File texts by (branch or commit id, path), as the contents API serves them.
         self.files: dict[tuple[str, str], str] = {}
+        #: The Git Data API's objects: commits (id -> tree, parents, message) and trees (id -> path -> text).
+        self.commits: dict[str, dict[str, Any]] = {}
+        self.trees: dict[str, dict[str, str]] = {}
+        #: Review requests per pull request: {"users": [...], "teams": [...]}.
+        self.review_requests: dict[int, dict[str, list[str]]] = {}
         #: The token's account, answered by `GET /user` and author of new comments; None is an installation
         #: token (`GITHUB_TOKEN`): `GET /user` answers 403, as on GitHub, and comments are github-actions[bot]'s.
         self.user: dict[str, Any] | None = None
@@ -138,6 +145,48 @@ class FakeGitHub:
         }
         self.comments[cid] = comment
         return comment
+
+    def add_commit(self, sha: str, files: dict[str, str], *, tree: str | None = None, parents: tuple[str, ...] = (),
+                   message: str = "commit") -> str:
+        """Make the commit `sha` (with tree `tree`, e.g. git's own ids) known to the Git Data API; return `sha`."""
+        tree = tree or _object_id("tree", json.dumps(sorted(files.items())))
+        self.trees[tree] = dict(files)
+        self.commits[sha] = {"tree": tree, "parents": list(parents), "message": message}
+        for path, text in files.items():
+            self.files[(sha, path)] = text
+        return sha
+
+    def add_git_commit(self, repo: Path, rev: str = "HEAD", branch: str | None = None) -> str:
+        """Mirror a local repository's commit (its real id, tree id and text files), as if it had been pushed.
+
+        `branch` also points that branch at it. Returns the commit id.
+        """
+
+        def git(*args: str) -> str:
+            return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout
+
+        sha = git("rev-parse", rev).strip()
+        parents = tuple(git("rev-list", "--parents", "-n", "1", sha).split()[1:])
+        files = {}
+        for entry in git("ls-tree", "-r", "-z", "--name-only", sha).split("\0"):
+            if entry:
+                data = subprocess.run(["git", "cat-file", "blob", f"{sha}:{entry}"], cwd=repo, capture_output=True,
+                                      check=True).stdout
+                files[entry] = data.decode("utf-8", "replace")
+        self.add_commit(sha, files, tree=git("rev-parse", f"{sha}^{{tree}}").strip(), parents=parents,
+                        message=git("log", "-1", "--format=%B", sha))
+        if branch:
+            self.set_branch(branch, sha)
+        return sha
+
+    def set_branch(self, branch: str, sha: str) -> None:
+        """Point `branch` at `sha`; the contents API then serves that commit's files (when the fake knows it)."""
+        self.refs[branch] = sha
+        self._copy_tree(sha, branch)
+
+    def branch_files(self, branch: str) -> dict[str, str]:
+        """The files the contents API serves on `branch`."""
+        return {path: text for (ref, path), text in self.files.items() if ref == branch}
 
     def comments_on(self, number: int) -> list[dict[str, Any]]:
         """The comments of a pull request, oldest first."""
@@ -210,6 +259,7 @@ class FakeGitHub:
             (r"/pulls/(\d+)", ("GET", self._get_pull)),
             (r"/pulls/(\d+)", ("PATCH", self._edit_pull)),
             (r"/pulls/(\d+)/files", ("GET", self._list_files)),
+            (r"/pulls/(\d+)/requested_reviewers", ("POST", self._request_reviewers)),
             (r"/issues/(\d+)/comments", ("GET", self._list_comments)),
             (r"/issues/(\d+)/comments", ("POST", self._create_comment)),
             (r"/issues/comments/(\d+)", ("PATCH", self._edit_comment)),
@@ -217,10 +267,13 @@ class FakeGitHub:
             (r"/issues/(\d+)/labels", ("POST", self._add_labels)),
             (r"/issues/(\d+)/labels/(.+)", ("DELETE", self._remove_label)),
             (r"/contents/(.+)", ("GET", self._get_contents)),
-            (r"/contents/(.+)", ("PUT", self._put_contents)),
             (r"/git/ref/heads/(.+)", ("GET", self._get_ref)),
             (r"/git/refs", ("POST", self._create_ref)),
             (r"/git/refs/heads/(.+)", ("PATCH", self._edit_ref)),
+            (r"/git/refs/heads/(.+)", ("DELETE", self._delete_ref)),
+            (r"/git/commits/([0-9a-f]{40})", ("GET", self._get_commit)),
+            (r"/git/commits", ("POST", self._create_commit)),
+            (r"/git/trees", ("POST", self._create_tree)),
         ]
 
     def _pull_json(self, number: int) -> dict[str, Any]:
@@ -313,7 +366,7 @@ class FakeGitHub:
 
     def _content_json(self, path: str, text: str) -> dict[str, Any]:
         raw = text.encode("utf-8")
-        sha = hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()  # noqa: S324 - git's object id
+        sha = _object_id("blob", text)
         return {"type": "file", "encoding": "base64", "size": len(raw), "name": path.rsplit("/", 1)[-1],
                 "path": path, "content": base64.b64encode(raw).decode(), "sha": sha,
                 "url": f"{self.base_url}/repos/{self.repository}/contents/{path}"}
@@ -324,20 +377,6 @@ class FakeGitHub:
         if text is None:
             return self._json({"message": "Not Found"}, 404)
         return self._json(self._content_json(path, text))
-
-    def _put_contents(self, query: dict[str, str], body: Any, path: str) -> Response:
-        branch = body.get("branch", "main")
-        existing = self.files.get((branch, path))
-        if existing is not None and body.get("sha") != self._content_json(path, existing)["sha"]:
-            return self._json({"message": "sha does not match"}, 409)
-        text = base64.b64decode(body["content"]).decode("utf-8")
-        self.files[(branch, path)] = text
-        commit_sha = hashlib.sha1(f"{branch}{path}{text}".encode()).hexdigest()  # noqa: S324
-        self.refs[branch] = commit_sha
-        return self._json({"content": self._content_json(path, text),
-                           "commit": {"sha": commit_sha, "message": body["message"],
-                                      "url": f"{self.base_url}/repos/{self.repository}/git/commits/{commit_sha}"}},
-                          201 if existing is None else 200)
 
     def _ref_json(self, branch: str) -> dict[str, Any]:
         sha = self.refs[branch]
@@ -360,19 +399,107 @@ class FakeGitHub:
         return self._json(self._ref_json(branch), 201)
 
     def _edit_ref(self, query: dict[str, str], body: Any, branch: str) -> Response:
+        if branch not in self.refs:
+            return self._json({"message": "Reference does not exist"}, 422)
+        old = self.refs[branch]
+        if not body.get("force") and not self._descends(body["sha"], old):
+            return self._json({"message": "Update is not a fast forward"}, 422)
         self.refs[branch] = body["sha"]
         self._copy_tree(body["sha"], branch)
         return self._json(self._ref_json(branch))
 
-    def _copy_tree(self, sha: str, branch: str) -> None:
-        """A branch moved to `sha` holds the files of whichever branch points at `sha` (the base)."""
-        source = next((b for b, s in self.refs.items() if s == sha and b != branch), None)
+    def _delete_ref(self, query: dict[str, str], body: Any, branch: str) -> Response:
+        if self.refs.pop(branch, None) is None:
+            return self._json({"message": "Reference does not exist"}, 422)
         for key in [k for k in self.files if k[0] == branch]:
             del self.files[key]
-        if source:
-            for (ref, path), text in list(self.files.items()):
-                if ref == source:
-                    self.files[(branch, path)] = text
+        return Response(status=204)
+
+    def _descends(self, sha: str, ancestor: str) -> bool:
+        seen, todo = set(), [sha]
+        while todo:
+            current = todo.pop()
+            if current == ancestor:
+                return True
+            if current not in seen:
+                seen.add(current)
+                todo.extend(self.commits.get(current, {}).get("parents", []))
+        return False
+
+    def _copy_tree(self, sha: str, branch: str) -> None:
+        """A branch moved to `sha` holds that commit's files (or those of another branch at `sha`)."""
+        for key in [k for k in self.files if k[0] == branch]:
+            del self.files[key]
+        if sha in self.commits:
+            files = self.trees[self.commits[sha]["tree"]]
+        else:
+            source = next((b for b, s in self.refs.items() if s == sha and b != branch), None)
+            files = {path: text for (ref, path), text in self.files.items() if ref == source} if source else {}
+        for path, text in files.items():
+            self.files[(branch, path)] = text
+
+    def _commit_json(self, sha: str) -> dict[str, Any]:
+        commit = self.commits[sha]
+        url = f"{self.base_url}/repos/{self.repository}/git"
+        person = {"name": "github-actions[bot]", "email": "41898282+github-actions[bot]@users.noreply.github.com",
+                  "date": "2026-01-01T00:00:00Z"}
+        return {"sha": sha, "node_id": f"C_{sha[:8]}", "url": f"{url}/commits/{sha}",
+                "html_url": f"https://github.com/{self.repository}/commit/{sha}", "author": person,
+                "committer": person, "message": commit["message"],
+                "tree": {"sha": commit["tree"], "url": f"{url}/trees/{commit['tree']}"},
+                "parents": [{"sha": p, "url": f"{url}/commits/{p}", "html_url": f"https://github.com/{self.repository}/"
+                                                                                     f"commit/{p}"}
+                            for p in commit["parents"]],
+                "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None,
+                                 "verified_at": None}}
+
+    def _get_commit(self, query: dict[str, str], body: Any, sha: str) -> Response:
+        if sha not in self.commits:
+            return self._json({"message": "Not Found"}, 404)
+        return self._json(self._commit_json(sha))
+
+    def _create_commit(self, query: dict[str, str], body: Any) -> Response:
+        parents = body.get("parents", [])
+        if body["tree"] not in self.trees or any(p not in self.commits for p in parents):
+            return self._json({"message": "Tree SHA does not exist" if body["tree"] not in self.trees
+                               else "Parent SHA does not exist or is not a commit object"}, 422)
+        sha = _object_id("commit", json.dumps([body["tree"], parents, body["message"]]))
+        self.commits[sha] = {"tree": body["tree"], "parents": list(parents), "message": body["message"]}
+        return self._json(self._commit_json(sha), 201)
+
+    def _create_tree(self, query: dict[str, str], body: Any) -> Response:
+        files = {}
+        if "base_tree" in body:
+            if body["base_tree"] not in self.trees:
+                return self._json({"message": "base_tree is not a valid tree oid"}, 422)
+            files = dict(self.trees[body["base_tree"]])
+        for entry in body["tree"]:
+            if entry.get("type") != "blob" or "content" not in entry:
+                return self._json({"message": "the fake takes blobs given by content only"}, 422)
+            files[entry["path"]] = entry["content"]
+        sha = _object_id("tree", json.dumps(sorted(files.items())))
+        self.trees[sha] = files
+        url = f"{self.base_url}/repos/{self.repository}/git"
+        return self._json({"sha": sha, "url": f"{url}/trees/{sha}", "truncated": False, "tree": [
+            {"path": path, "mode": "100644", "type": "blob", "size": len(text.encode()),
+             "sha": _object_id("blob", text), "url": f"{url}/blobs/{_object_id('blob', text)}"}
+            for path, text in sorted(files.items())]}, 201)
+
+    def _request_reviewers(self, query: dict[str, str], body: Any, number: str) -> Response:
+        if int(number) not in self.pulls:
+            return self._json({"message": "Not Found"}, 404)
+        asked = self.review_requests.setdefault(int(number), {"users": [], "teams": []})
+        asked["users"] += [u for u in body.get("reviewers", []) if u not in asked["users"]]
+        asked["teams"] += [t for t in body.get("team_reviewers", []) if t not in asked["teams"]]
+        pr = self._pull_json(int(number))
+        pr["requested_reviewers"] = [{**_HUMAN, "login": u} for u in asked["users"]]
+        return self._json(pr, 201)
+
+
+def _object_id(kind: str, text: str) -> str:
+    """Git's object id for a blob of `text`; a stand-in id (same hashing) for the fake's trees and commits."""
+    raw = text.encode("utf-8")
+    return hashlib.sha1(f"{kind} {len(raw)}\0".encode() + raw).hexdigest()  # noqa: S324 - git's object id
 
 
 # -- checking requests against GitHub's REST description ---------------------------------------------

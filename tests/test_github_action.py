@@ -475,15 +475,14 @@ def test_lint_mode_reads_the_config_input_from_the_repository_root(tmp_path, mon
 def test_index_mode_opens_one_pull_request_then_does_nothing(tmp_path, fake):
     repo, base, _head = build_repo(tmp_path / "repo", "clean")
     repo.checkout("main")
-    fake.refs["main"] = base
+    fake.add_git_commit(repo.path, base, branch="main")
     push = {"repository": {"default_branch": "main", "full_name": REPOSITORY}}
     run = run_action(tmp_path, fake, repo.path, push, mode="index")
     assert run.code == 0, run
     assert run.outputs["changed"] == "true"
     number = int(run.outputs["pull-request"])
     assert fake.pulls[number]["head"]["ref"] == "depgate/index"
-    assert "DEP-0001" in fake.files[("depgate/index", "deps/INDEX.md")] or "0001" in fake.files[
-        ("depgate/index", "deps/INDEX.md")]
+    assert "0001" in fake.files[("depgate/index", "deps/INDEX.md")]
     assert_requests_valid(fake)
 
     # Committed on main: the next run changes nothing and sends no write.

@@ -219,54 +219,116 @@ def test_token_never_in_logs_or_problems(fake, caplog):
 
 # -- the index pull request ------------------------------------------------------------------------------------------
 
+BASE = "b" * 40
+FILES = {"deps/INDEX.md": "new index\n", "deps/index.json": "{}\n"}
 
-def _propose(client, content, *, title="docs: regenerate the DEP index", body="body"):
-    return client.propose_file(path="deps/INDEX.md", content=content, branch="depgate/index", base="main",
-                               base_sha="b" * 40, title=title, body=body, message="docs: regenerate deps/INDEX.md",
-                               labels=("documentation",))
+
+def _propose(client, files, *, title="docs: regenerate the DEP index", body="body", base_sha=BASE):
+    return client.propose_files(files=files, branch="depgate/index", base="main", base_sha=base_sha, title=title,
+                                body=body, message="docs: regenerate the DEP index", labels=("documentation",))
+
+
+def _main(fake, sha=BASE, files=None, parents=()):
+    fake.add_commit(sha, files if files is not None else {"deps/INDEX.md": "old index\n", "README.md": "hi\n"},
+                    parents=parents)
+    fake.set_branch("main", sha)
 
 
 def test_index_pull_request_created_updated_and_left_alone(fake, client):
-    fake.refs["main"] = "b" * 40
-    fake.files[("main", "deps/INDEX.md")] = "old index\n"
-    first = _propose(client, "new index\n")
+    _main(fake)
+    first = _propose(client, FILES)
     assert first["pull_action"] == "created"
-    assert first["commit"]
     number = first["pull"]
-    assert fake.files[("depgate/index", "deps/INDEX.md")] == "new index\n"
+    # One commit on the base, holding both files and the base's other files.
+    assert fake.commits[first["commit"]]["parents"] == [BASE]
+    assert fake.branch_files("depgate/index") == {**FILES, "README.md": "hi\n"}
+    assert fake.count("POST", r"/git/commits$") == 1
     assert fake.pulls[number]["head"]["ref"] == "depgate/index"
     assert fake.issue_labels[number] == ["documentation"]
 
-    # Same content again: no commit, no new pull request, no edit.
+    # Same files again: no commit, no new pull request, no edit.
     writes = len(fake.writes())
-    again = _propose(client, "new index\n")
+    again = _propose(client, dict(FILES))
     assert again == {"commit": None, "pull": number, "pull_action": "unchanged"}
     assert len(fake.writes()) == writes
 
-    # New content: the branch is reset onto the base and gets one new commit; the same pull request is edited.
-    third = _propose(client, "newer index\n", body="other body")
-    assert third["pull"] == number
-    assert third["pull_action"] == "updated"
-    assert third["commit"]
-    assert fake.files[("depgate/index", "deps/INDEX.md")] == "newer index\n"
+    # One file differs: the branch is moved (forced) to one new commit on the base; the same pull request is edited.
+    third = _propose(client, {**FILES, "deps/index.json": "{\"v\": 2}\n"}, body="other body")
+    assert (third["pull"], third["pull_action"]) == (number, "updated")
+    assert fake.commits[third["commit"]]["parents"] == [BASE]
+    assert fake.branch_files("depgate/index")["deps/index.json"] == "{\"v\": 2}\n"
+    assert fake.pulls[number]["body"] == "other body"
     assert len([p for p in fake.pulls.values() if p["state"] == "open"]) == 1
     assert client.problems == []
     assert_valid_requests(fake)
 
 
-def test_index_pull_request_when_the_file_is_new(fake, client):
-    fake.refs["main"] = "b" * 40
-    result = _propose(client, "index\n")
-    assert result["pull_action"] == "created"
-    assert fake.files[("depgate/index", "deps/INDEX.md")] == "index\n"
+def test_index_branch_is_rebuilt_when_the_base_moved(fake, client):
+    _main(fake)
+    first = _propose(client, FILES)
+    _main(fake, "c" * 40, {"deps/INDEX.md": "old index\n", "README.md": "changed\n"}, parents=(BASE,))
+    moved = _propose(client, FILES, base_sha="c" * 40)
+    assert moved["commit"] not in (None, first["commit"])
+    assert fake.commits[moved["commit"]]["parents"] == ["c" * 40]
+    assert fake.branch_files("depgate/index")["README.md"] == "changed\n"
+    assert moved["pull_action"] == "unchanged"
     assert_valid_requests(fake)
 
 
+def test_a_person_s_commit_on_the_index_branch_is_replaced(fake, client):
+    _main(fake)
+    _propose(client, FILES)
+    fake.add_commit("d" * 40, {**FILES, "deps/INDEX.md": "hand edit\n"}, parents=(fake.refs["depgate/index"],))
+    fake.set_branch("depgate/index", "d" * 40)
+    result = _propose(client, FILES)
+    assert fake.commits[result["commit"]]["parents"] == [BASE]
+    assert fake.branch_files("depgate/index")["deps/INDEX.md"] == "new index\n"
+
+
 def test_index_pull_request_read_only_token(fake, client):
-    fake.refs["main"] = "b" * 40
-    fake.fail("POST", r"/git/refs$", 403, message="Resource not accessible by integration")
-    assert _propose(client, "index\n") is None
+    _main(fake)
+    fake.fail("POST", r"/git/trees$", 403, message="Resource not accessible by integration")
+    assert _propose(client, FILES) is None
     assert client.problems[0].permission
+    assert "depgate/index" not in fake.refs
+    assert fake.count("POST", r"/pulls$") == 0
+
+
+def test_index_pull_request_stops_when_the_branch_cannot_be_read(fake, client):
+    _main(fake)
+    fake.fail("GET", r"/git/ref/heads/", 502)
+    assert _propose(client, FILES) is None
+    assert fake.writes() == []
+
+
+def test_close_pull_comments_then_closes_and_the_branch_goes(fake, client):
+    _main(fake)
+    number = _propose(client, FILES)["pull"]
+    assert client.close_pull(number, "The default branch is current.")
+    assert fake.pulls[number]["state"] == "closed"
+    assert [c["body"] for c in fake.comments_on(number)] == ["The default branch is current."]
+    assert client.delete_branch("depgate/index")
+    assert "depgate/index" not in fake.refs
+    assert client.delete_branch("depgate/index")  # already gone: nothing to do
+    assert client.problems == []
+    assert_valid_requests(fake)
+
+
+def test_request_reviewers_takes_configured_handles(fake, client):
+    fake.add_pull(5)
+    assert client.request_reviewers(5, ["@mrapplexz", "octocat"], ["@octo-org/maintainers"])
+    assert fake.review_requests[5] == {"users": ["mrapplexz", "octocat"], "teams": ["maintainers"]}
+    assert client.request_reviewers(5, [], [])  # nobody to ask: no request
+    assert fake.count("POST", r"/requested_reviewers$") == 1
+    assert_valid_requests(fake)
+
+
+def test_request_reviewers_failure_is_a_problem(fake, client):
+    fake.add_pull(5)
+    fake.fail("POST", r"/requested_reviewers$", 422, message="Reviews may only be requested from collaborators.")
+    assert client.request_reviewers(5, ["@stranger"]) is False
+    assert "@stranger" in client.problems[0].describe()
+    assert "collaborators" in client.problems[0].describe()
 
 
 # -- the token's identity --------------------------------------------------------------------------------------------

@@ -12,10 +12,11 @@ is a failure of that call, not a crash. The token is never put in a message.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import requests
 import urllib3
@@ -23,7 +24,7 @@ from github import Auth, Github, GithubException, GithubRetry, UnknownObjectExce
 from github.GithubException import RateLimitExceededExceedsMaxWait
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from github.Repository import Repository
 
@@ -398,74 +399,182 @@ class GitHubClient:
 
         return self._call(f"read {path} at {ref[:12]}", fetch)
 
-    # -- the index pull request --------------------------------------------------------------------
+    # -- review requests ---------------------------------------------------------------------------
 
-    def propose_file(self, *, path: str, content: str, branch: str, base: str, base_sha: str, title: str, body: str,
-                     message: str, labels: Iterable[str] = ()) -> dict[str, Any] | None:
-        """Put `content` at `path` on a fixed branch and keep one pull request open from it.
+    def request_reviewers(self, number: int, users: Sequence[str] = (), teams: Sequence[str] = ()) -> bool:
+        """Ask people and teams to review pull request `number` (`POST /pulls/{n}/requested_reviewers`).
 
-        The branch is reset onto `base_sha` and gets one commit, unless it already holds exactly
-        `content` (then nothing is committed). The open pull request from the branch is edited when
-        its title or body differ, or opened when there is none.
+        Names may be written as in the configuration: `@login` for a user, `@org/team` or `team` for a
+        team (GitHub takes the team's slug only).
+
+        Returns:
+            True when the request was made (or there was nobody to ask), False on failure (a problem is recorded).
+        """
+        logins = sorted({name.strip().lstrip("@") for name in users if name.strip().lstrip("@")})
+        slugs = sorted({name.strip().lstrip("@").rsplit("/", 1)[-1] for name in teams if name.strip().lstrip("@")})
+        if not logins and not slugs:
+            return True
+        pull = self._repo.get_pull(number)  # lazy: no request until the call below
+        who = ", ".join([*(f"@{n}" for n in logins), *(f"team {n}" for n in slugs)])
+        done = self._call(f"request a review of pull request #{number} from {who}",
+                          lambda: pull.create_review_request(reviewers=logins, team_reviewers=slugs) or True,
+                          write=True)
+        return bool(done)
+
+    # -- depgate's own pull request (the scheduled index) ----------------------------------------------
+
+    def open_pull_from(self, branch: str, base: str) -> PullRequestInfo | Literal[False] | None:
+        """The open pull request from this repository's `branch` into `base`.
+
+        Returns:
+            Its info; None when there is none; False when the list could not be read.
+        """
+        owner = self.repository.split("/", 1)[0]
+        pulls = self._call(f"find the pull request from {branch}",
+                           lambda: list(self._repo.get_pulls(state="open", head=f"{owner}:{branch}", base=base)))
+        if pulls is None:
+            return False
+        if not pulls:
+            return None
+        pr = pulls[0]
+        return PullRequestInfo(number=pr.number, title=pr.title or "", body=pr.body or "",
+                               labels=tuple(label.name for label in pr.labels), head_sha=pr.head.sha,
+                               base_sha=pr.base.sha, base_ref=pr.base.ref, state=pr.state)
+
+    def propose_files(self, *, files: Mapping[str, str], branch: str, base: str, base_sha: str, title: str,
+                      body: str, message: str, labels: Iterable[str] = ()) -> dict[str, Any] | None:
+        """Put `files` (path -> text) on a fixed branch in one commit on `base_sha`; keep one pull request from it.
+
+        Idempotence: the branch is current when its tip's only parent is `base_sha` and each file's
+        blob on the branch is byte for byte the one wanted (compared by git object id, read through the
+        contents API). Then nothing is written. Otherwise one commit is made through the Git Data API (a
+        tree on the base commit's tree with the files, a commit whose parent is `base_sha`) and the
+        branch is created or force-moved to it: the branch belongs to depgate, edits to it are dropped.
+        The open pull request from the branch is edited when its title or body differ, else left
+        alone; when there is none, one is opened with `labels`.
+
+        Args:
+            files: Repository-relative paths and their full new text (UTF-8).
+            branch: The branch depgate owns (`depgate/index`).
+            base: The branch the pull request targets.
+            base_sha: The commit the new commit goes on (the base branch's tip as checked out).
+            title: The pull request's title.
+            body: Its description.
+            message: The commit message.
+            labels: Labels for a pull request this call opens.
 
         Returns:
             `{"commit": sha or None, "pull": number, "pull_action": created|updated|unchanged}`, or None on failure.
         """
-        repo = self._repo
+        if not files:
+            raise ValueError("propose_files needs at least one file")
         result: dict[str, Any] = {"commit": None, "pull": None, "pull_action": None}
+        current = self._branch_holds(branch, base_sha, files)
+        if current is None:
+            return None
+        if not current:
+            commit = self._commit_files(files, branch, base_sha, message)
+            if commit is None:
+                return None
+            result["commit"] = commit
+        found = self.open_pull_from(branch, base)
+        if found is False:
+            return None
+        if isinstance(found, PullRequestInfo):
+            result["pull"] = found.number
+            if found.title == title and found.body == body:
+                result["pull_action"] = "unchanged"
+                return result
+            pull = self._repo.get_pull(found.number)
+            if not self._call(f"update pull request #{found.number}", lambda: pull.edit(title=title, body=body) or True,
+                              write=True):
+                return None
+            result["pull_action"] = "updated"
+            return result
+        made = self._call(f"open the pull request from {branch}",
+                          lambda: self._repo.create_pull(base=base, head=branch, title=title, body=body), write=True)
+        if made is None:
+            return None
+        result["pull"], result["pull_action"] = made.number, "created"
+        names = list(labels)
+        if names:
+            self._call(f"label pull request #{made.number}", lambda: _add_labels(self._repo.get_issue(made.number),
+                                                                                 names), write=True)
+        return result
 
+    def _branch_holds(self, branch: str, base_sha: str, files: Mapping[str, str]) -> bool | None:
+        """Whether `branch` is one commit on `base_sha` holding exactly `files`; None when that cannot be read."""
+        repo = self._repo
         before = len(self.problems)
-        current = self._call(f"read {path} on {branch}", lambda: _text_at(repo, path, branch), missing_ok=True)
+        ref = self._call(f"find branch {branch}", lambda: _loaded_ref(repo, branch), missing_ok=True)
+        if ref is None:
+            return None if len(self.problems) > before else False
+        tip = self._call(f"read the tip of {branch}",
+                         lambda: [p.sha for p in repo.get_git_commit(ref.object.sha).parents])
+        if tip is None:
+            return None
+        if tip != [base_sha]:
+            return False
+        for path, text in sorted(files.items()):
+            blob = self._call(f"read {path} on {branch}", lambda path=path: _blob_sha(repo, path, branch),
+                              missing_ok=True)
+            if len(self.problems) > before:
+                return None
+            if blob != git_blob_id(text.encode("utf-8")):
+                return False
+        return True
+
+    def _commit_files(self, files: Mapping[str, str], branch: str, base_sha: str, message: str) -> str | None:
+        """Make one commit of `files` on `base_sha` and point `branch` at it; return its id, or None on failure."""
+        from github import InputGitTreeElement
+
+        repo = self._repo
+        base = self._call(f"read commit {base_sha[:12]}", lambda: _loaded_commit(repo, base_sha))
+        if base is None:
+            return None
+        elements = [InputGitTreeElement(path, "100644", "blob", content=text) for path, text in sorted(files.items())]
+        tree = self._call("write the files' tree", lambda: repo.create_git_tree(elements, base.tree), write=True)
+        if tree is None:
+            return None
+        commit = self._call("commit the files", lambda: repo.create_git_commit(message, tree, [base]), write=True)
+        if commit is None:
+            return None
+        before = len(self.problems)
+        ref = self._call(f"find branch {branch}", lambda: _loaded_ref(repo, branch), missing_ok=True)
         if len(self.problems) > before:
             return None
-        if current != content:
-            ref = self._call(f"find branch {branch}", lambda: _loaded_ref(repo, branch), missing_ok=True)
-            if ref is None:
-                made = self._call(f"create branch {branch}",
-                                  lambda: repo.create_git_ref(f"refs/heads/{branch}", base_sha), write=True)
-                if made is None:
-                    return None
-            elif ref.object.sha != base_sha:
-                moved = self._call(f"reset branch {branch}", lambda: ref.edit(base_sha, force=True) or True, write=True)
-                if not moved:
-                    return None
-            existing = self._call(f"read {path} on {branch}", lambda: repo.get_contents(path, ref=branch),
-                                  missing_ok=True)
-            if existing is None:
-                put = self._call(f"commit {path}", lambda: repo.create_file(path, message, content, branch=branch),
-                                 write=True)
-            else:
-                put = self._call(f"commit {path}", lambda: repo.update_file(path, message, content, existing.sha,
-                                                                            branch=branch), write=True)
-            if put is None:
-                return None
-            result["commit"] = put["commit"].sha
-
-        owner = self.repository.split("/", 1)[0]
-        pulls = self._call("find the index pull request",
-                           lambda: list(repo.get_pulls(state="open", head=f"{owner}:{branch}", base=base)))
-        if pulls is None:
-            return None
-        if pulls:
-            pull = pulls[0]
-            result["pull"] = pull.number
-            if pull.title == title and (pull.body or "") == body:
-                result["pull_action"] = "unchanged"
-            elif self._call(f"update pull request #{pull.number}", lambda: pull.edit(title=title, body=body) or True,
-                            write=True):
-                result["pull_action"] = "updated"
+        if ref is None:
+            moved = self._call(f"create branch {branch}",
+                               lambda: repo.create_git_ref(f"refs/heads/{branch}", commit.sha) and True, write=True)
         else:
-            made = self._call("open the index pull request",
-                              lambda: repo.create_pull(base=base, head=branch, title=title, body=body), write=True)
-            if made is None:
-                return None
-            result["pull"] = made.number
-            result["pull_action"] = "created"
-            if labels:
-                names = list(labels)
-                self._call(f"label pull request #{made.number}",
-                           lambda: _add_labels(repo.get_issue(made.number), names), write=True)
-        return result
+            moved = self._call(f"move branch {branch}", lambda: ref.edit(commit.sha, force=True) or True, write=True)
+        return commit.sha if moved else None
+
+    def close_pull(self, number: int, comment: str) -> bool:
+        """Say why in a comment, then close pull request `number`.
+
+        Returns:
+            True when it is closed (the comment may have failed: a problem is recorded), False otherwise.
+        """
+        issue = self._repo.get_issue(number)
+        self._call(f"comment on pull request #{number}", lambda: issue.create_comment(comment), write=True)
+        pull = self._repo.get_pull(number)
+        return bool(self._call(f"close pull request #{number}", lambda: pull.edit(state="closed") or True,
+                               write=True))
+
+    def delete_branch(self, branch: str) -> bool:
+        """Delete `branch` (depgate's own); True when deleted or already absent."""
+        repo = self._repo
+        before = len(self.problems)
+        ref = self._call(f"find branch {branch}", lambda: _loaded_ref(repo, branch), missing_ok=True)
+        if ref is None:
+            return len(self.problems) == before
+        return bool(self._call(f"delete branch {branch}", lambda: ref.delete() or True, write=True))
+
+
+def git_blob_id(data: bytes) -> str:
+    """The id git gives a blob holding `data` (what the API reports as a file's `sha`)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 def _add_labels(issue: Any, names: list[str]) -> bool:
@@ -481,11 +590,15 @@ def _loaded_ref(repo: Repository, branch: str) -> Any:
     return ref
 
 
-def _text_at(repo: Repository, path: str, ref: str) -> str | None:
+def _loaded_commit(repo: Repository, sha: str) -> Any:
+    commit = repo.get_git_commit(sha)
+    _ = commit.tree.sha  # lazy objects fetch on first read: make a missing commit fail here
+    return commit
+
+
+def _blob_sha(repo: Repository, path: str, ref: str) -> str | None:
     content = repo.get_contents(path, ref=ref)
-    if isinstance(content, list):
-        return None
-    return content.decoded_content.decode("utf-8")
+    return None if isinstance(content, list) else content.sha
 
 
 def _is_rate_limit(exc: GithubException) -> bool:
