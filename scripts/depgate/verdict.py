@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from depgate.config import Config, ProposalsConfig
     from depgate.git import ChangedFile
     from depgate.proposals.folder import FolderDocument
+    from depgate.proposals.lifecycle import Transition
 
 #: Categories of API change that make a DEP required.
 REQUIRING = ("breaking", "abstraction", "strategy")
@@ -107,6 +108,7 @@ class Facts:
         fail_on: When the check fails.
         recent_subjects: The base branch's recent commit subjects, for `verdict.conventional-commits: auto`.
         version: The project's version at the base revision, for the bump's 0.x convention (None: unknown).
+        transitions: The proposals whose `Status` the change moves, judged by `depgate.proposals.lifecycle`.
     """
 
     base: Revision
@@ -126,6 +128,7 @@ class Facts:
     fail_on: FailOn = FailOn.REQUIRED
     recent_subjects: tuple[str, ...] | None = None
     version: ProjectVersion | None = None
+    transitions: tuple[Transition, ...] = ()
 
 
 # -- conventional commits ----------------------------------------------------------------------------------------
@@ -586,6 +589,33 @@ def _fails_check(facts: Facts) -> list[Diagnostic]:
             and (rule := rules_by_code().get(p.code)) is not None and rule.fails_check]
 
 
+def _failing(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Findings whose rule fails the check at severity error (`Rule.fails_check`), read from the rule records."""
+    return [d for d in diags if d.severity is Severity.ERROR
+            and (rule := rules_by_code().get(d.code)) is not None and rule.fails_check]
+
+
+def transition_reasons(transitions: Iterable[Transition]) -> list[Diagnostic]:
+    """V120 (a status change not listed), V121 (its condition unmet) and V122 (who must approve it).
+
+    Each is located at the head document's `Status` line.
+    """
+    out: list[Diagnostic] = []
+    for change in transitions:
+        where = Location(change.path, change.line)
+        name = change.label or change.path
+        details = {"dep": change.label, "from": change.old, "to": change.new, "condition": change.condition}
+        if not change.allowed:
+            out.append(V.TRANSITION_NOT_ALLOWED.diagnostic(f"{name}: {change.reason}", where, details=details))
+        elif change.met is False:
+            out.append(V.TRANSITION_CONDITION_UNMET.diagnostic(f"{name}: {change.reason}", where, details=details))
+        if change.deciders:
+            out.append(V.TRANSITION_NEEDS_DECIDER.diagnostic(
+                f"{name} moves from {change.old} to {change.new}; one of {', '.join(change.deciders)} must approve "
+                "the pull request", where, details={**details, "deciders": list(change.deciders)}))
+    return out
+
+
 def _unparsable(facts: Facts) -> list[Diagnostic]:
     return _fails_closed(facts) + _forces_review(facts)
 
@@ -641,9 +671,13 @@ def decide(facts: Facts) -> Report:
     feature = _feature_reason(changes, facts, deleted)
     if feature is not None:
         reasons.append(feature)
+    status_diags = transition_reasons(facts.transitions)
+    reasons.extend(status_diags)
     bump, release = decide_bump(facts, verdict)
 
-    link_errors = any(d.severity is Severity.ERROR for d in dep_diags)
+    # A status change the lifecycle refuses fails like a broken DEP link: the override marker says the change needs
+    # no DEP, which does not answer whether a proposal's record may move, so it does not let this pass.
+    link_errors = any(d.severity is Severity.ERROR for d in dep_diags) or bool(_failing(status_diags))
     wording = naming(facts)
     done = (D.checklist(facts.changed, facts.problems, facts.packages, facts.config)
             if D.needs_checklist(verdict, bool(deps), facts.config) else None)
@@ -660,6 +694,7 @@ def decide(facts: Facts) -> Report:
         packages=tuple(facts.packages), modules_analysed=facts.modules_analysed,
         next_steps=tuple(_next_steps(required, satisfied, override, reasons, deps, facts, wording)),
         config_source=facts.config.source, naming=wording, bump=bump, release=release, done=done,
+        transitions=tuple(facts.transitions),
     )
 
 

@@ -166,9 +166,44 @@ FEATURE_NOT_MARKED = Rule(
     example_good="feat(loop): add Trainer.fit_resumable",
 )
 
+TRANSITION_NOT_ALLOWED = Rule(
+    "V120", "status-transition-not-allowed", Severity.ERROR,
+    "A pull request may change a proposal's `Status` only as `status.lifecycle` lists.",
+    "The status is the record of a decision: a Draft that jumps to Implemented skips its acceptance, and an "
+    "Implemented proposal moved back to Draft rewrites history. Listing the allowed changes makes the process "
+    "something the check can hold, not only a convention.",
+    "Make the change the lifecycle allows (for d9d: Draft -> Accepted in a pull request of its own, then "
+    "Accepted -> Implemented with the implementation), or, when the project's process really allows it, add the "
+    "change to `status.lifecycle` in the base branch's configuration.",
+    _VERDICT, example_bad="Status: Draft -> Status: Implemented", example_good="Status: Draft -> Status: Accepted",
+    fails_check=True,
+)
+TRANSITION_CONDITION_UNMET = Rule(
+    "V121", "status-transition-condition-unmet", Severity.ERROR,
+    "A status change whose `status.lifecycle` entry has a condition must meet it.",
+    "The condition carries the process: an acceptance is decided in a pull request about the proposal alone "
+    "(`proposals-only`), a proposal is Implemented only with or after its implementation (`implementation`), "
+    "and a Superseded one names its successor (`successor`); otherwise the record says something that did not "
+    "happen.",
+    "Move the status change into a pull request of its own (`proposals-only`), make it with the implementation or "
+    "after it merged (`implementation`), or add `Superseded-By: NNNN` naming an existing proposal (`successor`).",
+    _VERDICT,
+    example_bad="feat: add ScaledRope\n(d9d/rope.py and deps/0005-dep-scaled-rope.md: Draft -> Accepted)",
+    example_good="docs: accept DEP-0005\n(deps/0005-dep-scaled-rope.md only: Draft -> Accepted)",
+    fails_check=True,
+)
+TRANSITION_NEEDS_DECIDER = Rule(
+    "V122", "status-transition-needs-decider", Severity.INFO,
+    "A status change must be approved by one of `status.deciders`.",
+    "Who may accept a proposal is part of the process; naming the deciders tells the author whose approval to wait "
+    "for, and `publish` requests their review.",
+    "Nothing to change in the pull request: one of the named deciders reviews and approves it.",
+    _VERDICT,
+)
+
 #: Every verdict rule, registered in `depgate.rules.RULE_MODULES`.
 RULES: tuple[Rule, ...] = (
     NOT_LINKED, MISSING_DEP, CLOSED_DEP, DRAFT_DEP, OVERRIDE_USED, BREAKING_NOT_MARKED, UNPARSABLE_FILE,
     SUGGESTED_DEP, NOT_ACCEPTED, OVERRIDE_NO_REASON, AMBIGUOUS_DEP, CANNOT_VOUCH, LINT_ERRORS_DEP,
-    FEATURE_NOT_MARKED,
+    FEATURE_NOT_MARKED, TRANSITION_NOT_ALLOWED, TRANSITION_CONDITION_UNMET, TRANSITION_NEEDS_DECIDER,
 )

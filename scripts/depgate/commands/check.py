@@ -26,6 +26,7 @@ from depgate.config import PYPROJECT, YAML_PATHS, load_config_from
 from depgate.errors import ConfigError, GitError, UsageError
 from depgate.git import WORKTREE, Git
 from depgate.proposals.folder import FolderDocument, load_folder
+from depgate.proposals.lifecycle import Transition, evaluate, in_proposals_folder
 from depgate.proposals.reader import MAX_BYTES as MAX_DOCUMENT_BYTES
 from depgate.report import github as github_report
 from depgate.report import json as json_report
@@ -38,7 +39,7 @@ from depgate.verdict import CONVENTIONAL_SAMPLE, Facts, decide
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from depgate.api import ApiDiff
     from depgate.api.kinds import ApiChange
@@ -313,6 +314,51 @@ def _lint_touched(tree: Tree, config: Config, changed: Sequence[ChangedFile],
     return tuple(lint_tree(tree, config, today=today, paths=touched, documents=docs).diagnostics)
 
 
+def implemented_on_base(git: Git, base_sha: str, config: Config) -> Callable[[str, int | None], bool]:
+    """Ask the base branch's history whether a proposal's implementation is already there, reading it at most once.
+
+    The answer is linked evidence (DEP-0005): a change that added the proposal together with code, or a code change
+    that cites it. The history is read only when the first question is asked: most status changes never need it.
+
+    Args:
+        git: The repository.
+        base_sha: The base branch's tip (`trusted_sha(base)`): an implementation merged after the pull request
+            branched counts.
+        config: The configuration.
+    """
+    # TODO: read H1's history and H3's linked evidence once `depgate.proposals.history` and
+    # `depgate.proposals.status` land; until then no implementation is taken to be on the base branch.
+    def ask(path: str, number: int | None) -> bool:
+        return False
+
+    return ask
+
+
+def status_transitions(git: Git, base_sha: str, trusted: str, changed: Sequence[ChangedFile],
+                       docs: Sequence[FolderDocument], config: Config) -> tuple[Transition, ...]:
+    """The status changes of the proposals the change touches, judged against `status.lifecycle` (V120-V122).
+
+    The base documents are read (one batch from git objects) only when the change touches the proposals folder.
+
+    Args:
+        git: The repository.
+        base_sha: The merge-base the change is diffed from: the documents as the pull request found them.
+        trusted: The base branch's tip, where the history of implementations is read.
+        changed: The changed files.
+        docs: The documents at head.
+        config: The configuration (from the base).
+    """
+    paths = {p for c in changed for p in (c.path, c.old_path) if p}
+    if not any(in_proposals_folder(p, config) for p in paths):
+        return ()
+    tree = GitTree(git, base_sha)
+    entries = tree.entries(config.proposals.directory.strip("/"))
+    tree.prefetch([path for path, kind in entries if kind == "file"], MAX_DOCUMENT_BYTES)
+    base_docs = load_folder(tree, config.proposals)
+    return tuple(evaluate(base_docs, docs, paths, config,
+                          implemented_on_base=implemented_on_base(git, trusted, config)))
+
+
 def build_report(
     git: Git,
     base: Revision,
@@ -385,6 +431,7 @@ def build_report(
         findings=(*_folder_problems(git, head_ref, config), *_lint_touched(tree, config, changed, docs)),
         packages=packages, modules_analysed=modules,
         fail_on=fail_on, recent_subjects=subjects, version=read_project_version(git, trusted_sha(base)),
+        transitions=status_transitions(git, base.sha, trusted_sha(base), changed, docs, config),
     )
     return contract.apply(decide(facts))
 

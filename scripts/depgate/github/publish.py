@@ -31,7 +31,7 @@ from depgate.report.load import load_report
 if TYPE_CHECKING:
     from depgate.git import Git
     from depgate.github.action import Context
-    from depgate.github.client import PullRequestInfo
+    from depgate.github.client import GitHubClient, PullRequestInfo
     from depgate.report.model import Report
 
 #: Local namespace of the refs publish fetches (never a branch, never checked out).
@@ -150,6 +150,58 @@ def disagreements(hint: Report, actual: Report) -> list[str]:
     return out
 
 
+# -- reviews of status changes ----------------------------------------------------------------------
+
+
+def decider_reviewers(report: Report) -> tuple[list[str], list[str]]:
+    """The users and team slugs whose review a report's status changes call for (`status.deciders`).
+
+    `@name` is the user `name`; `@org/team` is the team whose slug is `team` (GitHub asks for the slug alone,
+    within the repository's organisation). Each once, in the order configured.
+
+    Examples:
+        >>> from depgate.proposals.lifecycle import Transition
+        >>> from depgate.report.model import FailOn, Report, Revision, Verdict
+        >>> change = Transition("deps/0005-x.md", "DEP-0005", "Draft", "Accepted", True, None, None, "allowed",
+        ...                     ("@mrapplexz", "@d9d-project/maintainers"))
+        >>> report = Report(Verdict.PROPOSAL, False, True, False, FailOn.REQUIRED, Revision("main", None),
+        ...                 Revision("HEAD", None), "docs: accept", transitions=(change,))
+        >>> decider_reviewers(report)
+        (['mrapplexz'], ['maintainers'])
+    """
+    users: dict[str, None] = {}
+    teams: dict[str, None] = {}
+    for change in report.transitions:
+        for handle in change.deciders:
+            name = handle.removeprefix("@")
+            if "/" in name:
+                teams[name.split("/", 1)[1]] = None
+            else:
+                users[name] = None
+    return list(users), list(teams)
+
+
+def request_decider_reviews(client: GitHubClient, number: int, report: Report) -> str:
+    """Request the deciders' review when the pull request changes a proposal's status; say what happened.
+
+    Returns:
+        One line for the summary (empty when the report has no status change or no deciders are configured).
+    """
+    users, teams = decider_reviewers(report)
+    if not users and not teams:
+        return ""
+    named = ", ".join(dict.fromkeys(h for change in report.transitions for h in change.deciders))
+    # TODO: drop this guard once `GitHubClient.request_reviewers` (H8) lands.
+    request = getattr(client, "request_reviewers", None)
+    if request is None:
+        return f"not requested from {named}: this version of the API client cannot request reviews"
+    before = len(client.problems)
+    request(number, users, teams)
+    if len(client.problems) > before:
+        return f"could not be requested from {named} (see the problems below)"
+    return f"requested from {named}, for the status change(s)"
+
+
 # -- the mode --------------------------------------------------------------------------------------
 
 
@@ -198,11 +250,14 @@ def run_publish(ctx: Context) -> int:
                              + "; ".join(differ) + "); the recomputed verdict is published", title=TITLE)
     outcome = outcomes.decide(report, ctx.inputs.settings)
     done = carry_out(ctx, client, outcome, report, number, info.labels, run_url)
+    reviews = request_decider_reviews(client, number, report)
     ctx.problems.extend(client.problems)
     lines = [f"### depgate publish: pull request #{number}", "",
              f"- verdict (recomputed at {md_code((report.head.sha or '')[:12])}): {md_code(report.verdict.value)}",
              f"- comment: {md_inline(done['comment'] or 'not changed')}",
              f"- labels: {md_inline(json.dumps(done['labels']) if done['labels'] else 'not changed')}"]
+    if reviews:
+        lines.append(f"- reviews: {md_inline(reviews)}")
     if differ:
         lines += ["", "> [!WARNING]", "> The uploaded report disagrees with the commits; it was not used:"]
         lines += [f"> - {md_inline(d, max_length=200)}" for d in differ]

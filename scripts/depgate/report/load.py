@@ -21,8 +21,10 @@ from depgate.api.contract_check import MAX_DIFF_CHARS, ContractDiff
 from depgate.api.kinds import ApiChange, Category
 from depgate.bump import ProjectVersion
 from depgate.bump import release as release_of
+from depgate.config import TRANSITION_CONDITIONS
 from depgate.diagnostics import Diagnostic, Location, Severity
 from depgate.errors import UsageError
+from depgate.proposals.lifecycle import Transition
 from depgate.report.model import (
     DONE_ITEMS,
     SCHEMA_VERSION,
@@ -63,6 +65,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
+_HANDLE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9_.-]{1,100})?$")
 _RELEASE_VERSION = re.compile(r"^(?:0|[1-9][0-9]{0,8})\.(?:0|[1-9][0-9]{0,8})\.(?:0|[1-9][0-9]{0,8})$")
 _HINT = "pass the JSON report `depgate check` wrote (`--json-file`), unmodified"
 
@@ -304,6 +307,7 @@ def _build(r: _Reader, document: Any) -> LoadedReport:
         naming=_naming(r, top["proposals"]) if top.get("proposals") is not None else Naming(),
         contract=_contract(r, top["contract"]) if top.get("contract") is not None else None,
         done=_done(r, top),
+        transitions=_transitions(r, top),
         **_bump(r, top),
     )
     claim = None
@@ -522,6 +526,41 @@ def _done(r: _Reader, top: dict[str, Any]) -> Done | None:
     if done.failed and top.get("fail_on") != FailOn.NEVER.value and top.get("failed") is not True:
         raise r.fail("failed", "must be true when the definition of done fails the check")
     return done
+
+
+_TRANSITION_KEYS = ("path", "label", "from", "to", "allowed", "condition", "met", "reason", "deciders")
+
+
+def _transitions(r: _Reader, top: dict[str, Any]) -> tuple[Transition, ...]:
+    """The optional `transitions` (DEP-0005, added within schema version 1; absent when the change moves no status).
+
+    `condition` and `met` must agree with `allowed` (a change no entry lists has neither; a condition is met or not),
+    and a change the lifecycle refuses must have failed the check: a forged report cannot show a refused status
+    change as passing.
+    """
+    if "transitions" not in top:
+        return ()
+    out = []
+    for i, value in enumerate(r.array(top["transitions"], "transitions")):
+        at = f"transitions[{i}]"
+        t = r.obj(value, at, _TRANSITION_KEYS)
+        allowed = r.boolean(t["allowed"], f"{at}.allowed")
+        condition = None if t["condition"] is None else r.choice(t["condition"], f"{at}.condition",
+                                                                 TRANSITION_CONDITIONS)
+        met = None if t["met"] is None else r.boolean(t["met"], f"{at}.met")
+        if not allowed and (condition, met) != (None, None):
+            raise r.fail(at, "must have a null condition and met when the change is not allowed")
+        if (condition is None) != (met is None):
+            raise r.fail(f"{at}.met", "must be true or false exactly when a condition is given")
+        deciders = tuple(r.pattern(x, f"{at}.deciders[{j}]", _HANDLE, "a GitHub user (@name) or team (@org/team)")
+                         for j, x in enumerate(r.array(t["deciders"], f"{at}.deciders")))
+        out.append(Transition(path=r.path(t["path"], f"{at}.path"), label=r.text(t["label"], f"{at}.label", null=True),
+                              old=r.text(t["from"], f"{at}.from"), new=r.text(t["to"], f"{at}.to"), allowed=allowed,
+                              condition=condition, met=met, reason=r.text(t["reason"], f"{at}.reason"),
+                              deciders=deciders))
+    if any(not t.ok for t in out) and top.get("fail_on") != FailOn.NEVER.value and top.get("failed") is not True:
+        raise r.fail("failed", "must be true when the lifecycle refuses a status change")
+    return tuple(out)
 
 
 def _width(r: _Reader, value: Any) -> int:

@@ -19,7 +19,7 @@ from depgate.errors import ConfigError, UsageError
 from depgate.report.escape import md_code, md_inline
 from depgate.report.model import Verdict
 from depgate.report.steps import build_steps
-from depgate.report.text import bump_sentence, grouped
+from depgate.report.text import bump_sentence, grouped, transition_state
 
 if TYPE_CHECKING:
     import jinja2
@@ -98,7 +98,9 @@ def context(report: Report, *, link_base: str | None = None) -> dict[str, Any]:
     """Build the template's input: the JSON report plus pre-grouped, pre-linked rows.
 
     `where` values are already-safe Markdown (escaped and linked); every other string is raw and must
-    be passed through `md_inline` or `md_code` in the template. `bump` is the release sentence
+    be passed through `md_inline` or `md_code` in the template. `transitions` are the status changes
+    (`Transition.as_dict()` plus `where`, `state`: allowed / not allowed / condition unmet, and `code`: the rule
+    that reports it or None). `bump` is the release sentence
     (`depgate.report.text.bump_sentence`); the raw values are `report.bump` and `report.release`. `prefix` is
     the repository's proposal prefix, for headings in its own words.
     """
@@ -115,6 +117,11 @@ def context(report: Report, *, link_base: str | None = None) -> dict[str, Any]:
         dep = dict(dep)
         dep["where"] = links.where(dep["path"]) if dep["path"] else "no document"
         deps.append(dep)
+    transitions = []
+    for change in report.transitions:
+        word, code = transition_state(change)
+        transitions.append({**change.as_dict(), "where": links.where(change.path, change.line), "state": word,
+                            "code": code})
     suggestions = []
     for sug in data["suggestions"]:
         sug = dict(sug)
@@ -128,6 +135,7 @@ def context(report: Report, *, link_base: str | None = None) -> dict[str, Any]:
         "groups": groups,
         "deps": deps,
         "suggestions": suggestions,
+        "transitions": transitions,
         "findings": _table([_diag_row(d, links) for d in sort_diagnostics(report.findings)]),
         "next_steps": [step.as_dict() for step in build_steps(report)],
         "bump": bump_sentence(report),
@@ -136,7 +144,7 @@ def context(report: Report, *, link_base: str | None = None) -> dict[str, Any]:
 
 
 #: The shared partials a template may include (`{% include "_next_steps.md.j2" %}`); nothing else is loadable.
-PARTIALS = ("_next_steps.md.j2", "_contract_diff.md.j2", "_done.md.j2")
+PARTIALS = ("_next_steps.md.j2", "_contract_diff.md.j2", "_done.md.j2", "_transitions.md.j2")
 
 
 def partials_loader() -> jinja2.BaseLoader:

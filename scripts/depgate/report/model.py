@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from depgate.api.contract_check import ContractDiff
     from depgate.api.kinds import ApiChange
     from depgate.diagnostics import Diagnostic
+    from depgate.proposals.lifecycle import Transition
 
 #: Version of the JSON report's shape (`schema_version`).
 SCHEMA_VERSION = 1
@@ -410,6 +411,8 @@ class Report:
         release: The project's version and the one this change would release, when a version is known.
         done: DEP-0001's definition-of-done checklist, for a change that needs a DEP or links one (and
             `done.policy` is not `off`); else None.
+        transitions: The proposals whose `Status` the change moves, judged against `status.lifecycle` (DEP-0005);
+            in the JSON only when there is one.
     """
 
     verdict: Verdict
@@ -437,6 +440,7 @@ class Report:
     bump: Bump = Bump.NONE
     release: Release | None = None
     done: Done | None = None
+    transitions: tuple[Transition, ...] = ()
     schema_version: int = field(default=SCHEMA_VERSION)
     tool_version: str = field(default=__version__)
 
@@ -502,6 +506,8 @@ class Report:
             "bump": self.bump.value,
             "release": self.release.as_dict() if self.release is not None else None,
             "done": self.done.as_dict() if self.done is not None else None,
+            # Only when the change moves a proposal's status (DEP-0005), so reports without one keep their shape.
+            **({"transitions": [t.as_dict() for t in self.transitions]} if self.transitions else {}),
         }
 
 

@@ -10,6 +10,7 @@ from depgate.report.steps import build_steps, plain
 
 if TYPE_CHECKING:
     from depgate.diagnostics import Diagnostic
+    from depgate.proposals.lifecycle import Transition
     from depgate.report.model import Report, Revision
 
 #: Reason groups, in the order they are shown: (title, test on a reason's code and category).
@@ -40,8 +41,8 @@ def group_of(diag: Diagnostic) -> str:
     return str(diag.details.get("category", "process"))
 
 
-#: Reasons shown in a section of their own (the suggestions), so not repeated in the groups.
-SHOWN_APART = frozenset({"V108"})
+#: Reasons shown in a section of their own (the suggestions, the status changes), so not repeated in the groups.
+SHOWN_APART = frozenset({"V108", "V120", "V121", "V122"})
 
 
 def grouped(reasons: tuple[Diagnostic, ...] | list[Diagnostic],
@@ -87,6 +88,15 @@ def bump_sentence(report: Report) -> str:
     return f"{words}: {release.version} -> {release.next_version}, version from {release.source}"
 
 
+def transition_state(change: Transition) -> tuple[str, str | None]:
+    """How the lifecycle judged a status change, in a word, with the rule that reports it (None when accepted)."""
+    if not change.allowed:
+        return "not allowed", "V120"
+    if change.met is False:
+        return "condition unmet", "V121"
+    return "allowed", None
+
+
 def _rev(rev: Revision) -> str:
     if rev.sha is None:
         return rev.rev
@@ -129,6 +139,16 @@ def render(report: Report, *, color: bool = False) -> str:
             lines.append(f"  {_where(diag)}: {diag.code} [{diag.severity.label}] {_clean(diag.message)}")
             if diag.old is not None or diag.new is not None:
                 lines.append(f"      old: {_clean(diag.old)}  new: {_clean(diag.new)}")
+    if report.transitions:
+        lines += ["", paint("Status changes:", "bold")]
+        for change in report.transitions:
+            word, code = transition_state(change)
+            mark = paint(word, "green" if code is None else "red") + (f" ({code})" if code else "")
+            where = f"{change.path}:{change.line}" if change.line else change.path
+            lines.append(f"  {_clean(change.label or '?')}  {_clean(change.old)} -> {_clean(change.new)}  {mark}: "
+                         f"{_clean(change.reason)}  [{_clean(where)}]")
+            if change.deciders:
+                lines.append(f"      one of {_clean(', '.join(change.deciders))} must approve (V122)")
     if report.deps:
         lines += ["", paint("DEPs involved:", "bold")]
         for dep in report.deps:
