@@ -80,39 +80,29 @@ def _authors(value: str | None) -> list[str] | None:
     return [str(a) for a in authors] if authors else None
 
 
-def status_since(history: History, path: str, status: str | None) -> str | None:
-    """Return the date the document at `path` entered `status`, from the branch history.
-
-    Args:
-        history: The branch history.
-        path: The document's path at the tip.
-        status: Its status in the work tree.
-
-    Returns:
-        The date (ISO) of the commit that set the status it has now, or None when the history does not
-        know it: the document is not committed, its committed status differs from `status`, or the
-        history was cut before the status was set.
-    """
-    versions = history.versions.get(path, ())
-    if status is None or not versions or versions[-1].status != status:
-        return None
-    first = len(versions) - 1
-    while first > 0 and versions[first - 1].status == status:
-        first -= 1
-    if first == 0 and versions[0].change != "A" and (history.shallow or history.truncated):
-        return None  # the status may have been set before the history we can see
-    commit = history.commit(versions[first].sha)
-    return commit.date if commit is not None else None
-
-
 def _status_since(history: History | None, path: str, status: str | None) -> str | None:
-    if history is None:
+    """The date the document at `path` entered `status`, from the history; None when the history does not know it.
+
+    Unknown when the document is not committed, its committed status differs from `status` (the work tree
+    changed it), or the history was cut (shallow, limited) before the status was set.
+    """
+    if history is None or status is None:
         return None
+    versions = history.versions.get(path, ())
+    if not versions or versions[-1].status != status:
+        return None
+    if (history.shallow or history.truncated) and versions[0].change != "A" and all(
+            v.status == status for v in versions):
+        return None  # the status may have been set before the history we can see
     try:
-        from depgate.proposals.history import status_since as read_since
+        from depgate.proposals.history import status_since
     except ImportError:  # TODO: drop the fallback once `depgate.proposals.history` is on main
-        return status_since(history, path, status)
-    return read_since(history, path, status)
+        first = len(versions) - 1
+        while first > 0 and versions[first - 1].status == status:
+            first -= 1
+        commit = history.commit(versions[first].sha)
+        return commit.date if commit is not None else None
+    return status_since(history, versions, status)
 
 
 def history_commit(history: History | None, config: ProposalsConfig) -> str | None:
