@@ -40,6 +40,7 @@ INFERRED = _state(4, "Event hooks", "Accepted", "Implemented", evidence=(GUESSED
                                   "cccccccccccc added names it mentions"),),
                   findings=[("S103", "DEP-0004 may be implemented by cccccccccccc")])
 STALE = _state(5, "Old idea", "Draft", findings=[("S201", "no commit touched this draft for 120 days")])
+EDITED = _state(2, "Edited", "Implemented", findings=[("S105", "edited after it became Implemented")])
 FINE = _state(1, "The DEP process", "Active")
 
 
@@ -108,16 +109,18 @@ def test_json_is_the_report_details_with_stable_bytes():
 
 
 def test_markdown_table_then_nudges():
-    assert status_markdown(_report(FINE, LINKED, INFERRED, STALE)) == """\
+    assert status_markdown(_report(FINE, LINKED, INFERRED, EDITED, STALE)) == """\
 ## Proposal statuses on `main` at dddddddddddd
 
-2 of 4 proposal(s) need action.
+3 of 5 proposal(s) need action.
 
 | Proposal | Status | Why | Applied by `--write` | Evidence |
 | --- | --- | --- | --- | --- |
-| DEP\\-0003: Scaled RoPE | Draft → Implemented | S102: \\#12 implements it | yes | #12 (referenced) |
-| DEP\\-0004: Event hooks | Accepted → Implemented | S103: cccccccccccc added names it mentions | no, to confirm | \
-cccccccccccc (inferred) |
+| DEP\\-0003: Scaled RoPE | Draft → Implemented | S102: DEP\\-0003 is Draft but \\#12 implements it | yes | \
+#12 (referenced) |
+| DEP\\-0004: Event hooks | Accepted → Implemented | S103: DEP\\-0004 may be implemented by cccccccccccc | \
+no, to confirm | cccccccccccc (inferred) |
+| DEP\\-0002: Edited | Implemented | S105: edited after it became Implemented | no, to confirm |  |
 
 ### Nudges
 
@@ -150,6 +153,7 @@ def test_markdown_escapes_a_hostile_title_and_keeps_the_table_whole():
     assert "<a href" not in html
     assert "<b>" not in html
     assert html.count("<tr>") == 2  # the header and one row
+    assert "S102: see \\`x\\` \\| @\u200badmins |" in row  # a repair without a finding says why itself
     assert len(row) < 1000  # the 500-character title was cut
 
 

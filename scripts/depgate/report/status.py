@@ -113,6 +113,18 @@ def _evidence_ref(evidence: Evidence) -> dict[str, Any]:
             "kind": evidence.kind.value, "strength": evidence.strength.value}
 
 
+def _why(state: ProposalState) -> list[dict[str, Any]]:
+    """Each repair with the finding that explains it (its own message when there is none), then S1xx findings
+    that call for no header change (a design change to propose, a successor to name)."""
+    said = {d.code: d.message for d in state.findings}
+    why = [{"code": r.code, "message": said.get(r.code, r.message), "automatic": r.automatic}
+           for r in state.repairs]
+    repaired = {r.code for r in state.repairs}
+    why += [{"code": d.code, "message": d.message, "automatic": False} for d in state.findings
+            if d.code.startswith("S1") and d.code not in repaired]
+    return why
+
+
 def status_context(report: StatusReport, *, limit: int = 50) -> dict[str, Any]:
     """Plain data for the Markdown template.
 
@@ -128,9 +140,7 @@ def status_context(report: StatusReport, *, limit: int = 50) -> dict[str, Any]:
         rows.append({
             "label": state.label or state.path, "title": state.title, "path": state.path,
             "status": state.status, "proposed": state.proposed,
-            "why": [{"code": r.code, "message": r.message, "automatic": r.automatic} for r in state.repairs]
-            or [{"code": d.code, "message": d.message, "automatic": False} for d in state.findings
-                if d.code.startswith("S1")],
+            "why": _why(state),
             "evidence": [_evidence_ref(e) for e in backing[:MAX_EVIDENCE]],
             "more_evidence": max(0, len(backing) - MAX_EVIDENCE),
         })
