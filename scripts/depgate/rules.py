@@ -25,6 +25,7 @@ RULE_MODULES: tuple[str, ...] = (
     "depgate.api.kinds",
     "depgate.api.contract_check",
     "depgate.verdict_rules",
+    "depgate.proposals.status_rules",
 )
 
 

@@ -50,6 +50,7 @@ CATEGORY_TITLES: dict[str, str] = {
     "documents": "DEP documents (`D`)",
     "api": "Public API changes (`A`)",
     "verdict": "Pull-request verdict (`V`)",
+    "status": "Proposal status (`S`)",
 }
 
 
@@ -160,7 +161,8 @@ def render_rules_markdown(rules: Sequence[Rule]) -> str:
         "",
         "Every finding depgate reports carries a stable code. Codes are never renumbered or reused; a rule",
         "that is retired keeps its code forever. The first letter gives the area (`D` DEP documents, `A` public",
-        "API changes, `V` the pull-request verdict), the first digit the group inside it.",
+        "API changes, `V` the pull-request verdict, `S` where each proposal stands), the first digit the group inside",
+        "it.",
         "",
         "Any rule can be switched off or re-graded in the configuration (see [configuration](configuration.md)):",
         "`lint.ignore` and `lint.per-file-ignores` take a code (`D204`), a code prefix (`D2`) or a rule name",
