@@ -128,6 +128,46 @@ class TreeEntry:
         return self.kind == "commit"
 
 
+@dataclass(frozen=True)
+class RawChange:
+    """One file a commit changed against its first parent, as `git log --raw` lists it.
+
+    Attributes:
+        status: `A`dded, `M`odified, `D`eleted, `R`enamed (maybe modified), `T`ype-changed.
+        path: Path after the change (before it, for a deletion).
+        old_path: Path before a rename.
+        old_oid: The blob before the change (all zeros when added).
+        new_oid: The blob after the change (all zeros when deleted).
+        new_mode: The entry's mode after the change (`100644`, `120000`...; `000000` when deleted).
+    """
+
+    status: str
+    path: str
+    old_path: str | None
+    old_oid: str
+    new_oid: str
+    new_mode: str
+
+
+@dataclass(frozen=True)
+class LogCommit:
+    """One commit of a first-parent walk (`Git.first_parent_log`).
+
+    Attributes:
+        sha: Full commit id.
+        parents: Its parents' ids (none for a root commit, or the oldest commit of a shallow clone).
+        committer_time: Committer date, seconds since the epoch.
+        message: The full message, without trailing line breaks.
+        changes: The files it changed against its first parent (every file for a root commit).
+    """
+
+    sha: str
+    parents: tuple[str, ...]
+    committer_time: int
+    message: str
+    changes: tuple[RawChange, ...]
+
+
 class Git:
     """A repository on disk, read through the git command line."""
 
@@ -476,6 +516,56 @@ class Git:
         return self.text("rev-list", "--first-parent", "--reverse", "--end-of-options", rev_range, "--").split()
 
 
+    def first_parent_log(self, rev: str, *, limit: int | None = None) -> list[LogCommit]:
+        """Walk the first-parent history of a revision with one `git log`, newest first.
+
+        Each commit comes with the files it changed against its first parent (renames detected with `-M`,
+        blob ids in full), so the contents of any version can be read later with `read_blobs`.
+
+        Args:
+            rev: A revision (validated by `resolve` first; it is passed after `--end-of-options`).
+            limit: Read at most this many commits (the newest).
+
+        Returns:
+            The commits, newest first.
+
+        Raises:
+            GitError: git failed, or answered something that is not the requested format.
+        """
+        args = ["log", "-z", "--first-parent", "--diff-merges=first-parent", "--root", "--raw", "--no-abbrev",
+                "-M", "--no-color", "--no-relative", "--no-notes", "--encoding=UTF-8",
+                "--format=%H%x00%P%x00%ct%x00%B"]
+        if limit is not None:
+            args.append(f"--max-count={max(limit, 0)}")
+        return _parse_log(self.run(*args, "--end-of-options", rev, "--"))
+
+    def messages_between(self, include: Sequence[str], exclude: Sequence[str], *,
+                         limit: int | None = None) -> list[str]:
+        """Return the full messages of the commits reachable from `include` but not from `exclude`, oldest first.
+
+        For a merge commit, `include` its second (and later) parents and `exclude` its first: the answer is
+        what the merge brought in, without the merge itself.
+
+        Args:
+            include: Full commit ids.
+            exclude: Full commit ids.
+            limit: At most this many messages (the newest).
+
+        Raises:
+            GitError: an id is not a full object id, or git failed.
+        """
+        for oid in (*include, *exclude):
+            if not _OID.fullmatch(oid):
+                raise GitError(f"not a full commit id: {oid!r}", path=self.repo)
+        if not include:
+            return []
+        args = ["log", "-z", "--reverse", "--no-color", "--no-notes", "--encoding=UTF-8", "--format=%B"]
+        if limit is not None:
+            args.append(f"--max-count={max(limit, 0)}")
+        out = self.run(*args, "--end-of-options", *include, *(f"^{oid}" for oid in exclude), "--")
+        return [raw.decode("utf-8", "replace").strip("\n") for raw in out.split(b"\0") if raw]
+
+
 def _tree_entry(record: bytes, sizes: bool) -> TreeEntry:
     """Parse one NUL-terminated `ls-tree` record: `<mode> <kind> <oid>[ <size>]\t<path>`.
 
@@ -491,6 +581,56 @@ def _tree_entry(record: bytes, sizes: bool) -> TreeEntry:
         raise GitError(f"`git ls-tree` gave a line depgate does not understand: {record[:200]!r}")
     size = int(size_field) if size_field.isdigit() else None
     return TreeEntry(fields[0], fields[1], fields[2], _decode_path(raw_path), size)
+
+
+def _parse_log(out: bytes) -> list[LogCommit]:
+    """Parse `git log -z --raw --format=%H%x00%P%x00%ct%x00%B` output.
+
+    The output is NUL-separated: four header fields per commit, then, when the commit changed files, raw
+    records (`:<modes> <oids> <status>`, the first one after a line break) each followed by one path, or two
+    for a rename. A message cannot hold a NUL, so every token's place is known.
+
+    Raises:
+        GitError: the output does not have that shape.
+    """
+    tokens = out.split(b"\0")
+    if tokens and tokens[-1] == b"":
+        tokens.pop()
+    commits: list[LogCommit] = []
+    i = 0
+    while i < len(tokens):
+        if i + 4 > len(tokens):
+            raise _log_error(tokens[i])
+        sha, parents, stamp, message = tokens[i:i + 4]
+        sha_text = sha.decode("ascii", "replace")
+        parent_ids = tuple(parents.decode("ascii", "replace").split())
+        if (not _OID.fullmatch(sha_text) or not all(_OID.fullmatch(p) for p in parent_ids)
+                or not stamp.lstrip(b"-").isdigit()):
+            raise _log_error(sha)
+        i += 4
+        changes: list[RawChange] = []
+        while i < len(tokens) and tokens[i].lstrip(b"\n").startswith(b":"):
+            meta = tokens[i].lstrip(b"\n")[1:].decode("ascii", "replace").split(" ")
+            if len(meta) != 5 or not meta[4] or meta[4][0] not in "AMDRTCU":
+                raise _log_error(tokens[i])
+            two = meta[4][0] in "RC"
+            if i + (3 if two else 2) > len(tokens):
+                raise _log_error(tokens[i])
+            status = meta[4][0]
+            if two:
+                old, new = _decode_path(tokens[i + 1]), _decode_path(tokens[i + 2])
+                changes.append(RawChange(status, new, old, meta[2], meta[3], meta[1]))
+                i += 3
+            else:
+                changes.append(RawChange(status, _decode_path(tokens[i + 1]), None, meta[2], meta[3], meta[1]))
+                i += 2
+        commits.append(LogCommit(sha_text, parent_ids, int(stamp), message.decode("utf-8", "replace").strip("\n"),
+                                 tuple(changes)))
+    return commits
+
+
+def _log_error(token: bytes) -> GitError:
+    return GitError(f"`git log` gave output depgate does not understand near {token[:120]!r}")
 
 
 def kind_label(entry: TreeEntry) -> str:

@@ -1,0 +1,233 @@
+"""Read what a branch's history says about its proposals (DEP-0005): merged changes and document versions.
+
+One `git log --first-parent` walk gives every merged change (commit, date, subject, pull request number,
+changed paths, with the blob ids of each version), then one `git cat-file --batch` reads every version of
+every proposal document. A merge commit costs one more `git log` for the messages of the commits it brought
+in. Nothing here decides anything: `depgate.proposals.status` turns the `History` into evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from typing import TYPE_CHECKING
+
+from depgate.errors import GitError, UsageError
+from depgate.proposals.evidence import IMPLEMENTATION_KEY, Commit, DocVersion, History
+from depgate.proposals.folder import is_candidate
+from depgate.proposals.reader import MAX_BYTES, read_document
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from depgate.config import Config, ProposalsConfig
+    from depgate.git import Git, LogCommit, RawChange
+
+#: Header lines that record where a proposal stands rather than what it says: changing only these is bookkeeping.
+BOOKKEEPING_KEYS = frozenset({"Status", IMPLEMENTATION_KEY, "Updated"})
+#: Files whose change makes a commit a code change.
+CODE_SUFFIXES = (".py", ".pyi")
+#: At most this many messages are read from the commits one merge brought in (a long-lived branch can hold
+#: thousands; the pull request's own commits are the newest).
+MAX_MERGED_MESSAGES = 500
+
+# `Title (#123)` at the end of a squash merge's subject; `Merge pull request #123 from owner/branch` from a merge.
+_SQUASH_PULL = re.compile(r"\(#([0-9]{1,9})\)[ \t]*$")
+_MERGE_PULL = re.compile(r"^Merge pull request #([0-9]{1,9})\b")
+_HEADER_KEY = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:")
+_STATUS_KEY = "Status"
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def read_history(git: Git, rev: str, config: Config, *, branch: str | None = None,
+                 limit: int | None = None) -> History:
+    """Read the first-parent history of a branch and every version of the proposals at its tip.
+
+    Args:
+        git: The repository.
+        rev: The revision to read (the default branch's tip, usually).
+        config: The configuration (`proposals.directory` and the names that are not proposals).
+        branch: The branch as the user named it, for reports (default: `rev`).
+        limit: Keep only the newest `limit` commits; the history is then marked `truncated` when older ones exist.
+
+    Returns:
+        The commits, oldest first, and each proposal document's versions, keyed by its path at the tip.
+
+    Raises:
+        UsageError: the revision does not resolve, or the repository has no commits.
+        GitError: git failed.
+    """
+    if limit is not None and limit < 1:
+        raise UsageError(f"the history limit must be at least 1, not {limit}")
+    tip = _resolve(git, rev, branch)
+    # One commit more than asked tells whether older ones exist.
+    logged = git.first_parent_log(tip, limit=None if limit is None else limit + 1)
+    truncated = limit is not None and len(logged) > limit
+    if truncated:
+        logged = logged[:limit]
+    logged.reverse()  # oldest first
+    commits = tuple(_commit(git, entry) for entry in logged)
+    paths = proposal_paths_at(git, tip, config.proposals)
+    versions = _versions(git, logged, paths)
+    return History(branch=branch or rev, tip=tip, commits=commits, versions=versions, shallow=git.is_shallow(),
+                   truncated=truncated)
+
+
+def is_code_change(commit: Commit, config: Config) -> bool:
+    """Tell whether a commit changes a Python file (`.py`, `.pyi`) outside the proposals folder."""
+    folder = _folder(config.proposals)
+    return any(path.lower().endswith(CODE_SUFFIXES) and not _inside(path, folder) for path in commit.changed)
+
+
+def status_since(history: History, versions: Sequence[DocVersion], status: str | None) -> str | None:
+    """Return the date a document entered its current status.
+
+    Args:
+        history: The history the versions come from (for their commits' dates).
+        versions: One document's versions, oldest first.
+        status: The status it has now.
+
+    Returns:
+        The date of the first version of the last run of versions with this status; None when there are no
+        versions, the last one has another status, or its commit is not in the history.
+    """
+    if not versions or versions[-1].status != status:
+        return None
+    first = len(versions) - 1
+    while first > 0 and versions[first - 1].status == status:
+        first -= 1
+    commit = history.commit(versions[first].sha)
+    return commit.date if commit is not None else None
+
+
+def proposal_paths_at(git: Git, rev: str, config: ProposalsConfig) -> list[str]:
+    """List the proposal documents (regular files, not the template, index or README) in the folder at a revision."""
+    folder = _folder(config)
+    return [path for path, kind in git.list_entries(rev, folder)
+            if kind == "file" and is_candidate(path.rsplit("/", 1)[-1], kind, config)]
+
+
+def pull_number(subject: str) -> int | None:
+    """Read the pull request number from a merged change's subject (`Title (#123)`, `Merge pull request #123`)."""
+    match = _SQUASH_PULL.search(subject) or _MERGE_PULL.match(subject)
+    return int(match[1]) if match else None
+
+
+def _resolve(git: Git, rev: str, branch: str | None) -> str:
+    """Return the commit id of `rev`, or raise a UsageError that says what to fetch."""
+    try:
+        return git.resolve(rev)
+    except GitError:
+        pass
+    if not git.run("rev-list", "--max-count=1", "--all", check=False).strip():
+        raise UsageError("the repository has no commits yet, so it has no history to read", path=git.repo,
+                         hint="commit the proposals first, or pass --repo with another repository")
+    option = "" if branch is None else " (given with --branch)"
+    raise UsageError(f"the revision {rev!r}{option} does not exist in this repository", path=git.repo,
+                     hint=f"fetch it (`git fetch origin {rev.removeprefix('origin/')}`), or name another branch "
+                          "with --branch")
+
+
+def _commit(git: Git, entry: LogCommit) -> Commit:
+    """Turn one walked commit into a `Commit`, reading what a merge brought in."""
+    messages: tuple[str, ...] = (entry.message,)
+    if len(entry.parents) > 1:
+        messages += tuple(git.messages_between(entry.parents[1:], entry.parents[:1], limit=MAX_MERGED_MESSAGES))
+    subject = entry.message.split("\n", 1)[0]
+    return Commit(sha=entry.sha, parent=entry.parents[0] if entry.parents else None,
+                  date=_utc_date(entry.committer_time), subject=subject, messages=messages, pull=pull_number(subject),
+                  changed=tuple(c.path for c in entry.changes))
+
+
+def _utc_date(stamp: int) -> str:
+    """The UTC date of a git timestamp; a commit can carry any number, so out-of-range dates are clamped."""
+    try:
+        return (_EPOCH + dt.timedelta(days=stamp // 86400)).isoformat()
+    except OverflowError:
+        return (dt.date.max if stamp > 0 else dt.date.min).isoformat()
+
+
+def _versions(git: Git, logged: Sequence[LogCommit], paths: Sequence[str]) -> dict[str, tuple[DocVersion, ...]]:
+    """Follow each document back from the tip through the walk, then read every version in one batch."""
+    tracked = {path: path for path in paths}  # name in the commit being looked at -> name at the tip
+    found: dict[str, list[tuple[str, RawChange]]] = {path: [] for path in paths}
+    for entry in reversed(logged):  # newest first, so a rename is met before the older name's changes
+        if not tracked:
+            break
+        gone: list[str] = []
+        renamed: dict[str, str] = {}
+        for change in entry.changes:
+            tip_path = tracked.get(change.path)
+            if tip_path is None or change.status == "D":
+                continue
+            found[tip_path].append((entry.sha, change))
+            if change.status == "A":  # older changes belong to another document that had this name
+                gone.append(change.path)
+            elif change.status == "R" and change.old_path is not None:
+                gone.append(change.path)
+                renamed[change.old_path] = tip_path
+        # Applied after the whole commit: a file added at a name another document just left is not that document.
+        for name in gone:
+            del tracked[name]
+        tracked.update(renamed)
+    blobs = git.read_blobs({change.new_oid for changes in found.values() for _, change in changes})
+    result: dict[str, tuple[DocVersion, ...]] = {}
+    for tip_path, changes in found.items():
+        versions: list[DocVersion] = []
+        previous: str | bytes | None = None
+        for sha, change in reversed(changes):  # oldest first
+            status, content = _read_version(change.path, blobs.get(change.new_oid))
+            body_changed = not versions or content is None or content != previous
+            versions.append(DocVersion(sha=sha, path=change.path, change=_change_letter(change.status),
+                                       status=status, body_changed=body_changed, old_path=change.old_path))
+            previous = content
+        result[tip_path] = tuple(versions)
+    return result
+
+
+def _read_version(path: str, data: bytes | None) -> tuple[str | None, str | bytes | None]:
+    """Return one version's `Status` and what is compared for `body_changed` (the text less bookkeeping lines)."""
+    if data is None:
+        return None, None
+    if len(data) > MAX_BYTES:
+        return None, data  # not read as a document; still compared
+    doc = read_document(path, data)
+    if doc.text is None:
+        return None, data
+    return doc.value(_STATUS_KEY), _without_bookkeeping(doc.text, doc.header_end)
+
+
+def _without_bookkeeping(text: str, header_end: int | None) -> str:
+    """The text without the header's `Status`, `Implementation` and `Updated` lines (and their continuations)."""
+    if header_end is None:  # no closed header: nothing is bookkeeping
+        return text
+    lines = text.split("\n")
+    kept = lines[:1]
+    skipping = False
+    for raw in lines[1:header_end - 1]:  # between the delimiters (line 1 and line `header_end`)
+        if raw[:1] in (" ", "\t") and raw.strip():
+            if not skipping:
+                kept.append(raw)
+            continue
+        match = _HEADER_KEY.match(raw)
+        skipping = match is not None and match[1] in BOOKKEEPING_KEYS
+        if not skipping:
+            kept.append(raw)
+    kept.extend(lines[header_end - 1:])
+    return "\n".join(kept)
+
+
+def _change_letter(status: str) -> str:
+    # A type change (a file that became a link) is a modification of the document.
+    return status if status in "AMRD" else "M"
+
+
+def _folder(config: ProposalsConfig) -> str:
+    folder = posixpath.normpath(config.directory.strip("/")) if config.directory.strip("/") else ""
+    return "" if folder == "." else folder
+
+
+def _inside(path: str, folder: str) -> bool:
+    # NOTE: with the proposals at the top of the repository, no code file is "inside" their folder.
+    return bool(folder) and path.startswith(folder + "/")
