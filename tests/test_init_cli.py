@@ -44,7 +44,7 @@ def test_fresh_repository_works_end_to_end(project, run_cli):
     assert result.code == 0, result
     written = snapshot(project.path)
     for rel in (".github/depgate.yml", "deps/TEMPLATE.md", "deps/0001-dep-process.md", "deps/INDEX.md",
-                *(f".github/workflows/{name}" for name in WORKFLOWS)):
+                "deps/index.json", *(f".github/workflows/{name}" for name in WORKFLOWS)):
         assert rel in written, rel
         assert re.search(rf"^  created\s+{re.escape(rel)}\s", result.out, re.M), rel
     config = load_config(project.path)
@@ -216,13 +216,14 @@ def test_dry_run_writes_nothing_and_lists_everything(project, run_cli):
     assert result.code == 0, result
     assert snapshot(project.path) == before
     assert "dry run: nothing written" in result.out
-    assert len(re.findall(r"^  would be created\s", result.out, re.M)) == 8
+    assert len(re.findall(r"^  would be created\s", result.out, re.M)) == 9
     as_json = json.loads(init(run_cli, project, "--dry-run", "--format", "json").out)
     assert as_json["version"] == 1
     assert as_json["dry_run"] is True
     assert {f["state"] for f in as_json["files"]} == {"would-be-created"}
-    assert [f["path"] for f in as_json["files"]][:4] == [".github/depgate.yml", "deps/TEMPLATE.md",
-                                                         "deps/0001-dep-process.md", "deps/INDEX.md"]
+    assert [f["path"] for f in as_json["files"]][:5] == [".github/depgate.yml", "deps/TEMPLATE.md",
+                                                         "deps/0001-dep-process.md", "deps/INDEX.md",
+                                                         "deps/index.json"]
     assert snapshot(project.path) == before
 
 

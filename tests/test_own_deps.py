@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 from pathlib import Path
 
@@ -14,8 +15,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_own_index_is_current(run_cli):
     result = run_cli("index", "--check", "--repo", str(ROOT))
-    assert result.code == 0, f"deps/INDEX.md is stale; run `depgate index --write`\n{result.out}{result.err}"
+    assert result.code == 0, (f"deps/INDEX.md or deps/index.json is stale; run `depgate index --write`\n"
+                              f"{result.out}{result.err}")
     assert "warning" not in result.err
+    import jsonschema
+
+    schema = json.loads((ROOT / "docs/index.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads((ROOT / "deps/index.json").read_text(encoding="utf-8")), schema)
 
 
 def test_own_documents_pass_lint(run_cli):

@@ -156,7 +156,7 @@ def _read_index(root: Path, path: Path, rel: str) -> str | None:
                          ) from None
 
 
-def _json_rel(config: Config) -> str | None:
+def index_json_path(config: Config) -> str | None:
     """Repository-relative path of index.json, or None when `proposals.index-json` is off.
 
     Raises:
@@ -280,7 +280,7 @@ def _markdown_file(root: Path, config: Config, documents: Sequence[FolderDocumen
 def _index_files(root: Path, config: Config, documents: Sequence[FolderDocument], folder: str,
                  git: Git | None) -> list[IndexFile]:
     files = [_markdown_file(root, config, documents, folder)]
-    rel = _json_rel(config)
+    rel = index_json_path(config)
     if rel is not None:
         files.append(_json_file(root, config, documents, rel, git))
     return files

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from depgate.commands._common import add_repo_option, created_date, resolve_root
+from depgate.commands._common import add_repo_option, created_date, inside, resolve_root
+from depgate.commands.index import index_json_data, index_json_path
 from depgate.config import PYPROJECT, YAML_PATHS, Config, ProposalsConfig, load_config, load_config_from
 from depgate.errors import ConfigError, UsageError
 from depgate.fsutil import atomic_write_text
@@ -36,6 +37,7 @@ from depgate.proposals.adoption import (
 )
 from depgate.proposals.folder import index_path, load_folder, template_path
 from depgate.proposals.index import build_context, default_file, render_region, splice
+from depgate.proposals.index_json import build_index_data, dumps_index, index_stale
 from depgate.proposals.numbering import check_one_line, slugify, used_numbers
 from depgate.tree import DiskTree
 
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from depgate.console import Console
+    from depgate.proposals.folder import FolderDocument
 
 NAME = "init"
 HELP = "Set a repository up for depgate: proposals folder, template, process proposal, index, config, workflows."
@@ -61,7 +64,8 @@ Create what a repository needs to use depgate, in its own words, and keep whatev
 
   the configuration        .github/depgate.yml (or [tool.depgate] in pyproject.toml with
                            --config-format pyproject)
-  the proposals folder     deps/ with TEMPLATE.md, proposal 0001 describing the process, and INDEX.md
+  the proposals folder     deps/ with TEMPLATE.md, proposal 0001 describing the process, INDEX.md
+                           and index.json (unless `proposals.index-json` is null)
   four workflows           the pull-request check (read-only, fork-safe), its privileged publish step
                            (workflow_run), the lint of proposals and the scheduled index
 
@@ -393,8 +397,8 @@ def _process_plan(root: Path, config: Config, args: argparse.Namespace, branch: 
     return Planned(rel, f"{pconf.prefix}-{1:0{pconf.number_width}d}, the {pconf.prefix} process", text)
 
 
-def _index_plan(root: Path, config: Config, planned: list[Planned]) -> tuple[Planned, bool]:
-    """Plan the index from the folder as it will be; also tell whether a kept index is stale."""
+def _index_plan(root: Path, config: Config, planned: list[Planned]) -> tuple[list[Planned], bool]:
+    """Plan the indexes from the folder as it will be; also tell whether a kept index is stale."""
     pconf = config.proposals
     rel = index_path(pconf)
     overlay = _Overlay(root, {p.path: p.text for p in planned if p.text is not None})
@@ -410,14 +414,42 @@ def _index_plan(root: Path, config: Config, planned: list[Planned]) -> tuple[Pla
         own = data.decode("utf-8", "replace")
     context = build_context(proposals, pconf, index_path=rel, taken=used_numbers(proposals, names))
     region = render_region(context, own, template_name=pconf.index_template)
+    json_plans, json_stale = _index_json_plan(root, config, documents)
     if not _exists(root, rel):
-        return Planned(rel, f"the {pconf.prefix} index", default_file(region, pconf.prefix)), False
+        return [Planned(rel, f"the {pconf.prefix} index", default_file(region, pconf.prefix)), *json_plans], json_stale
     current = DiskTree(root).read(rel)
     try:
         stale = current is None or splice(current.decode("utf-8"), region, rel) != current.decode("utf-8")
     except (UsageError, UnicodeDecodeError):
         stale = True
-    return Planned(rel, f"the {pconf.prefix} index", state="kept"), stale
+    return [Planned(rel, f"the {pconf.prefix} index", state="kept"), *json_plans], stale or json_stale
+
+
+def _index_json_plan(root: Path, config: Config, documents: list[FolderDocument]) -> tuple[list[Planned], bool]:
+    """Plan index.json (none when `proposals.index-json` is null); also tell whether a kept one is stale.
+
+    Raises:
+        ConfigError: `proposals.index-json` leaves the proposals folder or names a Markdown file.
+    """
+    from depgate import __version__
+
+    rel = index_json_path(config)
+    if rel is None:
+        return [], False
+    if not inside(root / config.proposals.directory, (root / rel).parent):
+        raise ConfigError("`proposals.index-json` must name a file inside the proposals folder "
+                          "(`proposals.directory`)", path=rel)
+    what = f"the {config.proposals.prefix} index as JSON"
+    if not _exists(root, rel):
+        # NOTE: the history and the API are read as they are now; the process proposal is not committed yet.
+        return [Planned(rel, what, dumps_index(index_json_data(documents, config, git=Git(root))))], False
+    current = DiskTree(root).read(rel)
+    try:
+        text = current.decode("utf-8") if current is not None else None
+    except UnicodeDecodeError:
+        text = None
+    expected = build_index_data(documents, config, history=None, symbols={}, version=__version__)
+    return [Planned(rel, what, state="kept")], index_stale(text, expected)
 
 
 @dataclass
@@ -512,7 +544,9 @@ def plan(root: Path, args: argparse.Namespace) -> InitResult:
     if not exists:
         config = _load_planned_config(config_plan, root)
     pconf = config.proposals
-    for rel in (template_path(pconf), index_path(pconf), *(path for _, path, _ in WORKFLOWS)):
+    json_rel = index_json_path(config)
+    for rel in (template_path(pconf), index_path(pconf), *([json_rel] if json_rel else []),
+                *(path for _, path, _ in WORKFLOWS)):
         _check_parents(root, rel)
     if _exists(root, pconf.directory) and not (root / pconf.directory).is_dir():
         raise UsageError("the proposals folder exists but is not a folder", path=pconf.directory,
@@ -521,8 +555,8 @@ def plan(root: Path, args: argparse.Namespace) -> InitResult:
     files.append(Planned(rel, f"the {pconf.prefix} template", state="kept")
                  if _exists(root, rel) else Planned(rel, f"the {pconf.prefix} template", render_template(pconf)))
     files.append(_process_plan(root, config, args, branch, created))
-    index, stale = _index_plan(root, config, files)
-    files.append(index)
+    indexes, stale = _index_plan(root, config, files)
+    files.extend(indexes)
     written_workflows = False
     for kind, path, what in WORKFLOWS:
         if _exists(root, path):
