@@ -207,11 +207,9 @@ def _has_commits(git: Git) -> bool:
 
 def _read_history(git: Git | None, config: Config) -> History | None:
     """The default branch's history at HEAD, or None without git or before the first commit."""
+    from depgate.proposals.history import read_history
+
     if git is None or not _has_commits(git):
-        return None
-    try:
-        from depgate.proposals.history import read_history
-    except ImportError:  # TODO: drop the fallback once `depgate.proposals.history` is on main
         return None
     return read_history(git, "HEAD", config)
 

@@ -20,8 +20,11 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from depgate.proposals.evidence import IMPLEMENTATION_KEY
 from depgate.proposals.folder import is_candidate
+from depgate.proposals.history import status_since
 from depgate.proposals.model import parse_authors, parse_number
+from depgate.proposals.repair import implementation_refs
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -45,10 +48,7 @@ DERIVED_TOP_KEYS = frozenset({"history_commit"})
 DERIVED_PROPOSAL_KEYS = frozenset({"status_since", "symbols"})
 #: The header naming a proposal's successor.
 SUPERSEDED_BY = "Superseded-By"
-#: The header naming a proposal's implementation (`depgate.proposals.evidence.IMPLEMENTATION_KEY`).
-IMPLEMENTATION = "Implementation"
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_REF_SEPARATOR = re.compile(r"[\s,]+")
 
 
 def _successor(value: str | None, prefix: str) -> int | None:
@@ -59,17 +59,6 @@ def _successor(value: str | None, prefix: str) -> int | None:
     if value.upper().startswith(prefix.upper() + "-"):
         value = value[len(prefix) + 1:]
     return parse_number(value)
-
-
-def _implementation_refs(value: str | None) -> list[str]:
-    """Split the `Implementation` header (`#123, #130 3f2c1e0d9b8a`) into its references."""
-    if not value:
-        return []
-    try:
-        from depgate.proposals.repair import implementation_refs
-    except ImportError:  # TODO: drop the fallback once `depgate.proposals.repair` is on main
-        return [ref for ref in _REF_SEPARATOR.split(value) if ref]
-    return list(implementation_refs(value))
 
 
 def _authors(value: str | None) -> list[str] | None:
@@ -94,14 +83,6 @@ def _status_since(history: History | None, path: str, status: str | None) -> str
     if (history.shallow or history.truncated) and versions[0].change != "A" and all(
             v.status == status for v in versions):
         return None  # the status may have been set before the history we can see
-    try:
-        from depgate.proposals.history import status_since
-    except ImportError:  # TODO: drop the fallback once `depgate.proposals.history` is on main
-        first = len(versions) - 1
-        while first > 0 and versions[first - 1].status == status:
-            first -= 1
-        commit = history.commit(versions[first].sha)
-        return commit.date if commit is not None else None
     return status_since(history, versions, status)
 
 
@@ -132,7 +113,7 @@ def _proposal(doc: FolderDocument, config: ProposalsConfig, history: History | N
         "created": details["created"],
         "path": doc.path,
         "superseded_by": _successor(document.value(SUPERSEDED_BY), config.prefix),
-        "implementation": _implementation_refs(document.value(IMPLEMENTATION)),
+        "implementation": list(implementation_refs(document.value(IMPLEMENTATION_KEY) or "")),
         "status_since": _status_since(history, doc.path, details["status"]),
         "symbols": sorted(set(symbols)),
     }
