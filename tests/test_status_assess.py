@@ -220,6 +220,11 @@ def test_s101_draft_on_the_default_branch_without_implementation():
     assert state.findings[0].location.line == 5  # the Status line
 
 
+def test_s101_status_words_match_whatever_their_case():
+    state = only(assess([dep(5, " draft")], rope_history(), config(), today=TODAY))
+    assert codes(state) == ["S101"]
+
+
 def test_s101_uses_the_configured_words():
     cfg = config(draft="Proposed", accepted="Approved")
     hist = history([ADDED], {ROPE: (version(1, ROPE, "Proposed", "A"),)})
@@ -253,6 +258,15 @@ def test_s102_accepted_with_a_citing_implementation():
     assert codes(state) == ["S102"]
     assert "acceptance" not in state.findings[0].message  # accepted properly
     assert state.repairs[0].implementation == ("#35",)
+    assert state.repairs[0].message == "set Status to Implemented and record #35"
+
+
+def test_s102_when_the_header_already_names_the_change_only_the_status_moves():
+    impl = commit(2, "feat: add scaled rope (DEP-0005) (#35)", "d9d/model/rope.py")
+    state = only(assess([dep(5, "Accepted", extra="Implementation: #35\n")], rope_history(impl), config(),
+                        today=TODAY))
+    (repair,) = state.repairs
+    assert (repair.status, repair.implementation, repair.message) == ("Implemented", (), "set Status to Implemented")
 
 
 def test_s102_adds_only_the_references_the_header_lacks():

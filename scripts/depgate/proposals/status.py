@@ -27,6 +27,7 @@ from depgate.proposals.evidence import (
     StatusReport,
     Strength,
 )
+from depgate.proposals.history import is_code_change
 from depgate.proposals.model import number_in_filename, parse_number
 from depgate.verdict import find_references
 
@@ -42,8 +43,6 @@ if TYPE_CHECKING:
 #: Headers read here besides `Status` and `Implementation` (names as in DEP-0001).
 SUPERSEDED_BY = "Superseded-By"
 REPLACES = "Replaces"
-#: File suffixes whose change makes a commit a code change.
-CODE_SUFFIXES = (".py", ".pyi")
 #: Evidence that a change implemented the proposal, as a person linked it.
 IMPLEMENTATION_KINDS = frozenset({EvidenceKind.ADDED_WITH_IMPLEMENTATION, EvidenceKind.REFERENCED})
 #: Order of kinds met at one commit, so evidence of one commit always reads the same way.
@@ -54,14 +53,13 @@ _LIST_SEPARATOR = re.compile(r"[,\s]+")
 # -- evidence ----------------------------------------------------------------------------------------------------
 
 
+def same_status(written: str | None, word: str) -> bool:
+    """Tell whether a `Status` value is the configured word; case and blanks aside, as lint reports those."""
+    return written is not None and written.strip().casefold() == word.strip().casefold()
+
+
 def _incomplete(history: History) -> bool:
     return history.shallow or history.truncated
-
-
-def _is_code_change(commit: Commit, folder: str) -> bool:
-    """The commit changes a Python file outside the proposals folder (same test as `history.is_code_change`)."""
-    inside = folder.strip("/") + "/"
-    return any(path.endswith(CODE_SUFFIXES) and not path.startswith(inside) for path in commit.changed)
 
 
 def _evidence(kind: EvidenceKind, strength: Strength, sha: str, history: History) -> Evidence:
@@ -84,10 +82,9 @@ def _citations(history: History, config: Config) -> dict[str, frozenset[int]]:
 
     The same reader as `depgate check`, so what links a pull request to a proposal there links it here.
     """
-    folder = config.proposals.directory
     return {commit.sha: frozenset(ref.number for message in (commit.subject, *commit.messages)
                                   for ref in find_references(message, "", config.proposals))
-            for commit in history.commits if _is_code_change(commit, folder)}
+            for commit in history.commits if is_code_change(commit, config)}
 
 
 def _names_proposal(commit: Commit, path: str, number: int | None, cited: frozenset[int]) -> bool:
@@ -108,11 +105,12 @@ def linked_evidence(history: History, path: str, number: int | None, config: Con
         The `added`, `status`, `added-with-implementation`, `referenced` and `edited` evidence, oldest first, one
         per commit and kind; a commit both added with code and citing the proposal counts once, as added.
     """
-    return _linked(history, path, number, config, _citations(history, config))
+    position = {c.sha: i for i, c in enumerate(history.commits)}
+    return _linked(history, path, number, config, _citations(history, config), position)
 
 
 def _linked(history: History, path: str, number: int | None, config: Config,
-            citations: Mapping[str, frozenset[int]]) -> tuple[Evidence, ...]:
+            citations: Mapping[str, frozenset[int]], position: Mapping[str, int]) -> tuple[Evidence, ...]:
     versions = history.versions.get(path, ())
     if not versions:
         return ()
@@ -125,10 +123,8 @@ def _linked(history: History, path: str, number: int | None, config: Config,
         found.append(_evidence(EvidenceKind.ADDED, Strength.RECORD, first.sha, history))
     start = _status_run_start(versions)
     found.append(_evidence(EvidenceKind.STATUS, Strength.RECORD, versions[start].sha, history))
-    folder = config.proposals.directory
-    if added_commit is not None and _is_code_change(added_commit, folder):
+    if added_commit is not None and is_code_change(added_commit, config):
         found.append(_evidence(EvidenceKind.ADDED_WITH_IMPLEMENTATION, Strength.LINKED, first.sha, history))
-    position = {c.sha: i for i, c in enumerate(history.commits)}
     since = position.get(first.sha, 0) if added_seen else 0
     linked = {e.sha for e in found if e.kind in IMPLEMENTATION_KINDS}
     for commit in history.commits[since:]:
@@ -137,7 +133,7 @@ def _linked(history: History, path: str, number: int | None, config: Config,
             continue
         if _names_proposal(commit, path, number, cited):
             found.append(_evidence(EvidenceKind.REFERENCED, Strength.LINKED, commit.sha, history))
-    if versions[-1].status == config.status.implemented:
+    if same_status(versions[-1].status, config.status.implemented):
         for version in versions[start + 1:]:
             if version.body_changed:
                 found.append(_evidence(EvidenceKind.EDITED, Strength.RECORD, version.sha, history))
@@ -247,6 +243,10 @@ def _join(refs: Sequence[str]) -> str:
     return ", ".join(refs)
 
 
+def _set_and_record(status: str, refs: Sequence[str]) -> str:
+    return f"set Status to {status}" + (f" and record {_join(refs)}" if refs else "")
+
+
 class _Assessment:
     """The findings and repairs of one proposal, built rule by rule."""
 
@@ -284,23 +284,24 @@ def _open_rules(a: _Assessment, status: str, recorded: Sequence[str], evidence: 
     if linked:
         missing = [r for r in linked if r not in have]
         skipped = (f"; it was still {status}, so the acceptance step was skipped: confirm the maintainers agreed"
-                   if status == words.draft else "")
+                   if same_status(status, words.draft) else "")
         message = (f"{a.name}'s implementation merged ({_join(linked)}, citing it) but its status is {status}: it "
                    f"should be {words.implemented}{skipped}")
         a.finding(R.IMPLEMENTED_NOT_RECORDED, message)
         a.repair(R.IMPLEMENTED_NOT_RECORDED.code, words.implemented, missing, Strength.LINKED,
-                 f"set Status to {words.implemented}" + (f" and record {_join(missing)}" if missing else ""))
+                 _set_and_record(words.implemented, missing))
     elif inferred:
         symbols = sorted({s for e in evidence if e.kind is EvidenceKind.INFERRED for s in e.symbols})
         named = f" (adding {', '.join(f'`{s}`' for s in symbols)})" if symbols else ""
         a.finding(R.IMPLEMENTATION_INFERRED,
                   f"{a.name} may be implemented by {_join(inferred)}{named}, which does not cite it: if so, it should "
                   f"be {words.implemented} and cite {_join(inferred)}")
-        a.repair(R.IMPLEMENTATION_INFERRED.code, words.implemented, [r for r in inferred if r not in have],
-                 Strength.INFERRED, f"confirm, then set Status to {words.implemented} and record {_join(inferred)}")
+        missing = [r for r in inferred if r not in have]
+        a.repair(R.IMPLEMENTATION_INFERRED.code, words.implemented, missing, Strength.INFERRED,
+                 "confirm, then " + _set_and_record(words.implemented, missing))
     elif not complete:
         return  # no implementation seen, but the history read may hide it (S100 says so)
-    elif status == words.draft:
+    elif same_status(status, words.draft):
         a.finding(R.DRAFT_NOT_ACCEPTED,
                   f"{a.name} is on the default branch as {status}: the acceptance step was skipped; a person decides "
                   f"whether it is {words.accepted}")
@@ -373,7 +374,8 @@ def _assess_one(document: FolderDocument, documents: Sequence[FolderDocument], h
     number = claimed_number(document) if document.document.text is not None else None
     label = _label(number, config)
     versions = history.versions.get(document.path, ())
-    evidence = _merge_inferred(_linked(history, document.path, number, config, citations), inferred, position)
+    linked = _linked(history, document.path, number, config, citations, position)
+    evidence = _merge_inferred(linked, inferred, position)
     since = next((e.date or None for e in evidence if e.kind is EvidenceKind.STATUS), None)
     recorded = split_list(document.document.value(IMPLEMENTATION_KEY))
     line = proposal.header_lines.get("Status", 1)
@@ -381,13 +383,15 @@ def _assess_one(document: FolderDocument, documents: Sequence[FolderDocument], h
     words = config.status
     # The proposal's own evidence is complete when its addition is in the history read.
     complete = not _incomplete(history) or bool(versions and versions[0].change == "A")
-    if status is not None and status in (words.draft, words.accepted):
+    if status is None:
+        pass  # no status to judge; the evidence is still listed (lint reports the missing header)
+    elif same_status(status, words.draft) or same_status(status, words.accepted):
         _open_rules(a, status, recorded, evidence, config, complete)
-        if status == words.draft:
+        if same_status(status, words.draft):
             _stale_rule(a, versions, history, config, today)
-    elif status is not None and status == words.implemented:
+    elif same_status(status, words.implemented):
         _implemented_rules(a, status, recorded, evidence)
-    elif status is not None and status == words.superseded:
+    elif same_status(status, words.superseded):
         _superseded_rule(a, document, documents, config)
     findings = tuple(sorted(a.findings, key=lambda d: d.code))
     return ProposalState(
