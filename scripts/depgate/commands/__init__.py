@@ -9,6 +9,7 @@ COMMANDS: tuple[str, ...] = (
     "depgate.commands.check",
     "depgate.commands.lint",
     "depgate.commands.index",
+    "depgate.commands.status",
     "depgate.commands.new",
     "depgate.commands.audit",
     "depgate.commands.demo",
@@ -23,6 +24,8 @@ SUMMARIES: dict[str, str] = {
     "check": "Classify a change by its public-API impact and check that it links the DEP it needs.",
     "lint": "Check DEP documents: header, sections, placeholders, unique numbers (rules D0xx-D3xx).",
     "index": "Render the DEP index (deps/INDEX.md); --write updates it, --check fails when it is stale.",
+    "status": "Show where each proposal stands on the default branch, with evidence; --write applies the linked "
+              "repairs.",
     "new": "Create the next DEP document (deps/NNNN-slug.md) from the template and print its path.",
     "audit": (
         "Check every first-parent commit (each merged pull request) of a range; JSON Lines plus a Markdown table."

@@ -113,6 +113,11 @@ def _evidence_ref(evidence: Evidence) -> dict[str, Any]:
             "kind": evidence.kind.value, "strength": evidence.strength.value}
 
 
+def _calls_for_action(code: str) -> bool:
+    # S101-S199 call for a change to the document; S100 only says the evidence is incomplete, S2xx are nudges.
+    return code.startswith("S1") and code != "S100"
+
+
 def _why(state: ProposalState) -> list[dict[str, Any]]:
     """Each repair with the finding that explains it (its own message when there is none), then S1xx findings
     that call for no header change (a design change to propose, a successor to name)."""
@@ -121,7 +126,7 @@ def _why(state: ProposalState) -> list[dict[str, Any]]:
            for r in state.repairs]
     repaired = {r.code for r in state.repairs}
     why += [{"code": d.code, "message": d.message, "automatic": False} for d in state.findings
-            if d.code.startswith("S1") and d.code not in repaired]
+            if _calls_for_action(d.code) and d.code not in repaired]
     return why
 
 
@@ -132,7 +137,7 @@ def status_context(report: StatusReport, *, limit: int = 50) -> dict[str, Any]:
         report: The report.
         limit: Rows of the table at most; the rest is counted.
     """
-    shown = [p for p in report.proposals if p.repairs or any(d.code.startswith("S1") for d in p.findings)]
+    shown = [p for p in report.proposals if p.repairs or any(_calls_for_action(d.code) for d in p.findings)]
     rows = []
     for state in shown[:limit]:
         # The evidence that backs a repair: linked and inferred commits, not the record of the document itself.
