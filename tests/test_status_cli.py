@@ -240,3 +240,20 @@ def test_a_shallow_clone_is_reported_not_taken_as_no_evidence(history, tmp_path,
     assert "S100" in result.err  # JSON on stdout, the warning on stderr too
     idle = by_number(result.out)[5]
     assert "S101" not in [f["code"] for f in idle["findings"]]  # no conclusion from what it cannot see
+
+
+def test_a_header_that_cannot_be_edited_safely_is_reported_and_the_others_written(git_repo: GitRepo, run_cli):
+    twice = "deps/0006-dep-twice.md"
+    git_repo.commit("docs: add two proposals (#10)", {
+        ROPE: dep(3, "dep-scaled-rope", "Scaled RoPE", "Draft"),
+        twice: dep(6, "dep-twice", "Twice", "Draft", extra="Status: Draft\n"),  # a second Status line, line 8
+    }, date="2026-01-02")
+    git_repo.commit("feat: add both (DEP-0003, DEP-0006) (#12)", {"d9d/__init__.py": "__all__ = []\n"},
+                    date="2026-01-05")
+    before = (git_repo.path / twice).read_bytes()
+    result = status(git_repo, run_cli, "--write", "--no-infer")
+    assert result.code == 2, result
+    assert f"depgate: error: {twice}:8: header has 2 `Status` lines" in result.err
+    assert f"depgate: wrote {ROPE}" in result.err
+    assert (git_repo.path / twice).read_bytes() == before
+    assert "Traceback" not in result.err

@@ -217,7 +217,11 @@ def write_repairs(root: Path, report: StatusReport, config: Config, console: Con
             continue
         if new == data:
             continue
-        write_output(root / state.path, text, "the document")
+        try:
+            write_output(root / state.path, text, "the document")
+        except DepgateError as exc:  # one unwritable file does not stop the others
+            errors.append(exc)
+            continue
         written.append(posixpath.normpath(state.path))
     return written, errors
 
