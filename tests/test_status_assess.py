@@ -389,6 +389,13 @@ def test_s201_stale_draft(last, days, fires):
     assert "S101" in codes(state)  # still a draft without implementation either way
 
 
+def test_s201_not_for_a_draft_whose_implementation_merged():
+    impl = commit(2, "feat: add scaled rope (DEP-0005) (#35)", "d9d/model/rope.py", date="2025-01-02")
+    hist = history([commit(1, "docs: DEP-0005 (#30)", ROPE, date="2025-01-01"), impl], {ROPE: (ADDED_VERSION,)})
+    state = only(assess([dep(5, "Draft")], hist, config(), today=TODAY))
+    assert codes(state) == ["S102"]  # behind, not stale: S102 says what to do
+
+
 def test_s201_only_for_drafts():
     hist = history([commit(1, "docs: DEP-0005 (#30)", ROPE, date="2020-01-01")],
                    {ROPE: (version(1, ROPE, "Accepted", "A"),)})

@@ -387,7 +387,8 @@ def _assess_one(document: FolderDocument, documents: Sequence[FolderDocument], h
         pass  # no status to judge; the evidence is still listed (lint reports the missing header)
     elif same_status(status, words.draft) or same_status(status, words.accepted):
         _open_rules(a, status, recorded, evidence, config, complete)
-        if same_status(status, words.draft):
+        # A draft whose implementation merged is not stale but behind: S102 or S103 already says what to do.
+        if same_status(status, words.draft) and a.proposed != words.implemented:
             _stale_rule(a, versions, history, config, today)
     elif same_status(status, words.implemented):
         _implemented_rules(a, status, recorded, evidence)
