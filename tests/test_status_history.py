@@ -98,6 +98,32 @@ def test_a_merge_brings_in_the_messages_of_its_branch_commits(git_repo):
     assert base == history.commits[0].sha
 
 
+def test_each_merge_brings_in_only_what_no_earlier_merge_did(git_repo):
+    git_repo.commit("chore: start", {"pkg/__init__.py": ""})
+    git_repo.branch("first")
+    git_repo.commit("feat: one, DEP-0003", {"pkg/one.py": ""})
+    git_repo.branch("second")  # started from the first branch, merged after it
+    git_repo.commit("feat: two, DEP-0004", {"pkg/two.py": ""})
+    git_repo.checkout("main")
+    git_repo.commit("docs: on main", {"README.md": "x\n"})
+    git_repo.merge("first", "Merge pull request #1 from a/first")
+    git_repo.checkout("second")
+    git_repo.merge("main", "Merge branch 'main' into second")  # main's commits come back through this branch
+    git_repo.commit("feat: three", {"pkg/three.py": ""})
+    git_repo.checkout("main")
+    git_repo.merge("second", "Merge pull request #2 from a/second")
+
+    history = _history(git_repo)
+    cut = _history(git_repo, limit=1)
+
+    assert [c.messages for c in history.commits[2:]] == [
+        ("Merge pull request #1 from a/first", "feat: one, DEP-0003"),
+        ("Merge pull request #2 from a/second", "feat: two, DEP-0004", "Merge branch 'main' into second",
+         "feat: three"),
+    ]
+    assert cut.commits[0].messages == history.commits[-1].messages
+
+
 def test_an_empty_commit_changes_nothing(git_repo):
     git_repo.commit("chore: start", {"a.txt": "a\n"})
     git_repo.commit("chore: empty (#3)")
@@ -363,9 +389,9 @@ def test_a_repository_without_commits_is_a_usage_error(git_repo):
     assert caught.value.path == str(git_repo.path)
 
 
-def test_messages_between_wants_full_ids(git_repo):
+def test_commit_messages_wants_full_ids(git_repo):
     with pytest.raises(GitError, match="full commit id"):
-        Git(git_repo.path).messages_between(["main"], [])
+        Git(git_repo.path).commit_messages(["main"])
 
 
 @pytest.mark.parametrize("out", [

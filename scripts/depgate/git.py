@@ -539,31 +539,39 @@ class Git:
             args.append(f"--max-count={max(limit, 0)}")
         return _parse_log(self.run(*args, "--end-of-options", rev, "--"))
 
-    def messages_between(self, include: Sequence[str], exclude: Sequence[str], *,
-                         limit: int | None = None) -> list[str]:
-        """Return the full messages of the commits reachable from `include` but not from `exclude`, oldest first.
-
-        For a merge commit, `include` its second (and later) parents and `exclude` its first: the answer is
-        what the merge brought in, without the merge itself.
+    def commit_messages(self, include: Sequence[str],
+                        exclude: Sequence[str] = ()) -> list[tuple[str, tuple[str, ...], str]]:
+        """Read the commits reachable from `include` but not from `exclude` with one `git log`, parents first.
 
         Args:
             include: Full commit ids.
             exclude: Full commit ids.
-            limit: At most this many messages (the newest).
+
+        Returns:
+            `(sha, parents, full message)` of each commit, in topological order (a commit after its parents).
 
         Raises:
-            GitError: an id is not a full object id, or git failed.
+            GitError: an id is not a full object id, or git failed or answered in another shape.
         """
         for oid in (*include, *exclude):
             if not _OID.fullmatch(oid):
                 raise GitError(f"not a full commit id: {oid!r}", path=self.repo)
         if not include:
             return []
-        args = ["log", "-z", "--reverse", "--no-color", "--no-notes", "--encoding=UTF-8", "--format=%B"]
-        if limit is not None:
-            args.append(f"--max-count={max(limit, 0)}")
-        out = self.run(*args, "--end-of-options", *include, *(f"^{oid}" for oid in exclude), "--")
-        return [raw.decode("utf-8", "replace").strip("\n") for raw in out.split(b"\0") if raw]
+        out = self.run("log", "-z", "--topo-order", "--reverse", "--no-color", "--no-notes", "--encoding=UTF-8",
+                       "--format=%H%x00%P%x00%B", "--end-of-options", *include, *(f"^{oid}" for oid in exclude), "--")
+        tokens = out.split(b"\0")
+        if tokens and tokens[-1] == b"":
+            tokens.pop()
+        if len(tokens) % 3:
+            raise _log_error(tokens[-1] if tokens else b"")
+        result = []
+        for i in range(0, len(tokens), 3):
+            sha, parents = tokens[i].decode("ascii", "replace"), tuple(tokens[i + 1].decode("ascii", "replace").split())
+            if not _OID.fullmatch(sha) or not all(_OID.fullmatch(p) for p in parents):
+                raise _log_error(tokens[i])
+            result.append((sha, parents, tokens[i + 2].decode("utf-8", "replace").strip("\n")))
+        return result
 
 
 def _tree_entry(record: bytes, sizes: bool) -> TreeEntry:

@@ -2,8 +2,8 @@
 
 One `git log --first-parent` walk gives every merged change (commit, date, subject, pull request number,
 changed paths, with the blob ids of each version), then one `git cat-file --batch` reads every version of
-every proposal document. A merge commit costs one more `git log` for the messages of the commits it brought
-in. Nothing here decides anything: `depgate.proposals.status` turns the `History` into evidence.
+every proposal document. When the walk meets merge commits, one more `git log` reads the messages of the
+commits they brought in. Nothing here decides anything: `depgate.proposals.status` turns the `History` into evidence.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def read_history(git: Git, rev: str, config: Config, *, branch: str | None = Non
     if truncated:
         logged = logged[:limit]
     logged.reverse()  # oldest first
-    commits = tuple(_commit(git, entry) for entry in logged)
+    brought = _brought_in(git, logged)
+    commits = tuple(_commit(entry, brought.get(entry.sha, ())) for entry in logged)
     paths = proposal_paths_at(git, tip, config.proposals)
     versions = _versions(git, logged, paths)
     return History(branch=branch or rev, tip=tip, commits=commits, versions=versions, shallow=git.is_shallow(),
@@ -129,14 +130,47 @@ def _resolve(git: Git, rev: str, branch: str | None) -> str:
                           "with --branch")
 
 
-def _commit(git: Git, entry: LogCommit) -> Commit:
-    """Turn one walked commit into a `Commit`, reading what a merge brought in."""
-    messages: tuple[str, ...] = (entry.message,)
-    if len(entry.parents) > 1:
-        messages += tuple(git.messages_between(entry.parents[1:], entry.parents[:1], limit=MAX_MERGED_MESSAGES))
+def _brought_in(git: Git, logged: Sequence[LogCommit]) -> dict[str, tuple[str, ...]]:
+    """Return, for each merge commit of the walk, the messages of the commits it brought in, oldest first.
+
+    One `git log` reads every commit of the walked range. Merges are taken oldest first: what the first
+    parent reaches is the walk's earlier commits plus what earlier merges brought in, so a merge brought in
+    the commits reachable from its other parents that nothing earlier claimed. A commit missing from the
+    answer (beyond a shallow clone's cut, or before a limit) counts as claimed.
+    """
+    if not any(len(entry.parents) > 1 for entry in logged):
+        return {}
+    oldest = logged[0]
+    commits = git.commit_messages([logged[-1].sha], oldest.parents[:1])
+    order = {sha: i for i, (sha, _, _) in enumerate(commits)}
+    parents = {sha: ps for sha, ps, _ in commits}
+    messages = {sha: message for sha, _, message in commits}
+    claimed = {entry.sha for entry in logged}
+    result: dict[str, tuple[str, ...]] = {}
+    for entry in logged:
+        if len(entry.parents) < 2:
+            continue
+        found: list[str] = []
+        todo = [p for p in entry.parents[1:] if p in parents and p not in claimed]
+        claimed.update(todo)
+        while todo:
+            sha = todo.pop()
+            found.append(sha)
+            fresh = [p for p in parents[sha] if p in parents and p not in claimed]
+            claimed.update(fresh)
+            todo.extend(fresh)
+        found.sort(key=order.__getitem__)
+        # NOTE: a long-lived branch can bring thousands; a pull request's own commits are the newest.
+        result[entry.sha] = tuple(messages[sha] for sha in found[-MAX_MERGED_MESSAGES:])
+    return result
+
+
+def _commit(entry: LogCommit, brought: tuple[str, ...]) -> Commit:
+    """Turn one walked commit, and the messages of what it brought in, into a `Commit`."""
     subject = entry.message.split("\n", 1)[0]
     return Commit(sha=entry.sha, parent=entry.parents[0] if entry.parents else None,
-                  date=_utc_date(entry.committer_time), subject=subject, messages=messages, pull=pull_number(subject),
+                  date=_utc_date(entry.committer_time), subject=subject, messages=(entry.message, *brought),
+                  pull=pull_number(subject),
                   changed=tuple(c.path for c in entry.changes))
 
 
