@@ -472,7 +472,7 @@ def test_lint_mode_reads_the_config_input_from_the_repository_root(tmp_path, mon
     assert run.outputs["findings"] == "0"
 
 
-def test_index_mode_opens_one_pull_request_then_does_nothing(tmp_path, fake):
+def test_index_mode_opens_one_pull_request_then_closes_it(tmp_path, fake):
     repo, base, _head = build_repo(tmp_path / "repo", "clean")
     repo.checkout("main")
     fake.add_git_commit(repo.path, base, branch="main")
@@ -485,12 +485,13 @@ def test_index_mode_opens_one_pull_request_then_does_nothing(tmp_path, fake):
     assert "0001" in fake.files[("depgate/index", "deps/INDEX.md")]
     assert_requests_valid(fake)
 
-    # Committed on main: the next run changes nothing and sends no write.
+    # Committed on main by hand: the next run changes nothing, and closes its own pull request with a comment.
     repo.commit("docs: index", {"deps/INDEX.md": (repo.path / "deps/INDEX.md").read_text()})
-    writes = len(fake.writes())
     again = run_action(tmp_path, fake, repo.path, push, mode="index")
     assert again.outputs["changed"] == "false"
-    assert len(fake.writes()) == writes
+    assert fake.pulls[number]["state"] == "closed"
+    assert "depgate/index" not in fake.refs
+    assert_requests_valid(fake)
 
 
 def test_index_mode_reports_number_clashes_in_open_pull_requests(tmp_path, fake):

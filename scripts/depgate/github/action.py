@@ -18,6 +18,7 @@ the outcome of a mode: they become warnings in the summary.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -39,15 +40,16 @@ from depgate.fsutil import atomic_write_text
 from depgate.github import comment as comments
 from depgate.github.runtime import Commands, load_event, pull_request_from_event, set_outputs, write_summary
 from depgate.report import github as github_report
-from depgate.report.escape import encodable, md_code
+from depgate.report.escape import encodable, md_code, md_inline
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from depgate.config import Config
     from depgate.git import Git
     from depgate.github.client import ApiProblem, GitHubClient
     from depgate.outcome import Outcome
+    from depgate.proposals.evidence import ProposalState, Repair, StatusReport
     from depgate.report.model import Report
 
 
@@ -481,40 +483,213 @@ def run_lint(ctx: Context) -> int:
 # -- index -----------------------------------------------------------------------------------------
 
 
-def _expected_index(root: Path, config: Config) -> tuple[str, str | None, str]:
-    """Return `(index path, its text now or None, its text as depgate index --write leaves it)`.
+@dataclass
+class _IndexPlan:
+    """What the scheduled index job carries: the files that differ from HEAD, and why.
+
+    Attributes:
+        files: Repository-relative path -> the text the pull request gives it (only files that differ from HEAD).
+        regenerated: The generated index files among them.
+        repaired: The proposals whose automatic repairs changed their document, with those repairs.
+        report: Where every proposal stands (None when the status could not be read).
+        notes: Repairs that could not be applied, and why (for a person).
+    """
+
+    files: dict[str, str] = field(default_factory=dict)
+    regenerated: list[str] = field(default_factory=list)
+    repaired: list[tuple[ProposalState, tuple[Repair, ...]]] = field(default_factory=list)
+    report: StatusReport | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def repairs(self) -> int:
+        """How many repairs the pull request applies."""
+        return sum(len(repairs) for _state, repairs in self.repaired)
+
+
+def _status_report(ctx: Context, git: Git, config: Config, branch: str) -> StatusReport | None:
+    """Where every proposal stands at HEAD; None (with a warning) when the history cannot be read.
+
+    The index is still regenerated then: a status that cannot be read must not hold back the index.
+    """
+    from depgate.commands.status import gather_status
+
+    try:
+        return gather_status(git, "HEAD", config, today=dt.date.today(), branch_name=branch or None)
+    except DepgateError as exc:
+        ctx.commands.warning(f"the proposals' statuses could not be read, no repair is carried: {exc.describe()}",
+                             title=github_report.title())
+        return None
+
+
+def _repair_documents(git: Git, root: Path, report: StatusReport, plan: _IndexPlan) -> None:
+    """Apply each proposal's automatic (linked) repairs to its document in the work tree.
+
+    The repairs are applied to the bytes at HEAD, the revision the report was read from, and written
+    to the work tree, so that the index rendered next lists the repaired statuses (`depgate status
+    --write`, then `depgate index --write`, leave the same files).
+    """
+    from depgate.proposals.repair import apply_repairs
+
+    for state in report.proposals:
+        repairs = tuple(r for r in state.repairs if r.automatic)
+        if not repairs:
+            continue
+        data = git.read("HEAD", state.path)
+        target = root / state.path
+        if data is None or target.is_symlink() or not target.is_file():
+            plan.notes.append(f"{state.path}: not a regular file in the checkout; its repair is left to a person")
+            continue
+        try:
+            text = apply_repairs(data, repairs, path=state.path).decode("utf-8")
+        except DepgateError as exc:
+            plan.notes.append(exc.describe())
+            continue
+        except UnicodeDecodeError:
+            plan.notes.append(f"{state.path}: not UTF-8 text; its repair is left to a person")
+            continue
+        if text.encode("utf-8") == data:
+            continue
+        _write_file(root, state.path, text, "the proposal")
+        plan.files[state.path] = text
+        plan.repaired.append((state, repairs))
+
+
+def _plan_index(ctx: Context, git: Git, root: Path, config: Config, branch: str) -> _IndexPlan:
+    """Repair the documents, then regenerate the index files from them, in the work tree; list what differs from HEAD.
 
     Raises:
-        DepgateError: the folder, the template or the index cannot be read.
+        DepgateError: the folder, the index or a document cannot be read or written.
     """
-    from depgate.commands._common import require_folder
-    from depgate.proposals.folder import index_path, load_folder
-    from depgate.proposals.index import build_context, default_file, render_region, splice
-    from depgate.proposals.numbering import used_numbers
-    from depgate.tree import DiskTree
+    from depgate.commands.index import expected_index_files
 
-    pconf = config.proposals
-    folder = require_folder(root, pconf.directory)
-    tree = DiskTree(root)
-    proposals = [doc.proposal for doc in load_folder(tree, pconf)]
-    rel = index_path(pconf)
-    names = [path.rsplit("/", 1)[-1] for path, _ in tree.entries(folder)]
-    context = build_context(proposals, pconf, index_path=rel, taken=used_numbers(proposals, names))
-    template = None
-    if pconf.index_template is not None:
-        raw = tree.read(pconf.index_template)
-        if raw is None:
-            raise ConfigError("index template not found (it must be a regular file inside the repository)",
-                              path=pconf.index_template, hint="fix `proposals.index-template` or remove it")
-        template = raw.decode("utf-8", "replace").lstrip("\ufeff")
-    region = render_region(context, template, template_name=pconf.index_template)
-    data = tree.read(rel)
-    current = None if data is None else data.decode("utf-8", "replace")
-    return rel, current, default_file(region, pconf.prefix) if current is None else splice(current, region, rel)
+    plan = _IndexPlan(report=_status_report(ctx, git, config, branch))
+    if plan.report is not None:
+        _repair_documents(git, root, plan.report, plan)
+    for item in expected_index_files(root, config, git=git):
+        if item.stale:  # as `depgate index --write`: the work tree holds the new index for later steps
+            _write_file(root, item.rel, item.expected, "the index")
+        before = git.read("HEAD", item.rel)
+        if before is None or before.decode("utf-8", "replace") != item.expected:
+            plan.files[item.rel] = item.expected
+            plan.regenerated.append(item.rel)
+    return plan
+
+
+def _filtered(report: StatusReport, keep: Callable[[ProposalState], ProposalState | None]) -> StatusReport:
+    """The report with only what `keep` keeps of each proposal (every proposal stays, so totals stay true)."""
+    states = [keep(state) or dataclasses.replace(state, repairs=(), findings=()) for state in report.proposals]
+    return dataclasses.replace(report, proposals=tuple(states), problems=())
+
+
+def _has_action(report: StatusReport) -> bool:
+    return bool(report.problems) or any(state.repairs or state.findings for state in report.proposals)
+
+
+def _applied_report(plan: _IndexPlan) -> StatusReport | None:
+    """The report of the repairs the pull request applies (their evidence shown), or None when there is none."""
+    if plan.report is None or not plan.repaired:
+        return None
+    applied = {state.path: repairs for state, repairs in plan.repaired}
+
+    def keep(state: ProposalState) -> ProposalState | None:
+        if state.path not in applied:
+            return None
+        codes = {r.code for r in applied[state.path]}
+        return dataclasses.replace(state, repairs=applied[state.path],
+                                   findings=tuple(d for d in state.findings if d.code in codes))
+
+    return _filtered(plan.report, keep)
+
+
+def _person_report(plan: _IndexPlan) -> StatusReport | None:
+    """The report of what needs a person: the repairs not applied (inferred, or a decision) and the nudges."""
+    if plan.report is None:
+        return None
+    applied = {state.path: {r.code for r in repairs} for state, repairs in plan.repaired}
+
+    def keep(state: ProposalState) -> ProposalState | None:
+        done = applied.get(state.path, set())
+        repairs = tuple(r for r in state.repairs if r.code not in done)
+        findings = tuple(d for d in state.findings if d.code not in done)
+        if not repairs and not findings:
+            return None
+        return dataclasses.replace(state, repairs=repairs, findings=findings)
+
+    report = dataclasses.replace(_filtered(plan.report, keep), problems=plan.report.problems)
+    return report if _has_action(report) else None
+
+
+def _index_body(plan: _IndexPlan, config: Config, *, branch: str, base_sha: str, overview: str) -> str:
+    """The index pull request's description, bounded to what GitHub accepts.
+
+    It holds no run-specific text (no run link, no time), so that a run with nothing new leaves it as it is.
+    """
+    from depgate.report.status import status_markdown
+
+    prefix = md_inline(config.proposals.prefix)
+    applied, person = _applied_report(plan), _person_report(plan)
+
+    def render(limit: int) -> str:
+        parts = [f"`depgate index` keeps this pull request in step with {md_code(branch)} "
+                 f"(at {md_code(base_sha[:12])}): merge it as is; the branch belongs to depgate, edits to it are "
+                 "overwritten, and the pull request is closed when the default branch holds everything.", ""]
+        if plan.regenerated:
+            parts += ["### Regenerated", "", *(f"- {md_code(rel)}" for rel in plan.regenerated), ""]
+        if applied is not None:
+            parts += [f"### {prefix} statuses repaired ({plan.repairs})", "",
+                      "Backed by linked evidence: a change that cites the proposal, or added it with its code.", "",
+                      status_markdown(applied, heading_level=4, limit=limit)]
+        if person is not None or plan.notes:
+            parts += ["### Needs a person", "",
+                      "Not applied: inferred evidence to confirm, decisions, and nudges.", ""]
+            if plan.notes:
+                parts += [*(f"- {md_inline(note)}" for note in plan.notes[:limit]), ""]
+            if person is not None:
+                parts.append(status_markdown(person, heading_level=4, limit=limit))
+        if overview:
+            parts += ["", overview]
+        return "\n".join(parts).rstrip("\n") + "\n"
+
+    from depgate.github.comment import MAX_COMMENT_CHARS
+
+    for limit in (50, 10, 1):
+        body = render(limit)
+        if len(body) <= MAX_COMMENT_CHARS:
+            return body
+    note = ("\n\n> [!WARNING]\n> This description was cut to stay under GitHub's size limit; "
+            "`depgate status` lists everything.\n")
+    return body[: MAX_COMMENT_CHARS - len(note)].rsplit("\n", 1)[0] + note
+
+
+def _index_title(plan: _IndexPlan, config: Config) -> str:
+    prefix = config.proposals.prefix
+    if plan.repaired and plan.regenerated:
+        return f"docs: regenerate the {prefix} index and repair {plan.repairs} {prefix} status(es)"
+    if plan.repaired:
+        return f"docs: repair {plan.repairs} {prefix} status(es)"
+    return f"docs: regenerate the {prefix} index"
+
+
+def _index_message(plan: _IndexPlan, config: Config) -> str:
+    lines = [_index_title(plan, config), ""]
+    lines += [f"Regenerated {rel}." for rel in plan.regenerated]
+    for state, repairs in plan.repaired:
+        for repair in repairs:
+            lines.append(f"{state.label or state.path}: {repair.code} {repair.message}"[:200])
+    return "\n".join([*lines, "", "Generated by `depgate index` (the scheduled index job)."])
 
 
 def run_index(ctx: Context) -> int:
-    """Regenerate the index; open or update one pull request when it changed; report number collisions."""
+    """The scheduled index job: repair statuses, regenerate the index, keep one pull request with all of it.
+
+    The linked (automatic) status repairs are applied to the documents in the work tree first, then
+    INDEX.md and index.json are rendered from the repaired documents, so the index lists the repaired
+    statuses. Every file that then differs from HEAD goes into one commit on `index-branch` and one
+    pull request, whose body lists each repair with its evidence, what needs a person, and the numbers
+    claimed by several open pull requests (S203). When nothing differs from HEAD, depgate's own open
+    pull request (if any) is closed with a comment and its branch deleted.
+    """
     from depgate.commands._common import load_command_config
     from depgate.git import Git
 
@@ -524,67 +699,81 @@ def run_index(ctx: Context) -> int:
         git = Git(Path(inputs.repo_path))
         root = git.toplevel()
         config = load_command_config(root, _config_on_disk(inputs, root), console)
-        rel, _current, after = _expected_index(root, config)
-        before = git.read("HEAD", rel)
         base_sha = git.text("rev-parse", "HEAD")
         base_branch = inputs.index_base or _event_default_branch(ctx.event) or git.text("rev-parse", "--abbrev-ref",
                                                                                        "HEAD")
+        plan = _plan_index(ctx, git, root, config, base_branch)
     except DepgateError as exc:
         _print_notes(ctx, console)
         ctx.commands.annotate("error", exc.describe(), title=github_report.title())
         ctx.summary(github_report.failure_md("depgate index could not run", exc.describe()))
         return 2
     _print_notes(ctx, console)
-    changed = before is None or before.decode("utf-8", "replace") != after
-    if _current != after:  # as `depgate index --write`: the work tree holds the new index for later steps
-        try:
-            _write_index(root, rel, after)
-        except DepgateError as exc:
-            ctx.commands.annotate("error", exc.describe(), title=github_report.title())
-            ctx.summary(github_report.failure_md("depgate index could not run", exc.describe()))
-            return 2
+    changed = bool(plan.files)
+    for note in plan.notes:
+        ctx.commands.warning(note, title=github_report.title())
     client = ctx.client()
-    lines = [f"### depgate index: {md_code(rel)} {'changed' if changed else 'is up to date'}", ""]
-    outputs = {"changed": str(changed).lower(), "pull-request": ""}
+    what = ", ".join(md_code(rel) for rel in plan.files) if changed else "the index and the statuses are current"
+    lines = [f"### depgate index: {what}", ""]
+    if plan.repaired:
+        lines.append(f"- {plan.repairs} status repair(s) applied to {len(plan.repaired)} document(s)")
+    outputs = {"changed": str(changed).lower(), "pull-request": "", "repairs": str(plan.repairs)}
     overview = ""
+    body = ""
     if client is not None:
         overview = _open_pull_overview(client, git, config)
         if changed:
-            result = client.propose_files(
-                files={rel: after}, branch=inputs.index_branch, base=base_branch, base_sha=base_sha,
-                title=f"docs: regenerate {rel}", message=f"docs: regenerate {rel}\n\nGenerated by `depgate index`.",
-                body=(f"`depgate index` regenerated `{rel}` from the documents on `{base_branch}` "
-                      f"({base_sha[:12]}).\n\nThis pull request is kept up to date by the scheduled depgate workflow; "
-                      "merge it as is (edits to the branch are overwritten).\n" + overview))
+            body = _index_body(plan, config, branch=base_branch, base_sha=base_sha, overview=overview)
+            result = client.propose_files(files=plan.files, branch=inputs.index_branch, base=base_branch,
+                                          base_sha=base_sha, title=_index_title(plan, config), body=body,
+                                          message=_index_message(plan, config))
             if result:
                 outputs["pull-request"] = str(result["pull"] or "")
                 lines.append(f"- pull request #{result['pull']}: {result['pull_action']}"
                              + (f", new commit {md_code(result['commit'][:12])}" if result["commit"] else
                                 ", branch already current"))
+        else:
+            lines += _close_own_pull(client, inputs.index_branch, base_branch, base_sha)
         ctx.problems.extend(client.problems)
     elif changed:
         lines.append("- no token: no pull request opened (set `token`, with contents and pull-requests write)")
-    if overview:
-        lines += ["", overview]
-    ctx.summary("\n".join(lines) + "\n" + problems_summary(ctx))
+    if not body:
+        body = _index_body(plan, config, branch=base_branch, base_sha=base_sha, overview=overview)
+    # The summary shows what the pull request's description shows (everything but the opening sentence).
+    details = body.split("\n\n", 1)[1] if "\n\n" in body else ""
+    ctx.summary("\n".join(lines) + "\n\n" + details + problems_summary(ctx))
     warn_problems(ctx)
     ctx.outputs(outputs)
     return 0
 
 
-def _write_index(root: Path, rel: str, text: str) -> None:
-    """Write the index file in the work tree, never through a link.
+def _close_own_pull(client: GitHubClient, branch: str, base: str, base_sha: str) -> list[str]:
+    """Close depgate's open pull request from `branch` (the default branch holds everything) and delete the branch."""
+    from depgate.github.client import PullRequestInfo
+
+    found = client.open_pull_from(branch, base)
+    if not isinstance(found, PullRequestInfo):
+        return []
+    comment = (f"{md_code(base)} already holds everything this pull request carried (checked at "
+               f"{md_code(base_sha[:12])}): the index and the statuses are current, so depgate closes it. The "
+               "scheduled job opens a new one when something changes.")
+    if not client.close_pull(found.number, comment):
+        return [f"- pull request #{found.number} could not be closed"]
+    client.delete_branch(branch)
+    return [f"- pull request #{found.number} closed: {md_code(base)} is current"]
+def _write_file(root: Path, rel: str, text: str, what: str) -> None:
+    """Write a generated or repaired file in the work tree, never through a link.
 
     Raises:
-        UsageError: the index is a link, or cannot be written.
+        UsageError: the file is a link, or cannot be written.
     """
     from depgate.commands._common import write_output
 
     path = root / rel
     if path.is_symlink():
-        raise UsageError("the index is a symbolic link; depgate does not write through links", path=rel,
+        raise UsageError(f"{what} is a symbolic link; depgate does not write through links", path=rel,
                          hint="replace the link by a regular file")
-    write_output(path, text, "the index")
+    write_output(path, text, what)
 
 
 def _event_default_branch(event: Mapping[str, Any]) -> str:
@@ -604,7 +793,11 @@ def _open_pull_overview(client: GitHubClient, git: Git, config: Config) -> str:
         return ""
     existing = [entry.path for entry in git.ls_tree("HEAD", [folder + "/"] if folder else [])]
     files = [PullFile(f.number, f.path, f.status) for f in found]
-    out = [github_report.collisions_md(find_collisions(files, existing, folder), config.proposals.prefix)]
+    clashes = github_report.collisions_md(find_collisions(files, existing, folder), config.proposals.prefix)
+    if clashes:  # label the heading with the status rule that names this nudge
+        heading, _, rest = clashes.partition("\n")
+        clashes = f"{heading} ({md_code('S203')})\n{rest}"
+    out = [clashes]
     lint_rows = _lint_open_pulls(client, git.toplevel(), config, found)
     if lint_rows:
         out += [f"#### {config.proposals.prefix} lint in open pull requests", "",
