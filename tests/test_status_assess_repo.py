@@ -73,3 +73,31 @@ def test_d9d_like_history(git_repo):
     assert [e.sha for e in states[hooks].evidence if e.kind is EvidenceKind.EDITED] == [edit]
     assert [e.kind for e in states[hooks].evidence][:3] == [
         EvidenceKind.ADDED, EvidenceKind.STATUS, EvidenceKind.ADDED_WITH_IMPLEMENTATION]
+
+
+def test_d9d_uncited_implementation_is_inferred_and_a_cited_one_linked(git_repo):
+    from depgate.commands.status import gather_status
+
+    rope, offload = "deps/0005-dep-scaled-rope.md", "deps/0006-dep-offload.md"
+    git_repo.commit("chore: start", {"d9d/__init__.py": "__all__ = []\n"}, date="2026-01-02")
+    git_repo.commit("docs: DEP-0005 scaled rope (#30)",
+                    {rope: dep("0005", "Scaled rope", "Draft", body="Adds `ScaledRope` to `d9d.rope`.")},
+                    date="2026-01-05")
+    git_repo.commit("docs: DEP-0006 offload (#31)",
+                    {offload: dep("0006", "Offload", "Draft", body="Adds `OffloadPolicy`.")}, date="2026-01-06")
+    git_repo.commit("feat: add scaled rope (#35)", {  # d9d's case: the implementation does not cite its proposal
+        "d9d/rope/__init__.py": "from d9d.rope.scaled import ScaledRope\n\n__all__ = [\"ScaledRope\"]\n",
+        "d9d/rope/scaled.py": "class ScaledRope:\n    pass\n"}, date="2026-02-01")
+    git_repo.commit("feat: add offload policy (DEP-0006) (#36)", {
+        "d9d/offload/__init__.py": "from d9d.offload.policy import OffloadPolicy\n\n__all__ = [\"OffloadPolicy\"]\n",
+        "d9d/offload/policy.py": "class OffloadPolicy:\n    pass\n"}, date="2026-02-02")
+
+    report = gather_status(Git(git_repo.path), "main", CONFIG, today=TODAY)
+    states = {p.path: p for p in report.proposals}
+
+    assert [d.code for d in states[rope].findings] == ["S103"]  # never S102: nobody linked it
+    assert [(r.status, r.implementation, r.strength) for r in states[rope].repairs] == [
+        ("Implemented", ("#35",), Strength.INFERRED)]
+    assert [d.code for d in states[offload].findings] == ["S102"]
+    assert [(r.status, r.implementation, r.automatic) for r in states[offload].repairs] == [
+        ("Implemented", ("#36",), True)]
