@@ -151,6 +151,26 @@ def test_odd_file_names_survive(git_repo):
     assert is_code_change(history.commits[-1], CONFIG)
 
 
+def test_hostile_commits_are_read(git_repo, tmp_path):
+    base = git_repo.commit("chore: start", {ROPE: dep("0005", "Rope", "Draft")})
+    tree = git_repo.git("rev-parse", "HEAD^{tree}")
+    # Made by hand, as a fork could: a NUL in the message (git stops there), a date far in the future, and
+    # a message that looks like a `--raw` record.
+    raw = (f"tree {tree}\nparent {base}\nauthor a <a> 99999999999999 +0000\n"
+           f"committer a <a> 99999999999999 +0000\n\n:100644 100644 fake (#7)\0hidden (#8)\n").encode()
+    (tmp_path / "commit").write_bytes(raw)
+    sha = git_repo.git("hash-object", "-t", "commit", "-w", "--literally", str(tmp_path / "commit"))
+    git_repo.git("update-ref", "refs/heads/main", sha)
+
+    history = _history(git_repo)
+
+    assert [c.sha for c in history.commits] == [base, sha]
+    assert history.commits[-1].subject == ":100644 100644 fake (#7)"
+    assert history.commits[-1].pull == 7
+    assert history.commits[-1].date == "9999-12-31"  # clamped, not an OverflowError
+    assert history.commits[-1].changed == ()
+
+
 @pytest.mark.parametrize(("subject", "number"), [
     ("feat: add scaled rope (#35)", 35),
     ("feat: a (#1) then b (#2)", 2),

@@ -196,7 +196,7 @@ def _versions(git: Git, logged: Sequence[LogCommit], paths: Sequence[str]) -> di
             if tip_path is None or change.status == "D":
                 continue
             found[tip_path].append((entry.sha, change))
-            if change.status == "A":  # older changes belong to another document that had this name
+            if change.status in ("A", "C"):  # a new file: older changes belong to another document of this name
                 gone.append(change.path)
             elif change.status == "R" and change.old_path is not None:
                 gone.append(change.path)
@@ -253,8 +253,8 @@ def _without_bookkeeping(text: str, header_end: int | None) -> str:
 
 
 def _change_letter(status: str) -> str:
-    # A type change (a file that became a link) is a modification of the document.
-    return status if status in "AMRD" else "M"
+    # A copy (only with copy detection configured) starts a document; a type change modifies it.
+    return {"C": "A", "T": "M"}.get(status, status)
 
 
 def _folder(config: ProposalsConfig) -> str:
