@@ -260,3 +260,15 @@ def test_the_body_stays_under_githubs_limit(overview_size):
         assert body.rstrip().endswith("`depgate status` lists everything.")
     else:
         assert "more proposal(s)" in body  # fewer rows, the rest counted
+
+
+def test_a_shallow_checkout_applies_no_repair(tmp_path):
+    # The oldest commit of a shallow clone seems to add code and proposals together: no repair may come of it.
+    repo = d9d(tmp_path)
+    shallow = tmp_path / "shallow"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.path}", str(shallow))
+    run = run_action(tmp_path / "run", None, shallow, PUSH, mode="index")
+    assert run.code == 0, run
+    assert run.outputs["repairs"] == "0"
+    assert (shallow / ROPE).read_text() == (repo.path / ROPE).read_text()
+    assert any(line.startswith("::warning") and "fetch-depth: 0" in line for line in run.stdout.splitlines())

@@ -303,7 +303,7 @@ def test_own_index_workflow_with_uses_dot(tmp_path, fake, act, action_copy):
             shutil.copy2(path, target)
     repo.write({"deps/0900-dep-e2e-fixture.md": NEW_DEP.replace("0002", "0900")})
     base = repo.commit("docs: a DEP the index does not list yet")
-    fake.refs["main"] = base
+    fake.add_git_commit(repo.path, base, branch="main")  # as pushed: the Git Data API knows its tree
     fake.add_pull(31, files=[("deps/0007-dep-hooks.md", "added")], head_sha="1" * 40)
     fake.add_pull(32, files=[("deps/0007-dep-offload.md", "added")], head_sha="2" * 40)
     event = {"schedule": "17 4 * * *", "repository": {"full_name": REPOSITORY, "default_branch": "main"}}

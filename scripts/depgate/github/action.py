@@ -564,7 +564,12 @@ def _plan_index(ctx: Context, git: Git, root: Path, config: Config, branch: str)
     from depgate.commands.index import expected_index_files
 
     plan = _IndexPlan(report=_status_report(ctx, git, config, branch))
-    if plan.report is not None:
+    if plan.report is not None and git.is_shallow():
+        # NOTE: the oldest commit of a shallow clone looks as if it added every file at once, code and
+        # proposals together, which reads as linked evidence: never write a repair from a cut history.
+        plan.notes.append("the checkout is a shallow clone, so no status repair is applied: check out the whole "
+                          "history (actions/checkout with `fetch-depth: 0`)")
+    elif plan.report is not None:
         _repair_documents(git, root, plan.report, plan)
     for item in expected_index_files(root, config, git=git):
         if item.stale:  # as `depgate index --write`: the work tree holds the new index for later steps
