@@ -205,25 +205,21 @@ def _has_commits(git: Git) -> bool:
     return True
 
 
-def _read_history(git: Git | None, config: Config) -> History | None:
-    """The default branch's history at HEAD, or None without git or before the first commit."""
+def _read_history(git: Git, config: Config) -> History:
+    """The branch's history at HEAD (the checked-out branch: the default one in CI and the scheduled job)."""
     from depgate.proposals.history import read_history
 
-    if git is None or not _has_commits(git):
-        return None
     return read_history(git, "HEAD", config)
 
 
-def _named_symbols(git: Git | None, documents: Sequence[FolderDocument], config: Config) -> dict[str, list[str]]:
-    """The public symbols (at HEAD) each document names; empty without git or a readable public surface."""
-    if git is None or not _has_commits(git):
-        return {}
+def _named_symbols(git: Git, documents: Sequence[FolderDocument], config: Config) -> dict[str, list[str]]:
+    """The public symbols (at HEAD) each document names; empty without a readable public surface."""
     try:
         from depgate.api.mentions import named_symbols, public_paths
     except ImportError:  # TODO: drop the fallback once `depgate.api.mentions` is on main
         return {}
     paths = public_paths(git, "HEAD", config.api)
-    if paths is None:
+    if not paths:  # unreadable, or nothing public: no document can name a symbol, so none is scanned
         return {}
     return {doc.path: list(named_symbols(doc.document.text, paths)) for doc in documents if doc.document.text}
 
@@ -241,6 +237,8 @@ def index_json_data(documents: Sequence[FolderDocument], config: Config, *, git:
     """
     from depgate import __version__
 
+    if git is None or not _has_commits(git):  # a plain folder, or nothing committed yet
+        return build_index_data(documents, config, history=None, symbols={}, version=__version__)
     return build_index_data(documents, config, history=_read_history(git, config),
                             symbols=_named_symbols(git, documents, config), version=__version__)
 
