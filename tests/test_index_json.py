@@ -408,6 +408,7 @@ def test_before_the_first_commit_the_history_fields_are_null(git_repo, run_cli):
     ("../../escape.json", "`proposals.index-json` must name a file inside the proposals folder"),
     ("INDEX.md", "must name a JSON file other than the index and the template"),
     ("notes.md", "must name a JSON file other than the index and the template"),
+    ("README.MD", "must name a JSON file other than the index and the template"),
 ])
 def test_bad_index_json_paths_are_refused(repo, run_cli, value, needle):
     repo.write({".github/depgate.yml": f"proposals:\n  index-json: {value}\n"}, dedent=False)

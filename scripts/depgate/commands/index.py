@@ -19,7 +19,7 @@ from depgate.commands._common import (
     write_output,
 )
 from depgate.errors import ConfigError, GitError, UsageError
-from depgate.proposals.folder import index_path, is_candidate, load_folder
+from depgate.proposals.folder import index_path, load_folder
 from depgate.proposals.index import build_context, default_file, render_region, splice
 from depgate.proposals.index_json import build_index_data, dumps_index, index_stale
 from depgate.proposals.numbering import used_numbers
@@ -160,13 +160,14 @@ def index_json_path(config: Config) -> str | None:
     """Repository-relative path of index.json, or None when `proposals.index-json` is off.
 
     Raises:
-        ConfigError: the name would be read as a proposal, or is the Markdown index or the template.
+        ConfigError: the name is a Markdown file (the index, the template, a proposal, a README).
     """
     pconf = config.proposals
     if pconf.index_json is None:
         return None
     name = pconf.index_json
-    if name in (pconf.index, pconf.template) or is_candidate(name.rsplit("/", 1)[-1], "file", pconf):
+    # NOTE: any Markdown name is refused: a candidate would be read as a proposal, README.md overwritten.
+    if name in (pconf.index, pconf.template) or name.lower().endswith(".md"):
         raise ConfigError(f"`proposals.index-json` must name a JSON file other than the index and the template, "
                           f"not {name[:80]!r}", hint="use the default `index.json`, or null to write none")
     return f"{pconf.directory.strip('/')}/{name}"
