@@ -183,8 +183,10 @@ CONFIG = '.github/depgate.yml'
 @pytest.fixture
 def d9d(git_repo: GitRepo) -> GitRepo:
     """`main` with DEP-0005 (Draft) and DEP-0006 (Accepted); checked out on a branch `pr`."""
-    git_repo.commit("chore: initial", {**PACKAGE, ROPE: dep_text(5, "Scaled Rope", "Draft"),
-                                       CACHE: dep_text(6, "KV Cache", "Accepted")})
+    git_repo.commit("chore: initial", PACKAGE)
+    # The proposals land apart from any code, so no implementation is on `main` until a test merges one.
+    git_repo.commit("docs: propose (#2)", {ROPE: dep_text(5, "Scaled Rope", "Draft"),
+                                           CACHE: dep_text(6, "KV Cache", "Accepted")})
     git_repo.branch("pr")
     return git_repo
 
@@ -232,6 +234,35 @@ def test_implemented_docs_only_without_implementation_fails_v121(run_cli, d9d):
     code, data = check(run_cli, d9d)
     assert (code, data["verdict"]) == (1, "proposal")
     assert codes(data) == ["V121"]
+
+
+def _merge_on_main(repo: GitRepo, message: str, files: dict) -> None:
+    """Squash-merge a change into `main`, then start the pull request `pr` from it."""
+    repo.checkout("main")
+    repo.commit(message, files)
+    repo.git("checkout", "-q", "-B", "pr", "main")
+
+
+@pytest.mark.parametrize(("message", "passes"), [
+    ("feat: add kv cache (#35)\n\nImplements DEP-0006.", True),  # cited in the squash body
+    ("feat: add kv cache (DEP-0006) (#35)", True),  # cited in the title
+    ("feat: add kv cache (#35)", False),  # code, but nothing ties it to DEP-0006
+])
+def test_implemented_docs_only_after_the_implementation_merged(run_cli, d9d, message, passes):
+    _merge_on_main(d9d, message, {"d9d/_cache.py": "def _grow():\n    pass\n"})
+    d9d.commit("docs: DEP-0006 is implemented", {CACHE: dep_text(6, "KV Cache", "Implemented")})
+    code, data = check(run_cli, d9d)
+    assert (code == 0, data["transitions"][0]["met"]) == (passes, passes), data["transitions"]
+    assert codes(data) == ([] if passes else ["V121"])
+
+
+def test_implemented_docs_only_when_the_proposal_came_with_its_code(run_cli, d9d):
+    adam = "deps/0007-dep-fused-adam.md"
+    _merge_on_main(d9d, "feat: fused adam (#36)", {adam: dep_text(7, "Fused Adam", "Accepted"),
+                                                   "d9d/_adam.py": "def _step():\n    pass\n"})
+    d9d.commit("docs: DEP-0007 is implemented", {adam: dep_text(7, "Fused Adam", "Implemented")})
+    code, data = check(run_cli, d9d)
+    assert (code, data["transitions"][0]["met"]) == (0, True)
 
 
 def test_draft_to_implemented_fails_v120_even_with_an_override(run_cli, d9d, tmp_path):
@@ -352,10 +383,11 @@ class Client:
         self.requests: list[tuple[int, list[str], list[str]]] = []
         self.fail = fail
 
-    def request_reviewers(self, number: int, users: list[str], teams: list[str]) -> None:
+    def request_reviewers(self, number: int, users: list[str], teams: list[str]) -> bool:
         self.requests.append((number, users, teams))
         if self.fail:
             self.problems.append("422: review cannot be requested from the author")
+        return not self.fail
 
 
 def _report(*deciders: str) -> Report:

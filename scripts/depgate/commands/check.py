@@ -25,8 +25,10 @@ from depgate.commands._common import (
 from depgate.config import PYPROJECT, YAML_PATHS, load_config_from
 from depgate.errors import ConfigError, GitError, UsageError
 from depgate.git import WORKTREE, Git
+from depgate.proposals.evidence import EvidenceKind
 from depgate.proposals.folder import FolderDocument, load_folder
 from depgate.proposals.lifecycle import Transition, evaluate, in_proposals_folder
+from depgate.proposals.model import number_in_filename
 from depgate.proposals.reader import MAX_BYTES as MAX_DOCUMENT_BYTES
 from depgate.report import github as github_report
 from depgate.report import json as json_report
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
     from depgate.console import Console
     from depgate.diagnostics import Diagnostic
     from depgate.git import ChangedFile
+    from depgate.proposals.evidence import History
     from depgate.report.model import Report
     from depgate.tree import Tree
 
@@ -314,6 +317,10 @@ def _lint_touched(tree: Tree, config: Config, changed: Sequence[ChangedFile],
     return tuple(lint_tree(tree, config, today=today, paths=touched, documents=docs).diagnostics)
 
 
+#: Evidence that the implementation is on the base branch: added with code, or a code change that cites it.
+_IMPLEMENTED_BY = frozenset({EvidenceKind.ADDED_WITH_IMPLEMENTATION, EvidenceKind.REFERENCED})
+
+
 def implemented_on_base(git: Git, base_sha: str, config: Config) -> Callable[[str, int | None], bool]:
     """Ask the base branch's history whether a proposal's implementation is already there, reading it at most once.
 
@@ -326,10 +333,21 @@ def implemented_on_base(git: Git, base_sha: str, config: Config) -> Callable[[st
             branched counts.
         config: The configuration.
     """
-    # TODO: read H1's history and H3's linked evidence once `depgate.proposals.history` and
-    # `depgate.proposals.status` land; until then no implementation is taken to be on the base branch.
+    read: list[History] = []
+
     def ask(path: str, number: int | None) -> bool:
-        return False
+        # Imported here: only a docs-only `Accepted -> Implemented` ever needs the history.
+        from depgate.proposals.history import read_history
+        from depgate.proposals.status import linked_evidence
+
+        if not read:
+            read.append(read_history(git, base_sha, config))
+        history = read[0]
+        if path not in history.versions and number is not None:
+            # Renamed on the base branch since the pull request branched: the same number at the tip.
+            path = next((p for p in history.versions if number_in_filename(p.rsplit("/", 1)[-1]) == number), path)
+        evidence = linked_evidence(history, path, number, config)
+        return any(e.kind in _IMPLEMENTED_BY for e in evidence)
 
     return ask
 

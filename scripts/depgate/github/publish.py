@@ -191,13 +191,7 @@ def request_decider_reviews(client: GitHubClient, number: int, report: Report) -
     if not users and not teams:
         return ""
     named = ", ".join(dict.fromkeys(h for change in report.transitions for h in change.deciders))
-    # TODO: drop this guard once `GitHubClient.request_reviewers` (H8) lands.
-    request = getattr(client, "request_reviewers", None)
-    if request is None:
-        return f"not requested from {named}: this version of the API client cannot request reviews"
-    before = len(client.problems)
-    request(number, users, teams)
-    if len(client.problems) > before:
+    if not client.request_reviewers(number, users, teams):  # the client records why
         return f"could not be requested from {named} (see the problems below)"
     return f"requested from {named}, for the status change(s)"
 
