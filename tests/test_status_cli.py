@@ -127,9 +127,9 @@ def test_include_inferred_also_writes_the_inferred_repair(history, run_cli):
     assert (history.path / IDLE).read_text(encoding="utf-8") == idle
 
 
-def test_write_keeps_crlf_line_endings(git_repo: GitRepo, run_cli):
-    git_repo.commit("docs: add scaled rope proposal (#10)",
-                    {ROPE: dep(3, "dep-scaled-rope", "Scaled RoPE", "Draft").replace("\n", "\r\n").encode()},
+def test_write_keeps_crlf_line_endings_and_the_byte_order_mark(git_repo: GitRepo, run_cli):
+    text = dep(3, "dep-scaled-rope", "Scaled RoPE", "Draft").replace("\n", "\r\n")
+    git_repo.commit("docs: add scaled rope proposal (#10)", {ROPE: b"\xef\xbb\xbf" + text.encode()},
                     date="2026-01-02")
     git_repo.commit("feat: add scaled rope (DEP-0003) (#12)", {"d9d/__init__.py": "__all__ = []\n"},
                     date="2026-01-05")
@@ -139,6 +139,8 @@ def test_write_keeps_crlf_line_endings(git_repo: GitRepo, run_cli):
     after = (git_repo.path / ROPE).read_bytes()
     assert after.count(b"\r\n") == before.count(b"\r\n") + 1
     assert b"\n" not in after.replace(b"\r\n", b"")
+    assert after.startswith(b"\xef\xbb\xbf---\r\n")
+    assert b"\r\nStatus: Implemented\r\n" in after
 
 
 def test_write_skips_a_file_whose_work_tree_status_changed(history, run_cli):
