@@ -215,10 +215,8 @@ def _read_history(git: Git, config: Config) -> History:
 
 def _named_symbols(git: Git, documents: Sequence[FolderDocument], config: Config) -> dict[str, list[str]]:
     """The public symbols (at HEAD) each document names; empty without a readable public surface."""
-    try:
-        from depgate.api.mentions import named_symbols, public_paths
-    except ImportError:  # TODO: drop the fallback once `depgate.api.mentions` is on main
-        return {}
+    from depgate.api.mentions import named_symbols, public_paths  # here: the API reader is heavy
+
     paths = public_paths(git, "HEAD", config.api)
     if not paths:  # unreadable, or nothing public: no document can name a symbol, so none is scanned
         return {}
