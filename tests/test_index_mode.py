@@ -174,6 +174,7 @@ def test_a_hostile_title_stays_inert_in_the_body(tmp_path, fake):
     run = index_run(tmp_path, fake, repo)
     assert run.code == 0, run
     body = body_of(fake, int(run.outputs["pull-request"]))
+    assert "Rope \\| x" in body  # the title is there, escaped
     html = cmarkgfm.github_flavored_markdown_to_html(body)
     assert "<img" not in html
     assert 'href="https://evil.example' not in html

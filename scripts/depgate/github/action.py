@@ -8,8 +8,10 @@ uses, works on their typed results, and carries out what `depgate.outcome` decid
   write the annotations, the job summary, the outputs and the JSON report; comment and label when the
   token may (warn and skip when it may not).
 - `publish`: `depgate.github.publish.run_publish` (the privileged half of the fork-safe pattern).
-- `index`: regenerate the proposals index; when it changed, keep one pull request from a fixed branch;
-  report numbers claimed twice across open pull requests (`depgate.proposals.collisions`).
+- `index`: apply the status repairs backed by linked evidence (`depgate.commands.status.gather_status`,
+  `depgate.proposals.repair`), regenerate INDEX.md and index.json from the repaired documents, and keep
+  one pull request from a fixed branch with all of it in one commit (closed once the default branch
+  holds everything); report numbers claimed twice across open pull requests (`depgate.proposals.collisions`).
 - `lint`: lint the proposals folder.
 
 Workflow commands are formatted by `depgate.report.github` only. GitHub API failures never change
