@@ -85,11 +85,13 @@ PATHS = ["pkg", "pkg.offload", "pkg.offload.OffloadStrategy", "pkg.offload.Offlo
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("`OffloadStrategy`", ["pkg.offload.OffloadStrategy"]),
-    ("`offload`", ["pkg.Trainer.offload", "pkg.offload"]),  # the last component names every path ending so
+    ("`offload`", ["pkg.offload"]),  # a bare name names a module-level object, never a class member
+    ("`apply` `fit` `offload`", ["pkg.offload"]),  # ...so common member names (`model`, `kind`) are not evidence
     ("`Trainer.offload`", ["pkg.Trainer", "pkg.Trainer.offload"]),  # `Trainer` too: the first part is a name
     ("`OffloadStrategy.apply`", ["pkg.offload.OffloadStrategy", "pkg.offload.OffloadStrategy.apply"]),
     ("`Inner.deep_step`", ["pkg.Trainer.Inner.deep_step"]),  # a nested class's member by `Class.member`
-    ("`run` `_Base` `apply`", ["pkg.offload.OffloadStrategy.apply"]),  # `run` is short, `_Base` underscored
+    ("`run` `_Base` `apply`", []),  # `run` is short, `_Base` underscored, `apply` a bare member name
+    ("`Trainer.fit`", ["pkg.Trainer", "pkg.Trainer.fit"]),  # the member named with its class still counts
     ("the trainer should offload", []),  # lower-case prose names nothing
     ("", []),
 ])
@@ -101,7 +103,9 @@ def test_named_symbols(text, expected):
 def test_named_symbols_matches_what_the_check_searches(path):
     # The check suggests a DEP when its text holds one of `_search_names` of a changed symbol; a text naming exactly
     # those names must name the path here, and a text naming anything else must not.
-    searched = _search_names([M._Symbol(path)])
+    # A class member counts only as `Class.member` (`_member_names`): a bare member name is too common.
+    searched = M._member_names(path)
+    assert searched <= set(_search_names([M._Symbol(path)]))
     text = " ".join(f"`{name}`" for name in searched)
     assert (path in named_symbols(text, [path])) == bool(searched)
     assert named_symbols("`unrelated_name` `Other.thing`", [path]) == ()

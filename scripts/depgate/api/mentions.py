@@ -114,7 +114,20 @@ def named_symbols(text: str, paths: Iterable[str]) -> tuple[str, ...]:
 def _named(names: frozenset[str], paths: Iterable[str]) -> tuple[str, ...]:
     if not names:
         return ()
-    return tuple(sorted({p for p in paths if not names.isdisjoint(_search_names([_Symbol(p)]))}))
+    return tuple(sorted({p for p in paths if not names.isdisjoint(_member_names(p))}))
+
+
+def _member_names(path: str) -> set[str]:
+    """The names that count as naming `path`: the check's, but a class member only as `Class.member`.
+
+    A bare member name (`model`, `kind`, `step`) is too common to be evidence: on d9d it matched every model
+    class's `.model` attribute and made an unrelated commit look like an implementation.
+    """
+    names = set(_search_names([_Symbol(path)]))
+    parts = path.split(".")
+    if len(parts) >= 2 and parts[-2][:1].isupper():
+        names.discard(parts[-1])
+    return names
 
 
 class _Symbol(NamedTuple):
