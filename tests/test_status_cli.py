@@ -259,3 +259,27 @@ def test_a_header_that_cannot_be_edited_safely_is_reported_and_the_others_writte
     assert f"depgate: wrote {ROPE}" in result.err
     assert (git_repo.path / twice).read_bytes() == before
     assert "Traceback" not in result.err
+
+
+def test_a_shallow_clone_s_cut_is_not_taken_for_an_implementation(git_repo: GitRepo, tmp_path, run_cli):
+    # The cut commit of a shallow clone shows every file as added: code and proposal "together". That must not read
+    # as the proposal added with its implementation; the full history, where it really was, still says so.
+    git_repo.commit("docs: add DEP-0003 (#10)", {ROPE: dep(3, "dep-scaled-rope", "Scaled RoPE", "Draft")},
+                    date="2026-01-02")
+    git_repo.commit("feat: add code and DEP-0004 together (#11)", {
+        "d9d/__init__.py": "__all__ = []\n", "deps/0004-dep-hooks.md": dep(4, "dep-hooks", "Hooks", "Draft")},
+        date="2026-01-03")
+    git_repo.commit("docs: typo (#12)", {"README.md": "x\n"}, date="2026-01-04")
+    full = by_number(run_cli("status", "--repo", str(git_repo.path), "--today", TODAY, "--branch", "HEAD",
+                             "--format", "json", "--no-infer").out)
+    assert full[4]["proposed"] == "Implemented"  # the real break next to it: added with code, caught
+    assert full[3]["proposed"] != "Implemented"
+    clone = tmp_path / "cut"
+    git_repo.git("clone", "-q", "--depth", "1", f"file://{git_repo.path}", str(clone))
+    result = run_cli("status", "--repo", str(clone), "--today", TODAY, "--branch", "HEAD", "--format", "json",
+                     "--no-infer")
+    assert result.code == 0, result
+    cut = by_number(result.out)
+    for number in (3, 4):
+        assert cut[number]["proposed"] != "Implemented", cut[number]
+        assert all(r["code"] != "S102" for r in cut[number]["repairs"])

@@ -386,7 +386,10 @@ def test_a_shallow_clone_is_reported(git_repo, tmp_path):
     assert [c.pull for c in history.commits] == [2, 3]
     assert history.commits[0].parent is None  # the cut looks like a root: `shallow` says it is not one
     assert history.tip == second
-    assert [(v.change, v.status) for v in history.versions[ROPE]] == [("A", "Accepted")]
+    # At the cut git shows the whole tree as added: the version is marked `?` and the commit changed nothing known.
+    assert [(v.change, v.status) for v in history.versions[ROPE]] == [("?", "Accepted")]
+    assert history.commits[0].changed == ()
+    assert history.commits[1].changed == ("pkg/rope.py",)
     assert not _history(git_repo).shallow
 
 

@@ -54,7 +54,8 @@ class DocVersion:
     Attributes:
         sha: The commit that made the change.
         path: The document's path after the change (before it, for a deletion).
-        change: `A` added, `M` modified, `R` renamed (maybe modified), `D` deleted.
+        change: `A` added, `M` modified, `R` renamed (maybe modified), `D` deleted, `?` present at a shallow
+            clone's cut (when it was added is unknown).
         status: The `Status` header after the change, as written; None when absent or unreadable.
         body_changed: Something besides the `Status`, `Implementation` and `Updated` header lines changed; a
             change that only moves the status or records the implementation is bookkeeping, not an edit.

@@ -8,9 +8,11 @@ commits they brought in. Nothing here decides anything: `depgate.proposals.statu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import posixpath
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from depgate.errors import GitError, UsageError
@@ -68,11 +70,30 @@ def read_history(git: Git, rev: str, config: Config, *, branch: str | None = Non
         logged = logged[:limit]
     logged.reverse()  # oldest first
     brought = _brought_in(git, logged)
-    commits = tuple(_commit(entry, brought.get(entry.sha, ())) for entry in logged)
+    shallow = git.is_shallow()
+    # A shallow clone's oldest commits show every file as added: what they really changed is unknown, so they
+    # must not read as "added with its implementation" (every proposal would then look implemented by them).
+    cut = _shallow_boundary(git) if shallow else frozenset()
+    commits = tuple(_commit(entry, brought.get(entry.sha, ()), cut=entry.sha in cut) for entry in logged)
     paths = proposal_paths_at(git, tip, config.proposals)
     versions = _versions(git, logged, paths)
-    return History(branch=branch or rev, tip=tip, commits=commits, versions=versions, shallow=git.is_shallow(),
+    if cut:
+        versions = {path: tuple(dataclasses.replace(v, change="?") if v.sha in cut else v for v in found)
+                    for path, found in versions.items()}
+    return History(branch=branch or rev, tip=tip, commits=commits, versions=versions, shallow=shallow,
                    truncated=truncated)
+
+
+def _shallow_boundary(git: Git) -> frozenset[str]:
+    """The commits a shallow clone was cut at (their parents are missing), from git's `shallow` file."""
+    where = git.run("rev-parse", "--git-path", "shallow", check=False).decode("utf-8", "replace").strip()
+    if not where:
+        return frozenset()
+    path = Path(where) if Path(where).is_absolute() else Path(git.repo) / where
+    try:
+        return frozenset(line.strip() for line in path.read_text(encoding="ascii").splitlines() if line.strip())
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
 
 
 def is_code_change(commit: Commit, config: Config) -> bool:
@@ -165,13 +186,16 @@ def _brought_in(git: Git, logged: Sequence[LogCommit]) -> dict[str, tuple[str, .
     return result
 
 
-def _commit(entry: LogCommit, brought: tuple[str, ...]) -> Commit:
-    """Turn one walked commit, and the messages of what it brought in, into a `Commit`."""
+def _commit(entry: LogCommit, brought: tuple[str, ...], *, cut: bool = False) -> Commit:
+    """Turn one walked commit, and the messages of what it brought in, into a `Commit`.
+
+    A commit at a shallow clone's cut (`cut`) has its changes left out: git shows its whole tree as added.
+    """
     subject = entry.message.split("\n", 1)[0]
     return Commit(sha=entry.sha, parent=entry.parents[0] if entry.parents else None,
                   date=_utc_date(entry.committer_time), subject=subject, messages=(entry.message, *brought),
                   pull=pull_number(subject),
-                  changed=tuple(c.path for c in entry.changes))
+                  changed=() if cut else tuple(c.path for c in entry.changes))
 
 
 def _utc_date(stamp: int) -> str:
