@@ -183,7 +183,7 @@ def test_broken_document_full_report(tmp_path):
                     "values are case-sensitive)"),
         (7, "D111", "Created must be a real date written YYYY-MM-DD, not `2026-13-01`"),
         (8, "D103", "unknown header `Reviewer`; allowed headers are DEP, Title, Author, Status, Type, Created, "
-                    "Superseded-By, Replaces, Requires, Discussion, Updated"),
+                    "Superseded-By, Replaces, Requires, Discussion, Updated, Implementation"),
         # The title is a placeholder, so the expected heading cannot be spelt out in full.
         (11, "D201", "the first heading must read `# DEP-0007: <Title>`, not `## Abstract`"),
         # Sections missing from one place are one finding; `feature` is no valid type, so all are required.

@@ -22,7 +22,7 @@ from depgate.rules import RULE_MODULES, all_rules
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "scripts" / "depgate"
 PREFIX_OF_MODULE = {"depgate.proposals.rules": "D", "depgate.api.kinds": "A", "depgate.api.contract_check": "A",
-                    "depgate.verdict_rules": "V"}
+                    "depgate.verdict_rules": "V", "depgate.proposals.status_rules": "S"}
 
 
 def _modules_declaring_rules() -> set[str]:

@@ -28,7 +28,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from depgate.errors import UsageError
-from depgate.proposals.evidence import IMPLEMENTATION_KEY
+from depgate.proposals.evidence import IMPLEMENTATION_KEY, Strength
 from depgate.proposals.reader import read_document
 
 if TYPE_CHECKING:
@@ -78,8 +78,9 @@ def apply_repairs(data: bytes, repairs: Sequence[Repair], *, path: str, include_
         data: The document's bytes.
         repairs: The repairs of this one document, in the order they were proposed.
         path: The document's path, for errors.
-        include_inferred: Also apply the repairs that are not automatic (inferred evidence, a person's
-            confirmation); by default only `Repair.automatic` ones are applied.
+        include_inferred: Also apply the repairs backed by inferred evidence (a person confirmed them); by
+            default only `Repair.automatic` ones are applied. Repairs that need a decision (accepting a
+            draft, naming a successor) are never applied here.
 
     Returns:
         The repaired bytes; `data` itself when nothing changes.
@@ -90,7 +91,7 @@ def apply_repairs(data: bytes, repairs: Sequence[Repair], *, path: str, include_
     status: str | None = None
     refs: list[str] = []
     for repair in repairs:
-        if not (repair.automatic or include_inferred):
+        if not (repair.automatic or (include_inferred and repair.strength is Strength.INFERRED)):
             continue
         if repair.status is not None:
             status = repair.status  # a later status wins

@@ -362,7 +362,8 @@ def _implemented_rules(a: _Assessment, status: str, recorded: Sequence[str], evi
     missing = [r for r in _refs(evidence, IMPLEMENTATION_KINDS) if r not in have]
     if missing:
         a.finding(R.IMPLEMENTATION_LINKS_MISSING,
-                  f"{a.name}'s `{IMPLEMENTATION_KEY}` header should name {_join(missing)}, which cite it")
+                  f"{a.name}'s `{IMPLEMENTATION_KEY}` header should name {_join(missing)}, which implemented it "
+                  "(added it with code, or cited it)")
         a.repair(R.IMPLEMENTATION_LINKS_MISSING.code, None, missing, Strength.LINKED, f"record {_join(missing)}")
 
 
