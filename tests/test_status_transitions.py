@@ -422,3 +422,18 @@ def test_text_report_marks_each_state():
     assert text_report.transition_state(refused) == ("not allowed", "V120")
     assert text_report.transition_state(unmet) == ("condition unmet", "V121")
     assert text_report.transition_state(dataclasses.replace(unmet, met=True)) == ("allowed", None)
+
+
+def test_a_refused_status_change_gets_a_next_step_and_an_allowed_one_none(run_cli, d9d):
+    d9d.git("mv", ROPE, "deps/0005-dep-rope-scaling.md")
+    d9d.commit("docs: implement", {"deps/0005-dep-rope-scaling.md": dep_text(5, "Scaled Rope", "Implemented")})
+    code, data = check(run_cli, d9d)
+    assert code == 1
+    assert "fix-status" in data["next_steps"]
+    text = run_cli("check", "--repo", str(d9d.path), "--base", "HEAD~1", "--head", "HEAD", "--format", "text").out
+    assert "Fix the status change of DEP-0005 (`Draft -> Implemented`)" in text
+    d9d.commit("docs: back to draft", {"deps/0005-dep-rope-scaling.md": dep_text(5, "Scaled Rope", "Draft")})
+    d9d.commit("docs: accept", {"deps/0005-dep-rope-scaling.md": dep_text(5, "Scaled Rope", "Accepted")})
+    code, data = check(run_cli, d9d)
+    assert code == 0
+    assert "fix-status" not in data["next_steps"]

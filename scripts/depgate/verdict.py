@@ -854,4 +854,6 @@ def _next_steps(required: bool, satisfied: bool, override: Override | None, reas
         steps.append("mark-feature")
     if _unparsable(facts):
         steps.append("fix-syntax")
+    if any(not change.ok for change in facts.transitions):
+        steps.append("fix-status")
     return steps

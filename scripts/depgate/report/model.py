@@ -24,7 +24,7 @@ SCHEMA_VERSION = 1
 #: The keywords of `Report.next_steps`, in the order they are given. Version 1 may gain keywords; readers of a
 #: saved report should take this set rather than a copy.
 NEXT_STEPS: tuple[str, ...] = ("fix-dep-lint", "accept-dep", "write-dep", "link-dep", "override", "fix-references",
-                               "mark-breaking", "mark-feature", "fix-syntax")
+                               "mark-breaking", "mark-feature", "fix-syntax", "fix-status")
 
 
 class Verdict(str, enum.Enum):

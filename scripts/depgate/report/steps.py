@@ -127,6 +127,13 @@ def _lint_errors(report: Report, dep: DepInfo) -> tuple[tuple[Part, ...], ...]:
     return tuple(items)
 
 
+def _status_step(change: Any) -> tuple[Part, ...]:
+    name = change.label or change.path
+    return (_s(f"Fix the status change of {name}"), _t(" ("), _c(f"{change.old} -> {change.new}"),
+            _t(f"): {change.reason}. Change the status in a pull request the lifecycle allows ("),
+            _c("status.lifecycle"), _t("), or keep it as it was."))
+
+
 def _steps_for(key: str, report: Report) -> list[Step]:
     n = report.naming
     p = n.prefix
@@ -153,6 +160,7 @@ def _steps_for(key: str, report: Report) -> list[Step]:
                                                "it as a minor version.")))],
         "fix-syntax": lambda: [Step(key, (_s("Fix the files that cannot be analysed"),
                                           _t(" (listed above), so their API can be checked.")))],
+        "fix-status": lambda: [Step(key, _status_step(change)) for change in report.transitions if not change.ok],
     }
     build = builders.get(key)
     return build() if build is not None else [Step(key, (_t(key),))]
