@@ -36,8 +36,7 @@ if TYPE_CHECKING:
     from depgate.proposals.folder import FolderDocument
 
 NAME = "index"
-# NOTE: kept equal to `depgate.commands.SUMMARIES["index"]` (owned elsewhere); the description names index.json.
-HELP = "Render the DEP index (deps/INDEX.md); --write updates it, --check fails when it is stale."
+HELP = "Render the DEP index (deps/INDEX.md and deps/index.json); --write updates them, --check fails when stale."
 #: The exit codes `depgate index` can return (rendered in `--help` by `depgate.cli`).
 EXIT_CODES = {
     0: "the index is current, written, or printed",
