@@ -23,7 +23,8 @@ SUMMARIES: dict[str, str] = {
     "init": "Set a repository up for depgate: proposals folder, template, process proposal, index, config, workflows.",
     "check": "Classify a change by its public-API impact and check that it links the DEP it needs.",
     "lint": "Check DEP documents: header, sections, placeholders, unique numbers (rules D0xx-D3xx).",
-    "index": "Render the DEP index (deps/INDEX.md and deps/index.json); --write updates them, --check fails when stale.",
+    "index": "Render the DEP index (deps/INDEX.md and deps/index.json); --write updates them, --check fails when "
+             "stale.",
     "status": "Show where each proposal stands on the default branch, with evidence; --write applies the linked "
               "repairs.",
     "new": "Create the next DEP document (deps/NNNN-slug.md) from the template and print its path.",
