@@ -285,8 +285,10 @@ def _open_rules(a: _Assessment, status: str, recorded: Sequence[str], evidence: 
         missing = [r for r in linked if r not in have]
         skipped = (f"; it was still {status}, so the acceptance step was skipped: confirm the maintainers agreed"
                    if same_status(status, words.draft) else "")
-        message = (f"{a.name}'s implementation merged ({_join(linked)}, citing it) but its status is {status}: it "
-                   f"should be {words.implemented}{skipped}")
+        how = {EvidenceKind.ADDED_WITH_IMPLEMENTATION: "added with it", EvidenceKind.REFERENCED: "citing it"}
+        kinds = sorted({how[e.kind] for e in evidence if e.kind in how})
+        message = (f"{a.name}'s implementation merged ({_join(linked)}, {' or '.join(kinds)}) but its status is "
+                   f"{status}: it should be {words.implemented}{skipped}")
         a.finding(R.IMPLEMENTED_NOT_RECORDED, message)
         a.repair(R.IMPLEMENTED_NOT_RECORDED.code, words.implemented, missing, Strength.LINKED,
                  _set_and_record(words.implemented, missing))
