@@ -162,8 +162,8 @@ def require_folder(root: Path, directory: str, hint: str = _FOLDER_HINT) -> str:
     return rel
 
 
-def created_date(value: str | None) -> dt.date:
-    """The date a new document records: `--date YYYY-MM-DD` when given, else today.
+def created_date(value: str | None, option: str = "--date") -> dt.date:
+    """A date given on the command line (`--date YYYY-MM-DD` by default), else today.
 
     Raises:
         UsageError: the value is not a real date in that form.
@@ -172,5 +172,5 @@ def created_date(value: str | None) -> dt.date:
         return dt.date.today()
     parsed = parse_date(value)
     if parsed is None:
-        raise UsageError(f"--date must be a real date written YYYY-MM-DD, not {value!r}")
+        raise UsageError(f"{option} must be a real date written YYYY-MM-DD, not {value!r}")
     return parsed

@@ -11,6 +11,7 @@ from depgate.commands._common import (
     add_config_option,
     add_format_option,
     add_repo_option,
+    created_date,
     inside,
     load_command_config,
     resolve_root,
@@ -18,7 +19,6 @@ from depgate.commands._common import (
 )
 from depgate.errors import DepgateError, GitError, UsageError
 from depgate.proposals.evidence import Strength
-from depgate.proposals.model import parse_date
 
 if TYPE_CHECKING:
     import argparse
@@ -124,15 +124,6 @@ def gather_status(git: Git, rev: str, config: Config, *, today: dt.date, infer: 
 
             inferred, problems = inferred_implementations(git, history, documents, config, only=only)
     return assess(documents, history, config, today=today, inferred=inferred, problems=problems)
-
-
-def _today(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    parsed = parse_date(value)
-    if parsed is None:
-        raise UsageError(f"--today must be a real date written YYYY-MM-DD, not {value!r}")
-    return parsed
 
 
 def _branch(git: Git, value: str | None, console: Console) -> str:
@@ -241,7 +232,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
 
     if args.include_inferred and not args.write:
         raise UsageError("--include-inferred only applies with --write", hint="add --write, or drop --include-inferred")
-    today = _today(args.today)
+    today = created_date(args.today, "--today")
     root = resolve_root(args.repo)
     config = load_command_config(root, args.config, console)
     git = Git(root)
