@@ -17,6 +17,7 @@ comes from that wheelhouse too.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -352,3 +353,88 @@ def test_a_lock_hash_mismatch_stops_the_install(tmp_path, fake, act, action_copy
     assert errors, run
     assert not run.outputs.get("verdict"), run  # composite outputs are set, empty: the run step never ran
     assert "ran in" not in run.messages
+
+
+_CIRCLE_DEP = """\
+---
+DEP: 0003
+Title: Circles
+Author: Jane Doe @jdoe
+Status: Draft
+Type: Feature
+Created: 2026-01-02
+---
+
+# DEP-0003: Circles
+
+## Abstract
+
+Adds `Circle` to `shapes`, as @jdoe asked.
+
+## Motivation
+
+Round things.
+"""
+
+
+def test_scheduled_index_from_init_repairs_a_status_once(tmp_path, fake, act):
+    """`depgate init`'s index workflow on a history where a Draft was implemented by a change citing it.
+
+    One commit carries the index and the repaired DEP; its pull request lists the repair with its evidence;
+    the next scheduled run finds the branch current and writes nothing.
+    """
+    from depgate.cli import main as depgate_main
+    from depgate.console import Console
+    from depgate.github.client import git_blob_id
+
+    repo = GitRepo.init(tmp_path / "shapes")
+    quiet = Console(out=io.StringIO(), err=io.StringIO())
+    assert depgate_main(["init", "--repo", str(repo.path), "--action", ACTION_REF, "--date", "2026-01-01",
+                         "--author", "Jane Doe"], console=quiet) == 0
+    repo.commit("chore: adopt depgate", {"pyproject.toml": '[project]\nname = "shapes"\nversion = "0.1.0"\n',
+                                         "shapes/__init__.py": "__all__: list[str] = []\n"}, date="2026-01-01")
+    repo.commit("docs: add DEP-0003 (#10)", {"deps/0003-dep-circles.md": _CIRCLE_DEP}, date="2026-01-02")
+    main = repo.commit("feat: implement it (DEP-0003) (#12)",
+                       {"shapes/__init__.py": 'class Circle:\n    pass\n\n__all__ = ["Circle"]\n'}, date="2026-01-03")
+    workflow = (repo.path / ".github/workflows/depgate-index.yml").read_text()
+    assert "fetch-depth: 0" in workflow
+    assert f"uses: {ACTION_REF}" in workflow
+    fake.add_git_commit(repo.path, main, branch="main")
+    event = {"schedule": "17 4 * * *", "repository": {"full_name": REPOSITORY, "default_branch": "main"}}
+
+    run = act(repo.path, "schedule", event, "depgate-index.yml")
+    assert run.code == 0, run
+    assert (run.outputs.get("changed"), run.outputs.get("repairs")) == ("true", "1"), run
+    number = int(run.outputs["pull-request"])
+    (commit,) = [sha for sha, c in fake.commits.items() if c["parents"] == [main]]
+    assert fake.refs["depgate/index"] == commit
+    on_branch, on_main = fake.branch_files("depgate/index"), fake.branch_files("main")
+    assert sorted(p for p in on_branch if on_branch[p] != on_main.get(p)) == [
+        "deps/0003-dep-circles.md", "deps/INDEX.md", "deps/index.json"]
+    repaired = on_branch["deps/0003-dep-circles.md"]
+    # Only the Status value changes and one Implementation line is added, after the header's last line.
+    assert repaired == _CIRCLE_DEP.replace("Status: Draft\n", "Status: Implemented\n").replace(
+        "Created: 2026-01-02\n", "Created: 2026-01-02\nImplementation: #12\n")
+    (entry,) = [p for p in json.loads(on_branch["deps/index.json"])["proposals"] if p["number"] == 3]
+    assert (entry["status"], entry["implementation"]) == ("Implemented", ["#12"])
+    body = fake.pulls[number]["body"]
+    (row,) = [line for line in body.splitlines() if line.startswith("| DEP") and "Circles" in line]
+    assert "S102" in row
+    assert "Draft → Implemented" in row
+    assert "#12 (referenced)" in row
+    assert "@jdoe" not in body  # the author named in the document is not pinged
+    assert "#12 (referenced)" in run.summary
+    assert check_against_openapi(fake.requests) == []
+
+    # The next scheduled run, from a fresh checkout of the same main: nothing to write, the body as it was.
+    assert repo.git("status", "--porcelain") == ""  # act ran on its own copy of the checkout
+    writes = len(fake.writes())
+    again = act(repo.path, "schedule", event, "depgate-index.yml")
+    assert again.code == 0, again
+    assert (again.outputs.get("pull-request"), again.outputs.get("repairs")) == (str(number), "1"), again
+    assert fake.writes()[writes:] == []
+    assert fake.refs["depgate/index"] == commit
+    assert fake.pulls[number]["body"] == body
+    assert git_blob_id(repaired.encode()) == git_blob_id(fake.branch_files("depgate/index")[
+        "deps/0003-dep-circles.md"].encode())
+    assert "unchanged, branch already current" in again.summary
