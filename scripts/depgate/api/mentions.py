@@ -495,6 +495,13 @@ def inferred_implementations(git: Git, history: History, documents: Sequence[Fol
         named = _named(names, tip)
         if start is None or not named:
             continue
+        # Only what became public after the proposal was added can be its implementation: names public before it
+        # (`core`, `loop`, `config` on d9d) would make almost every commit a candidate whose surface is read.
+        before = surfaces.at(history.commits[start].parent)
+        if isinstance(before, frozenset):
+            named = tuple(p for p in named if p not in before)
+            if not named:
+                continue
         sought[path] = _Sought(names, start)
         wanted.update(p.rpartition(".")[2] for p in named)
     if not sought:
