@@ -321,11 +321,13 @@ def _lint_touched(tree: Tree, config: Config, changed: Sequence[ChangedFile],
 _IMPLEMENTED_BY = frozenset({EvidenceKind.ADDED_WITH_IMPLEMENTATION, EvidenceKind.REFERENCED})
 
 
-def implemented_on_base(git: Git, base_sha: str, config: Config) -> Callable[[str, int | None], bool]:
+def implemented_on_base(git: Git, base_sha: str, config: Config) -> Callable[[str, int | None], bool | None]:
     """Ask the base branch's history whether a proposal's implementation is already there, reading it at most once.
 
     The answer is linked evidence (DEP-0005): a change that added the proposal together with code, or a code change
     that cites it. The history is read only when the first question is asked: most status changes never need it.
+    When none is found in a history that is cut (a shallow clone, or a read limit), the answer is None, not False:
+    the implementation may be in the commits that are missing.
 
     Args:
         git: The repository.
@@ -335,7 +337,7 @@ def implemented_on_base(git: Git, base_sha: str, config: Config) -> Callable[[st
     """
     read: list[History] = []
 
-    def ask(path: str, number: int | None) -> bool:
+    def ask(path: str, number: int | None) -> bool | None:
         # Imported here: only a docs-only `Accepted -> Implemented` ever needs the history.
         from depgate.proposals.history import read_history
         from depgate.proposals.status import linked_evidence
@@ -347,7 +349,9 @@ def implemented_on_base(git: Git, base_sha: str, config: Config) -> Callable[[st
             # Renamed on the base branch since the pull request branched: the same number at the tip.
             path = next((p for p in history.versions if number_in_filename(p.rsplit("/", 1)[-1]) == number), path)
         evidence = linked_evidence(history, path, number, config)
-        return any(e.kind in _IMPLEMENTED_BY for e in evidence)
+        if any(e.kind in _IMPLEMENTED_BY for e in evidence):
+            return True
+        return None if history.shallow or history.truncated else False
 
     return ask
 

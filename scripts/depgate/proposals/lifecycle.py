@@ -4,12 +4,14 @@
 across a rename), and for each whose `Status` differs says whether `status.lifecycle` allows the change
 and whether its condition holds. The verdict turns the result into V120-V122 findings; nothing here
 reads git or prints. The one fact that needs the history (is the implementation already on the base
-branch?) is asked through a callable, so it is read only when a condition needs it.
+branch?) is asked through a callable, so it is read only when a condition needs it; the callable answers None
+when it found nothing in a history it knows is incomplete (a shallow clone), so the reason can say so.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,8 @@ SUPERSEDED_BY = "Superseded-By"
 CODE_SUFFIXES = (".py", ".pyi")
 #: Changed paths quoted in a reason before the rest is counted.
 _SHOWN = 3
+#: The longest status value shown; a longer one is cut (a status is one or two words).
+_STATUS_SHOWN = 60
 
 _CONDITION_WORDS = {
     PROPOSALS_ONLY: "a pull request that changes only proposal documents",
@@ -95,6 +99,22 @@ class _Entry:
 
 def _same(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
+
+
+def shown_status(value: str) -> str:
+    """A status value as reports show it: invisible format characters spelled out, long values cut.
+
+    A bidirectional override or a zero-width character in a `Status` header would reorder or hide what a
+    reviewer reads in every renderer (JSON, terminal, Markdown, annotations); shown as `<U+202E>` it is inert
+    and visible. No valid status contains one, so DEP lint reports the header too.
+
+    Examples:
+        >>> shown_status("Accepted\u202e")
+        'Accepted<U+202E>'
+    """
+    text = "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cf", "Cc", "Zl", "Zp") else c
+                   for c in value.strip())
+    return text if len(text) <= _STATUS_SHOWN else text[:_STATUS_SHOWN - 1] + "…"
 
 
 def _number(doc: FolderDocument) -> int | None:
@@ -181,7 +201,7 @@ class _Judge:
     """Answers the conditions for one pull request; the history question is asked at most once per document."""
 
     def __init__(self, changed: Collection[str], head_docs: Sequence[FolderDocument], config: Config,
-                 implemented_on_base: Callable[[str, int | None], bool]):
+                 implemented_on_base: Callable[[str, int | None], bool | None]):
         folder = proposals_folder(config)
         self.outside = sorted(p for p in set(changed) if not _in_folder(p, folder))
         self.code = [p for p in self.outside if is_code_path(p, folder)]
@@ -199,10 +219,19 @@ class _Judge:
             if self.code:
                 return True, f"the pull request changes code ({_quote(self.code)})"
             # Read the history only now: most status changes never need it.
-            if self.implemented_on_base(old.path, _number(old)):
+            found = self.implemented_on_base(old.path, _number(old))
+            if found:
                 return True, "the implementation is already on the base branch"
-            return False, ("the pull request changes no code, and no change on the base branch implements it "
-                           "(none adds it with code or cites it)")
+            name = _label(old, self.config) or old.path
+            if found is None:
+                return False, ("the pull request changes no code, and the base branch's history is shallow (a "
+                               "`fetch-depth: 1` checkout), so depgate cannot see whether an earlier change "
+                               f"implements {name}; fetch the whole history (`fetch-depth: 0` in actions/checkout, "
+                               "or `git fetch --unshallow`) and run the check again")
+            return False, ("the pull request changes no code, and no change on the base branch implements "
+                           f"{name} (none adds it together with code, and no code change cites {name} in its "
+                           "title or message); `depgate status` shows the evidence depgate finds for it, including "
+                           "uncited changes that add the names it proposes")
         successor = successor_of(new, self.head_docs, self.config)
         if successor is not None:
             return True, f"`{SUPERSEDED_BY}` names {_label(successor, self.config) or successor.path}"
@@ -213,7 +242,7 @@ class _Judge:
 
 
 def evaluate(base_docs: Sequence[FolderDocument], head_docs: Sequence[FolderDocument], changed_paths: Collection[str],
-             config: Config, *, implemented_on_base: Callable[[str, int | None], bool]) -> list[Transition]:
+             config: Config, *, implemented_on_base: Callable[[str, int | None], bool | None]) -> list[Transition]:
     """Judge every status change between base and head against `status.lifecycle`.
 
     Args:
@@ -221,8 +250,10 @@ def evaluate(base_docs: Sequence[FolderDocument], head_docs: Sequence[FolderDocu
         head_docs: The proposals at head.
         changed_paths: Every path the pull request changes (both sides of a rename).
         config: The configuration (`status.lifecycle`, `status.deciders`, the proposals folder).
-        implemented_on_base: `(base path, number) -> bool`: the proposal's implementation is already on the base
-            branch. Called only for an `implementation` condition in a pull request that changes no code.
+        implemented_on_base: `(base path, number) -> bool | None`: the proposal's implementation is already on
+            the base branch; None when it was not found and the history read is incomplete (a shallow clone), so
+            its absence is not known. Called only for an `implementation` condition in a pull request that changes
+            no code.
 
     Returns:
         One transition per proposal present at base and head whose `Status` differs, in head path order. A
@@ -239,7 +270,8 @@ def evaluate(base_docs: Sequence[FolderDocument], head_docs: Sequence[FolderDocu
         if old is None or new is None or _same(old, new):
             continue
         line = new_doc.proposal.header_lines.get("Status")
-        base = {"path": new_doc.path, "label": _label(new_doc, config), "old": old.strip(), "new": new.strip(),
+        base = {"path": new_doc.path, "label": _label(new_doc, config), "old": shown_status(old),
+                "new": shown_status(new),
                 "deciders": deciders, "line": line}
         out.append(Transition(**base, **_judge_change(entries, judge, old_doc, new_doc)))
     return out
@@ -248,12 +280,14 @@ def evaluate(base_docs: Sequence[FolderDocument], head_docs: Sequence[FolderDocu
 def _judge_change(entries: Sequence[_Entry], judge: _Judge, old_doc: FolderDocument,
                   new_doc: FolderDocument) -> dict[str, Any]:
     old, new = (old_doc.proposal.status or "").strip(), (new_doc.proposal.status or "").strip()
+    shown = f"{shown_status(old)} -> {shown_status(new)}"
     # An entry naming the old status is preferred over a `*` one, so its condition is the one reported.
     matching = sorted((e for e in entries if e.matches(old, new)), key=lambda e: e.old == ANY_STATUS)
-    change = f"{old} -> {new}"
+    change = shown
     if not matching:
         listed = [e.text for e in entries if e.old == ANY_STATUS or _same(e.old, old)]
-        also = f"; from {old} it allows {', '.join(listed)}" if listed else f"; it lists no change from {old}"
+        also = (f"; from {shown_status(old)} it allows {', '.join(listed)}" if listed
+                else f"; it lists no change from {shown_status(old)}")
         return {"allowed": False, "condition": None, "met": None,
                 "reason": f"{change} is not listed in `status.lifecycle`{also}"}
     first_unmet: tuple[str, str] | None = None

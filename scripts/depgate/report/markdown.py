@@ -100,7 +100,8 @@ def context(report: Report, *, link_base: str | None = None) -> dict[str, Any]:
     `where` values are already-safe Markdown (escaped and linked); every other string is raw and must
     be passed through `md_inline` or `md_code` in the template. `transitions` are the status changes
     (`Transition.as_dict()` plus `where`, `state`: allowed / not allowed / condition unmet, and `code`: the rule
-    that reports it or None). `bump` is the release sentence
+    that reports it or None); `status_refused` says whether the lifecycle refuses one of them (the heading
+    then shows ❌ whatever the verdict). `bump` is the release sentence
     (`depgate.report.text.bump_sentence`); the raw values are `report.bump` and `report.release`. `prefix` is
     the repository's proposal prefix, for headings in its own words.
     """
@@ -127,9 +128,12 @@ def context(report: Report, *, link_base: str | None = None) -> dict[str, Any]:
         sug = dict(sug)
         sug["where"] = links.where(sug["path"], sug["line"])
         suggestions.append(sug)
+    refused = any(not change.ok for change in report.transitions)
     return {
         "report": data,
-        "icon": _ICONS.get((report.verdict.value, state), ""),
+        # A refused status change fails the check whatever the verdict: the heading must not show a green tick.
+        "icon": "❌" if refused else _ICONS.get((report.verdict.value, state), ""),
+        "status_refused": refused,
         "verdict_title": _VERDICT_TITLES[report.verdict].replace("DEP", report.naming.prefix),
         "state": state,
         "groups": groups,

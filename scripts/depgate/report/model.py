@@ -446,7 +446,17 @@ class Report:
 
     @property
     def headline(self) -> str:
-        """The verdict in one plain sentence (renderers escape or decorate it)."""
+        """The verdict in one plain sentence, then the status changes the lifecycle refuses (renderers escape it)."""
+        refused = [t for t in self.transitions if not t.ok]
+        if not refused:
+            return self._verdict_sentence
+        names = ", ".join(f"{t.label or t.path} ({t.old} -> {t.new})" for t in refused[:3])
+        more = f" and {len(refused) - 3} more" if len(refused) > 3 else ""
+        return (f"{self._verdict_sentence} The proposal lifecycle refuses the status change of "
+                f"{names}{more}.")
+
+    @property
+    def _verdict_sentence(self) -> str:
         linked = [d for d in self.deps if d.satisfies]
         p = self.naming.prefix
         a_p = f"{self.naming.article.capitalize()} {p}"

@@ -128,10 +128,24 @@ def _lint_errors(report: Report, dep: DepInfo) -> tuple[tuple[Part, ...], ...]:
 
 
 def _status_step(change: Any) -> tuple[Part, ...]:
+    """The step for one refused status change: what the lifecycle wants, in the words of its condition."""
     name = change.label or change.path
-    return (_s(f"Fix the status change of {name}"), _t(" ("), _c(f"{change.old} -> {change.new}"),
-            _t(f"): {change.reason}. Change the status in a pull request the lifecycle allows ("),
-            _c("status.lifecycle"), _t("), or keep it as it was."))
+    moved = (_t(" ("), _c(f"{change.old} -> {change.new}"), _t(f"): {change.reason}. "))
+    keep = (_t("Meanwhile set "), _c(f"Status: {change.old}"), _t(" back in this pull request."))
+    if change.condition == "proposals-only":
+        return (_s(f"Accept {name} in a pull request of its own"), *moved,
+                _t("An acceptance is decided apart from the code: open a pull request that changes only "),
+                _c(change.path), _t(" (and other proposals), merge it, then land the code. "), *keep)
+    if change.condition == "implementation":
+        return (_s(f"Mark {name} {change.new} with or after its implementation"), *moved,
+                _t("Make the status change in the pull request that brings the code, or after a code change that "
+                   f"cites {name} in its title or message has merged. "), *keep)
+    if change.condition == "successor":
+        return (_s(f"Name the successor of {name}"), *moved, _t("Add a "), _c("Superseded-By: NNNN"),
+                _t(" header naming the proposal that replaces it, present at head."))
+    return (_s(f"Fix the status change of {name}"), *moved, _t("Change the status only as "),
+            _c("status.lifecycle"), _t(" allows, or keep it as it was: "),
+            _c(f"Status: {change.old}"), _t("."))
 
 
 def _steps_for(key: str, report: Report) -> list[Step]:
