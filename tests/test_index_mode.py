@@ -273,3 +273,61 @@ def test_a_shallow_checkout_applies_no_repair(tmp_path):
     assert run.outputs["repairs"] == "0"
     assert (shallow / ROPE).read_text() == (repo.path / ROPE).read_text()
     assert any(line.startswith("::warning") and "fetch-depth: 0" in line for line in run.stdout.splitlines())
+
+
+# -- what the job refuses to carry -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("change", ["untracked", "modified", "deleted"])
+def test_a_proposals_folder_that_differs_from_the_commit_is_refused(tmp_path, fake, change):
+    # The index is read from the work tree, the commit carries HEAD's documents: they must be the same.
+    repo = d9d(tmp_path)
+    if change == "untracked":
+        repo.write({"deps/0007-dep-late.md": dep(7, "Late", "Draft", "Written by an earlier step.")})
+        named = "deps/0007-dep-late.md"
+    elif change == "modified":
+        repo.write({HOOKS: dep(6, "Event hooks, edited", "Accepted", "Adds `EventHook`.")})
+        named = HOOKS
+    else:
+        repo.write({HOOKS: None})
+        named = HOOKS
+    before = {path: (repo.path / path).read_bytes() for path in (ROPE, "deps/TEMPLATE.md")}
+    run = index_run(tmp_path, fake, repo)
+    assert run.code == 2, run
+    (error,) = [line for line in run.stdout.splitlines() if line.startswith("::error")]
+    assert f"file={named}" in error or named in error
+    assert "clean checkout" in error
+    assert "could not run" in run.summary
+    assert fake.writes() == []
+    assert {path: (repo.path / path).read_bytes() for path in before} == before  # no repair written either
+    assert not (repo.path / "deps/INDEX.md").exists()
+
+
+def test_files_the_index_does_not_read_are_not_refused(tmp_path, fake):
+    repo = d9d(tmp_path)
+    repo.write({"deps/notes.txt": "not a proposal\n", "deps/.0005-dep-scaled-rope.md.swp": "editor\n",
+                "deps/drafts/0009-dep-later.md": dep(9, "Later", "Draft", "Not in the folder itself.")})
+    run = index_run(tmp_path, fake, repo)
+    assert run.code == 0, run
+    assert run.outputs["repairs"] == "1"
+    assert "0005" in fake.branch_files("depgate/index")["deps/INDEX.md"]
+
+
+def test_a_checkout_that_is_not_the_default_branchs_tip_is_refused(tmp_path, fake):
+    # A manual run from a feature branch: the commit would go on that branch's tip and carry its changes.
+    origin = d9d(tmp_path)
+    clone = GitRepo(tmp_path / "clone")
+    origin.git("clone", "-q", str(origin.path), str(clone.path))
+    clone.git("checkout", "-q", "-b", "feature")
+    clone.commit("feat: something unmerged", {"d9d/extra.py": "X = 1\n"})
+    fake.add_git_commit(origin.path, "HEAD", branch="main")
+    run = run_action(tmp_path / "run", fake, clone.path, PUSH, mode="index")
+    assert run.code == 2, run
+    assert "origin/main is" in run.summary
+    assert "index-base" in run.summary
+    assert fake.writes() == []
+    # The default branch's own checkout is fine.
+    clone.git("checkout", "-q", "main")
+    again = run_action(tmp_path / "again", fake, clone.path, PUSH, mode="index")
+    assert again.code == 0, again
+    assert again.outputs["repairs"] == "1"

@@ -709,6 +709,8 @@ def run_index(ctx: Context) -> int:
         base_sha = git.text("rev-parse", "HEAD")
         base_branch = inputs.index_base or _event_default_branch(ctx.event) or git.text("rev-parse", "--abbrev-ref",
                                                                                        "HEAD")
+        _require_base_checkout(ctx, git, base_branch, base_sha)
+        _require_saved_proposals(git, config)
         plan = _plan_index(ctx, git, root, config, base_branch)
     except DepgateError as exc:
         _print_notes(ctx, console)
@@ -754,6 +756,58 @@ def run_index(ctx: Context) -> int:
     return 0
 
 
+def _require_base_checkout(ctx: Context, git: Git, base: str, head: str) -> None:
+    """Refuse a checkout that is not the tip of the branch the pull request targets.
+
+    The commit goes on HEAD and the pull request targets `base`: from another branch's checkout (a manual
+    run on a feature branch) the pull request would carry that branch's changes too.
+
+    Raises:
+        UsageError: the remote's `base` (when fetched), or the run's branch, is not HEAD.
+    """
+    remote = git.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"refs/remotes/origin/{base}^{{commit}}",
+                     check=False).decode().strip()
+    ref = ctx.env.get("GITHUB_REF", "")
+    if remote and remote != head:
+        found = f"HEAD is {head[:12]}, origin/{base} is {remote[:12]}"
+    elif not remote and ref.startswith("refs/heads/") and ref != f"refs/heads/{base}":
+        found = f"this run is on {ref.removeprefix('refs/heads/')[:100]!r}"
+    else:
+        return
+    raise UsageError(f"the index job works on the tip of {base[:100]!r}, the branch its pull request targets, "
+                     f"but {found}",
+                     hint=f"run it on {base[:100]!r} (schedule, or workflow_dispatch from that branch), or check that "
+                          "branch out; set `index-base` if the pull request should target another branch")
+
+
+def _require_saved_proposals(git: Git, config: Config) -> None:
+    """Refuse a proposals folder that differs from HEAD (besides the generated index files).
+
+    The index is rendered from the work tree but the commit carries only HEAD's documents and depgate's own
+    changes: a document an earlier step added or edited would be listed in an index that does not hold it.
+
+    Raises:
+        UsageError: a document in the proposals folder is modified, added, deleted or untracked.
+    """
+    from depgate.proposals.folder import is_candidate
+
+    pconf = config.proposals
+    folder = pconf.directory.strip("/")
+    generated = {f"{folder}/{name}" if folder else name for name in (pconf.index, pconf.index_json) if name}
+    raw = git.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching", "--no-renames",
+                  "--", f"{folder}/" if folder else ".")
+    paths = {entry[3:] for entry in raw.decode("utf-8", "surrogateescape").split("\0") if entry[3:]} - generated
+    # Only what the index reads: candidate documents directly in the folder (not caches or editor files).
+    unsaved = sorted(path for path in paths if path.rpartition("/")[0] == folder
+                     and is_candidate(path.rpartition("/")[2], "file", pconf))
+    if unsaved:
+        shown = ", ".join(unsaved[:5]) + (f" and {len(unsaved) - 5} more" if len(unsaved) > 5 else "")
+        raise UsageError(f"{len(unsaved)} file(s) in the proposals folder differ from the checked-out commit: {shown}; "
+                         "the index job commits only that commit's documents and its own changes",
+                         path=unsaved[0], hint="run it on a clean checkout (no earlier step may change "
+                                               f"{folder or '.'}/), or commit those changes to the branch first")
+
+
 def _close_own_pull(client: GitHubClient, branch: str, base: str, base_sha: str) -> list[str]:
     """Close depgate's open pull request from `branch` (the default branch holds everything) and delete the branch."""
     from depgate.github.client import PullRequestInfo
@@ -768,6 +822,8 @@ def _close_own_pull(client: GitHubClient, branch: str, base: str, base_sha: str)
         return [f"- pull request #{found.number} could not be closed"]
     client.delete_branch(branch)
     return [f"- pull request #{found.number} closed: {md_code(base)} is current"]
+
+
 def _write_file(root: Path, rel: str, text: str, what: str) -> None:
     """Write a generated or repaired file in the work tree, never through a link.
 
