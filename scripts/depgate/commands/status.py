@@ -207,6 +207,8 @@ def write_repairs(root: Path, report: StatusReport, config: Config, console: Con
             errors.append(UsageError("the document is not UTF-8 text; not written", path=state.path))
             continue
         if new == data:
+            if state.proposed is not None and _same(status, state.proposed):  # a second run: say why nothing changed
+                console.note(f"depgate: note: {state.path}: already repaired in the work tree; commit it")
             continue
         try:
             write_output(root / state.path, text, "the document")
@@ -217,10 +219,15 @@ def write_repairs(root: Path, report: StatusReport, config: Config, console: Con
     return written, errors
 
 
+def _same(one: str | None, other: str | None) -> bool:
+    return (one or "").strip() == (other or "").strip()
+
+
 def _skip_reason(state: ProposalState, data: bytes | None, status: str | None) -> str | None:
     if data is None:
         return "not a regular file in the work tree (missing, moved or a link)"
-    if (status or "").strip() != (state.status or "").strip():
+    # A document already moved to the proposed status (an earlier --write) still gets its missing links.
+    if not _same(status, state.status) and not (state.proposed is not None and _same(status, state.proposed)):
         return (f"its Status in the work tree ({status or 'none'!s}) differs from the branch's "
                 f"({state.status or 'none'!s})")
     return None

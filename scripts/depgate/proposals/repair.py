@@ -313,6 +313,12 @@ def _add_refs(doc: ProposalDocument, lines: list[list[str]], closing: int, refs:
     """Append the missing references to the `Implementation` line, or add that line; return the refs it should hold."""
     fld = _one_field(doc, IMPLEMENTATION_KEY, path)
     present = implementation_refs(fld.value) if fld is not None else ()
+    odd = next((ref for ref in present if not (_PULL_REF.fullmatch(ref) or _SHA_REF.fullmatch(ref))), None)
+    if odd is not None and fld is not None:
+        # NOTE: appending to a value depgate cannot read would hide the new references in text nobody can parse.
+        raise UsageError(f"the `{IMPLEMENTATION_KEY}` header holds {odd[:40]!r}, which is neither a pull request "
+                         "number (`#123`) nor a commit id", path=path, line=fld.line,
+                         hint=f"keep only `#123` or commit ids in `{IMPLEMENTATION_KEY}`, then run again")
     new = [ref for ref in refs if not any(_same_ref(ref, old) for old in present)]
     if not new:
         return present

@@ -11,9 +11,11 @@ clone or a cut history is reported (S100), never taken as "no evidence".
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import posixpath
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from depgate.diagnostics import Location
@@ -48,6 +50,9 @@ IMPLEMENTATION_KINDS = frozenset({EvidenceKind.ADDED_WITH_IMPLEMENTATION, Eviden
 #: Order of kinds met at one commit, so evidence of one commit always reads the same way.
 _KIND_ORDER = {kind: i for i, kind in enumerate(EvidenceKind)}
 _LIST_SEPARATOR = re.compile(r"[,\s]+")
+# `git revert` writes `Revert "<subject>"` and `This reverts commit <id>.`; a squash merge appends ` (#13)`.
+_REVERT_SUBJECT = re.compile(r'^Revert "(.*)"(?:[ \t]+\(#[0-9]{1,9}\))?[ \t]*$')
+_REVERTS_COMMIT = re.compile(r"\bThis reverts commit ([0-9a-fA-F]{7,40})\b")
 
 
 # -- evidence ----------------------------------------------------------------------------------------------------
@@ -77,14 +82,62 @@ def _status_run_start(versions: Sequence[DocVersion]) -> int:
     return start
 
 
+def _revert_target(commit: Commit, by_subject: Mapping[str, str], known: Sequence[str]) -> str | None:
+    """The earlier commit this one reverts: named by `This reverts commit <id>`, else by its quoted subject.
+
+    `known` holds the earlier commits' ids, sorted, so an abbreviated id is found by bisection.
+    """
+    for message in commit.messages:
+        match = _REVERTS_COMMIT.search(message)  # git writes the line once; a hostile message may repeat it
+        if match is not None:
+            short = match[1].lower()
+            at = bisect.bisect_left(known, short)
+            if at < len(known) and known[at].startswith(short):
+                return known[at]
+    quoted = _REVERT_SUBJECT.match(commit.subject)
+    return by_subject.get(quoted[1]) if quoted else None
+
+
+def reverted_commits(history: History) -> frozenset[str]:
+    """The commits that are no implementation: reverts (`Revert "..."`), and the changes a revert undid.
+
+    Reverting a revert re-applies the original change, which then counts again (the re-applying commit does not:
+    it is itself a revert).
+
+    Args:
+        history: The branch's history.
+
+    Returns:
+        The ids of the reverting commits and of the commits whose change is undone at the tip.
+    """
+    by_subject: dict[str, str] = {}
+    known: list[str] = []
+    undoes: dict[str, str] = {}  # revert -> the commit it reverted
+    undone: set[str] = set()
+    for commit in history.commits:
+        target = _revert_target(commit, by_subject, known)
+        if target is not None:
+            undoes[commit.sha] = target
+            if target in undoes:
+                undone.discard(undoes[target])  # a revert of a revert: the original stands again
+            else:
+                undone.add(target)
+        by_subject.setdefault(commit.subject, commit.sha)
+        bisect.insort(known, commit.sha)
+    reverts = {c.sha for c in history.commits if c.sha in undoes or _REVERT_SUBJECT.match(c.subject)}
+    return frozenset(reverts | undone)
+
+
 def _citations(history: History, config: Config) -> dict[str, frozenset[int]]:
     """The proposal numbers each code change cites, read once for every proposal (`DEP-0008`, `DEP 8`, a path).
 
-    The same reader as `depgate check`, so what links a pull request to a proposal there links it here.
+    The same reader as `depgate check`, so what links a pull request to a proposal there links it here. A revert
+    and the change it undid are left out: citing a proposal in `Revert "feat: ... (DEP-0008)"` does not implement it.
     """
+    undone = reverted_commits(history)
     return {commit.sha: frozenset(ref.number for message in (commit.subject, *commit.messages)
                                   for ref in find_references(message, "", config.proposals))
-            for commit in history.commits if is_code_change(commit, config)}
+            for commit in history.commits if is_code_change(commit, config) and commit.sha not in undone}
 
 
 def _names_proposal(commit: Commit, path: str, number: int | None, cited: frozenset[int]) -> bool:
@@ -371,13 +424,15 @@ def _implemented_rules(a: _Assessment, status: str, recorded: Sequence[str], evi
 
 def _assess_one(document: FolderDocument, documents: Sequence[FolderDocument], history: History, config: Config, *,
                 today: dt.date, inferred: Sequence[Evidence], position: Mapping[str, int],
-                citations: Mapping[str, frozenset[int]]) -> ProposalState:
+                citations: Mapping[str, frozenset[int]], shared_numbers: frozenset[int]) -> ProposalState:
     proposal = document.proposal
     status = proposal.status
     number = claimed_number(document) if document.document.text is not None else None
     label = _label(number, config)
     versions = history.versions.get(document.path, ())
-    linked = _linked(history, document.path, number, config, citations, position)
+    # NOTE: a number several documents claim cannot tell which one a citation meant: only a path citation links.
+    shared = number is not None and number in shared_numbers
+    linked = _linked(history, document.path, None if shared else number, config, citations, position)
     evidence = _merge_inferred(linked, inferred, position)
     since = next((e.date or None for e in evidence if e.kind is EvidenceKind.STATUS), None)
     recorded = split_list(document.document.value(IMPLEMENTATION_KEY))
@@ -385,7 +440,7 @@ def _assess_one(document: FolderDocument, documents: Sequence[FolderDocument], h
     a = _Assessment(label or document.path, Location(document.path, line))
     words = config.status
     # The proposal's own evidence is complete when its addition is in the history read.
-    complete = not _incomplete(history) or bool(versions and versions[0].change == "A")
+    complete = (not _incomplete(history) or bool(versions and versions[0].change == "A")) and not shared
     if status is None:
         pass  # no status to judge; the evidence is still listed (lint reports the missing header)
     elif same_status(status, words.draft) or same_status(status, words.accepted):
@@ -451,9 +506,32 @@ def assess(documents: Sequence[FolderDocument], history: History, config: Config
     """
     position = {c.sha: i for i, c in enumerate(history.commits)}
     citations = _citations(history, config)
-    inferred = inferred or {}
+    undone = reverted_commits(history)
+    inferred = {path: [e for e in found if e.sha not in undone] for path, found in (inferred or {}).items()}
+    claims = Counter(claimed_number(d) for d in documents if d.document.text is not None)
+    shared = frozenset(n for n, count in claims.items() if n is not None and count > 1)
     states = [_assess_one(d, documents, history, config, today=today, inferred=tuple(inferred.get(d.path, ())),
-                          position=position, citations=citations) for d in documents]
+                          position=position, citations=citations, shared_numbers=shared) for d in documents]
     states.sort(key=lambda s: (s.number is None, s.number or 0, s.path))
     return StatusReport(branch=history.branch, tip=history.tip, today=today, proposals=tuple(states),
-                        problems=_problems(history, config, problems))
+                        problems=_problems(history, config, (*_document_problems(documents, shared, config),
+                                                             *problems)))
+
+
+def _document_problems(documents: Sequence[FolderDocument], shared: frozenset[int],
+                       config: Config) -> list[Diagnostic]:
+    """S100 for the documents whose status cannot be judged: unreadable ones, and numbers several documents claim."""
+    found: list[Diagnostic] = []
+    for document in documents:
+        if document.document.text is None:
+            why = document.document.problems[0].message if document.document.problems else "it cannot be read"
+            found.append(R.EVIDENCE_INCOMPLETE.diagnostic(
+                f"its status is not judged: {why}; fix the document (`depgate lint` says how)",
+                Location(document.path, 1)))
+    for number in sorted(shared):
+        paths = sorted(d.path for d in documents if d.document.text is not None and claimed_number(d) == number)
+        found.append(R.EVIDENCE_INCOMPLETE.diagnostic(
+            f"{_label(number, config)} is claimed by {len(paths)} documents ({', '.join(paths)}): a change citing the "
+            "number cannot be tied to one, so only a citation of the path links; renumber all but one "
+            "(`depgate new` picks a free number)", Location(paths[0], 1)))
+    return found

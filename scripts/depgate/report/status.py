@@ -23,6 +23,9 @@ TEMPLATE_NAME = "status.md.j2"
 MAX_EVIDENCE = 5
 _COLORS = {"red": "31", "green": "32", "yellow": "33", "bold": "1", "dim": "2"}
 _HEX = re.compile(r"^[0-9a-f]{4,64}$")
+# Bidirectional embeddings, overrides, isolates and marks: in a pull request body they reorder what a reviewer
+# reads (a title can show one thing and say another), and `md_inline` keeps them. Dropped from the Markdown.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _clean(text: object, limit: int = 200) -> str:
@@ -130,6 +133,17 @@ def _why(state: ProposalState) -> list[dict[str, Any]]:
     return why
 
 
+def _plain(value: Any) -> Any:
+    """The context without bidirectional controls in any string, however deep (dicts and lists are rebuilt)."""
+    if isinstance(value, str):
+        return _BIDI.sub("", value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
 def status_context(report: StatusReport, *, limit: int = 50) -> dict[str, Any]:
     """Plain data for the Markdown template.
 
@@ -151,13 +165,13 @@ def status_context(report: StatusReport, *, limit: int = 50) -> dict[str, Any]:
         })
     nudges = [{"label": p.label or p.path, "code": d.code, "message": d.message}
               for p in report.proposals for d in p.findings if d.code.startswith("S2")]
-    return {
+    return _plain({
         "branch": report.branch, "tip": report.tip[:12] if _HEX.match(report.tip[:12]) else None,
         "rows": rows, "more_rows": max(0, len(shown) - limit),
         "nudges": nudges[:limit], "more_nudges": max(0, len(nudges) - limit),
         "problems": [{"code": d.code, "message": d.message} for d in report.problems[:limit]],
         "total": len(report.proposals),
-    }
+    })
 
 
 def _template() -> Any:
