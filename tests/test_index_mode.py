@@ -241,7 +241,7 @@ def test_a_document_whose_header_cannot_be_edited_is_left_to_a_person(tmp_path, 
 def _state(n: int) -> ProposalState:
     evidence = Evidence(EvidenceKind.REFERENCED, Strength.LINKED, f"{n:040x}", "2026-01-05", "feat: x", pull=n)
     repair = Repair("S102", "Implemented", (f"#{n}",), Strength.LINKED, f"implemented by #{n} " + "x" * 150)
-    return ProposalState(path=f"deps/{n:04d}-dep-x.md", number=n, label=f"DEP-{n:04d}", title="T" * 90,
+    return ProposalState(path=f"deps/{n:04d}-dep-x.md", number=n, label=f"DEP-{n:04d}", title="@octocat " + "T" * 90,
                          status="Accepted", proposed="Implemented", evidence=(evidence,), repairs=(repair,))
 
 
@@ -249,14 +249,16 @@ def _state(n: int) -> ProposalState:
 def test_the_body_stays_under_githubs_limit(overview_size):
     import datetime as dt
 
-    states = [_state(n) for n in range(1, 400)]
+    states = [_state(n) for n in range(1, 501)]
     report = StatusReport("main", "a" * 40, dt.date(2026, 3, 1), tuple(states))
     plan = action._IndexPlan(files={"deps/INDEX.md": "x"}, regenerated=["deps/INDEX.md"],
                              repaired=[(s, s.repairs) for s in states], report=report,
-                             notes=["n" * 250] * 300)
+                             notes=["@octo-org/admins " + "n" * 250] * 300)
     body = action._index_body(plan, Config(), branch="main", base_sha="a" * 40, overview="o" * overview_size)
     assert len(body) <= MAX_COMMENT_CHARS
     assert "S102" in body
+    assert "@\u200boctocat" in body  # the title is shown, its mention broken
+    assert not re.search(r"@[A-Za-z]", body)
     if overview_size:
         assert body.rstrip().endswith("`depgate status` lists everything.")
     else:
@@ -331,3 +333,34 @@ def test_a_checkout_that_is_not_the_default_branchs_tip_is_refused(tmp_path, fak
     again = run_action(tmp_path / "again", fake, clone.path, PUSH, mode="index")
     assert again.code == 0, again
     assert again.outputs["repairs"] == "1"
+
+
+def test_a_commit_pushed_to_the_index_branch_is_dropped_and_the_pull_request_told(tmp_path, fake):
+    repo = d9d(tmp_path)
+    first = index_run(tmp_path, fake, repo, "first")
+    number = int(first.outputs["pull-request"])
+    ours = fake.refs["depgate/index"]
+    body = body_of(fake, number)
+    # Someone pushes a fix-up on top of depgate's commit.
+    files = {**fake.branch_files("depgate/index"), "deps/INDEX.md": "hand edit\n"}
+    theirs = fake.add_commit("f" * 40, files, parents=(ours,), message="docs: tweak the index by hand")
+    fake.set_branch("depgate/index", theirs)
+    fresh_checkout(repo)
+    run = index_run(tmp_path, fake, repo, "again")
+    assert run.code == 0, run
+    rebuilt = fake.refs["depgate/index"]
+    assert rebuilt != theirs
+    assert fake.commits[rebuilt]["parents"] == [repo.git("rev-parse", "HEAD")]
+    assert fake.branch_files("depgate/index")["deps/INDEX.md"] != "hand edit\n"
+    (comment,) = fake.comments_on(number)
+    assert "`ffffffffffff` was not made by depgate" in comment["body"]
+    assert body_of(fake, number) == body  # the description holds nothing run-specific
+    assert "was dropped" in run.summary
+    assert any(line.startswith("::warning") and "ffffffffffff" in line for line in run.stdout.splitlines())
+    assert check_against_openapi(fake.requests) == []
+    # depgate's own tip is current: the third run writes nothing and comments no more.
+    writes = len(fake.writes())
+    fresh_checkout(repo)
+    third = index_run(tmp_path, fake, repo, "third")
+    assert "unchanged, branch already current" in third.summary
+    assert len(fake.writes()) == writes

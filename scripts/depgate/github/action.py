@@ -735,12 +735,20 @@ def run_index(ctx: Context) -> int:
             body = _index_body(plan, config, branch=base_branch, base_sha=base_sha, overview=overview)
             result = client.propose_files(files=plan.files, branch=inputs.index_branch, base=base_branch,
                                           base_sha=base_sha, title=_index_title(plan, config), body=body,
-                                          message=_index_message(plan, config))
+                                          message=_index_message(plan, config),
+                                          dropped_note=lambda sha: _dropped_note(inputs.index_branch, base_branch,
+                                                                                 base_sha, sha))
             if result:
                 outputs["pull-request"] = str(result["pull"] or "")
                 lines.append(f"- pull request #{result['pull']}: {result['pull_action']}"
                              + (f", new commit {md_code(result['commit'][:12])}" if result["commit"] else
                                 ", branch already current"))
+                if result.get("dropped"):
+                    lines.append(f"- {md_code(result['dropped'][:12])}, pushed to {md_code(inputs.index_branch)} "
+                                 "by someone else, was dropped (the pull request has a comment saying so)")
+                    ctx.commands.warning(f"{inputs.index_branch} held a commit depgate did not make "
+                                         f"({result['dropped'][:12]}); the branch was rebuilt without it",
+                                         title=github_report.title())
         else:
             lines += _close_own_pull(client, inputs.index_branch, base_branch, base_sha)
         ctx.problems.extend(client.problems)
@@ -806,6 +814,14 @@ def _require_saved_proposals(git: Git, config: Config) -> None:
                          "the index job commits only that commit's documents and its own changes",
                          path=unsaved[0], hint="run it on a clean checkout (no earlier step may change "
                                                f"{folder or '.'}/), or commit those changes to the branch first")
+
+
+def _dropped_note(branch: str, base: str, base_sha: str, dropped: str) -> str:
+    """The comment that tells the pull request's readers that a commit someone pushed to depgate's branch is gone."""
+    return (f"depgate rebuilt {md_code(branch)} as one commit on {md_code(base)} (at {md_code(base_sha[:12])}). "
+            f"Its tip {md_code(dropped[:12])} was not made by depgate, so it is no longer on the branch: this branch "
+            f"belongs to depgate and is rewritten by each run. To change a proposal, commit to {md_code(base)} "
+            "through a pull request of your own; the next scheduled run picks the change up.")
 
 
 def _close_own_pull(client: GitHubClient, branch: str, base: str, base_sha: str) -> list[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import requests
@@ -88,7 +88,13 @@ class ApiProblem:
 
 @dataclass(frozen=True)
 class PullRequestInfo:
-    """A pull request as the API shows it now (title edits and label changes included)."""
+    """A pull request as the API shows it now (title edits and label changes included).
+
+    Attributes:
+        author: The login of the account that opened it ("" when unknown or deleted).
+        requested_users: The logins whose review is requested and not yet given.
+        requested_teams: The slugs of the teams whose review is requested and not yet given.
+    """
 
     number: int
     title: str
@@ -99,6 +105,9 @@ class PullRequestInfo:
     base_ref: str
     state: str = "open"
     head_repository: str = ""
+    author: str = ""
+    requested_users: tuple[str, ...] = ()
+    requested_teams: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -247,6 +256,10 @@ class GitHubClient:
                 base_ref=pr.base.ref,
                 state=pr.state,
                 head_repository=pr.head.repo.full_name if pr.head.repo is not None else "",
+                author=pr.user.login if pr.user is not None else "",
+                # Part of the pull request's own answer: no further request.
+                requested_users=tuple(user.login for user in pr.requested_reviewers or ()),
+                requested_teams=tuple(team.slug for team in pr.requested_teams or ()),
             )
 
         return self._call(f"read pull request #{number}", fetch)
@@ -408,7 +421,8 @@ class GitHubClient:
         team (GitHub takes the team's slug only).
 
         Returns:
-            True when the request was made (or there was nobody to ask), False on failure (a problem is recorded).
+            True when the request was made (or there was nobody to ask), False on failure (a problem is recorded;
+            GitHub's 422, which refuses the author and people who are not collaborators, says so).
         """
         logins = sorted({name.strip().lstrip("@") for name in users if name.strip().lstrip("@")})
         slugs = sorted({name.strip().lstrip("@").rsplit("/", 1)[-1] for name in teams if name.strip().lstrip("@")})
@@ -419,6 +433,12 @@ class GitHubClient:
         done = self._call(f"request a review of pull request #{number} from {who}",
                           lambda: pull.create_review_request(reviewers=logins, team_reviewers=slugs) or True,
                           write=True)
+        if not done and self.problems and self.problems[-1].status == 422:
+            last = self.problems[-1]
+            self.problems[-1] = replace(last, detail=(
+                f"{last.detail} (GitHub refuses a review request from the pull request's author, and from anyone who "
+                "is not a collaborator or a team without access; check `status.deciders` in the base branch's "
+                "configuration)"))
         return bool(done)
 
     # -- depgate's own pull request (the scheduled index) ----------------------------------------------
@@ -442,7 +462,8 @@ class GitHubClient:
                                base_sha=pr.base.sha, base_ref=pr.base.ref, state=pr.state)
 
     def propose_files(self, *, files: Mapping[str, str], branch: str, base: str, base_sha: str, title: str,
-                      body: str, message: str, labels: Iterable[str] = ()) -> dict[str, Any] | None:
+                      body: str, message: str, labels: Iterable[str] = (),
+                      dropped_note: Callable[[str], str] | None = None) -> dict[str, Any] | None:
         """Put `files` (path -> text) on a fixed branch in one commit on `base_sha`; keep one pull request from it.
 
         Idempotence: the branch is current when its tip's only parent is `base_sha` and each file's
@@ -451,7 +472,9 @@ class GitHubClient:
         tree on the base commit's tree with the files, a commit whose parent is `base_sha`) and the
         branch is created or force-moved to it: the branch belongs to depgate, edits to it are dropped.
         The open pull request from the branch is edited when its title or body differ, else left
-        alone; when there is none, one is opened with `labels`.
+        alone; when there is none, one is opened with `labels`. A tip that is not depgate's own commit (its
+        message does not end with the last line of `message`: someone pushed to the branch) is dropped all
+        the same, and said so in a comment on the pull request (`dropped_note`), since the body stays as is.
 
         Args:
             files: Repository-relative paths and their full new text (UTF-8).
@@ -462,14 +485,17 @@ class GitHubClient:
             body: Its description.
             message: The commit message.
             labels: Labels for a pull request this call opens.
+            dropped_note: Makes the comment's text from the id of a dropped foreign tip (None: no comment).
 
         Returns:
-            `{"commit": sha or None, "pull": number, "pull_action": created|updated|unchanged}`, or None on failure.
+            `{"commit": sha or None, "pull": number, "pull_action": created|updated|unchanged}`, plus `"dropped"`
+            (the foreign tip's id) when one was dropped; None on failure.
         """
         if not files:
             raise ValueError("propose_files needs at least one file")
         result: dict[str, Any] = {"commit": None, "pull": None, "pull_action": None}
-        current = self._branch_holds(branch, base_sha, files)
+        trailer = message.rstrip().rpartition("\n")[2]
+        current, foreign = self._branch_holds(branch, base_sha, files, trailer)
         if current is None:
             return None
         if not current:
@@ -477,6 +503,8 @@ class GitHubClient:
             if commit is None:
                 return None
             result["commit"] = commit
+            if foreign:
+                result["dropped"] = foreign
         found = self.open_pull_from(branch, base)
         if found is False:
             return None
@@ -484,45 +512,52 @@ class GitHubClient:
             result["pull"] = found.number
             if found.title == title and found.body == body:
                 result["pull_action"] = "unchanged"
-                return result
-            pull = self._repo.get_pull(found.number)
-            if not self._call(f"update pull request #{found.number}", lambda: pull.edit(title=title, body=body) or True,
-                              write=True):
+            else:
+                pull = self._repo.get_pull(found.number)
+                if not self._call(f"update pull request #{found.number}",
+                                  lambda: pull.edit(title=title, body=body) or True, write=True):
+                    return None
+                result["pull_action"] = "updated"
+        else:
+            made = self._call(f"open the pull request from {branch}",
+                              lambda: self._repo.create_pull(base=base, head=branch, title=title, body=body),
+                              write=True)
+            if made is None:
                 return None
-            result["pull_action"] = "updated"
-            return result
-        made = self._call(f"open the pull request from {branch}",
-                          lambda: self._repo.create_pull(base=base, head=branch, title=title, body=body), write=True)
-        if made is None:
-            return None
-        result["pull"], result["pull_action"] = made.number, "created"
-        names = list(labels)
-        if names:
-            self._call(f"label pull request #{made.number}", lambda: _add_labels(self._repo.get_issue(made.number),
-                                                                                 names), write=True)
+            result["pull"], result["pull_action"] = made.number, "created"
+            names = list(labels)
+            if names:
+                self._call(f"label pull request #{made.number}",
+                           lambda: _add_labels(self._repo.get_issue(made.number), names), write=True)
+        if foreign and result["commit"] and dropped_note is not None:
+            issue = self._repo.get_issue(result["pull"])
+            note = dropped_note(foreign)
+            self._call(f"comment on pull request #{result['pull']}", lambda: issue.create_comment(note), write=True)
         return result
 
-    def _branch_holds(self, branch: str, base_sha: str, files: Mapping[str, str]) -> bool | None:
-        """Whether `branch` is one commit on `base_sha` holding exactly `files`; None when that cannot be read."""
+    def _branch_holds(self, branch: str, base_sha: str, files: Mapping[str, str],
+                      trailer: str) -> tuple[bool | None, str | None]:
+        """Whether `branch` is one commit on `base_sha` holding exactly `files` (None when that cannot be read),
+        and its tip's id when that tip is not depgate's (its message does not end with `trailer`)."""
         repo = self._repo
         before = len(self.problems)
         ref = self._call(f"find branch {branch}", lambda: _loaded_ref(repo, branch), missing_ok=True)
         if ref is None:
-            return None if len(self.problems) > before else False
-        tip = self._call(f"read the tip of {branch}",
-                         lambda: [p.sha for p in repo.get_git_commit(ref.object.sha).parents])
+            return (None if len(self.problems) > before else False), None
+        tip = self._call(f"read the tip of {branch}", lambda: _loaded_commit(repo, ref.object.sha))
         if tip is None:
-            return None
-        if tip != [base_sha]:
-            return False
+            return None, None
+        foreign = None if tip.message.rstrip().endswith(trailer) else tip.sha
+        if [p.sha for p in tip.parents] != [base_sha] or foreign:
+            return False, foreign
         for path, text in sorted(files.items()):
             blob = self._call(f"read {path} on {branch}", lambda path=path: _blob_sha(repo, path, branch),
                               missing_ok=True)
             if len(self.problems) > before:
-                return None
+                return None, None
             if blob != git_blob_id(text.encode("utf-8")):
-                return False
-        return True
+                return False, None
+        return True, None
 
     def _commit_files(self, files: Mapping[str, str], branch: str, base_sha: str, message: str) -> str | None:
         """Make one commit of `files` on `base_sha` and point `branch` at it; return its id, or None on failure."""
