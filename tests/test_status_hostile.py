@@ -191,3 +191,18 @@ def test_index_json_is_the_same_in_any_time_zone_and_locale(git_repo):
         outputs.add(proc.stdout)
     (only,) = outputs
     assert b'"status_since": "2026-01-03"' in only
+
+
+def test_index_check_names_the_line_of_a_hand_broken_index_json(git_repo, run_cli):
+    repo = start(git_repo)
+    repo.commit("docs: add (#10)", {OFFLOAD: dep(8, "Offload", "Draft")}, date="2026-01-02")
+    assert run_cli("index", "--repo", str(repo.path), "--write").code == 0
+    index = repo.path / "deps/index.json"
+    index.write_text(index.read_text().replace('"Offload"', '"Offload",,'))
+    result = run_cli("index", "--repo", str(repo.path), "--check")
+    assert result.code == 1
+    assert "depgate: deps/index.json:13: is not valid JSON (" in result.err
+    # A valid file whose only difference is a derived field stays current.
+    assert run_cli("index", "--repo", str(repo.path), "--write").code == 0
+    index.write_text(index.read_text().replace('"symbols": []', '"symbols": ["d9d.Other"]'))
+    assert run_cli("index", "--repo", str(repo.path), "--check").code == 0

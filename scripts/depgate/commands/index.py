@@ -4,6 +4,7 @@ they are current."""
 from __future__ import annotations
 
 import difflib
+import json
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -318,6 +319,13 @@ def _stale_note(item: IndexFile, markdown: bool) -> str:
     if item.current is None and not markdown:
         return (f"depgate: {item.rel} is missing; run `depgate index --write` and commit it, or set "
                 "`proposals.index-json: null` to go without it")
+    if item.current is not None and not markdown:
+        try:
+            json.loads(item.current)
+        except (ValueError, RecursionError) as exc:  # a hand edit broke it: say where, not just "stale"
+            where = f":{exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
+            return (f"depgate: {item.rel}{where}: is not valid JSON ({str(exc)[:120]}); it is generated whole: run "
+                    "`depgate index --write` to regenerate it and commit the result")
     return f"depgate: {item.rel} is {state}; run `depgate index --write` and commit the result"
 
 
