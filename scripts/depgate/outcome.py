@@ -168,10 +168,13 @@ def wanted_labels(report: Report, settings: Settings) -> frozenset[str]:
 
 
 def comment_action(report: Report, settings: Settings) -> CommentAction:
-    """Post the comment while the change needs something; clean it up (as configured) once it needs nothing."""
+    """Post the comment while the change needs something; clean it up (as configured) once it needs nothing.
+
+    A status change the lifecycle refuses (V120, V121) needs something whatever the verdict: the comment says what.
+    """
     if not settings.comment:
         return CommentAction.NONE
-    if report.verdict is Verdict.NOT_REQUIRED:
+    if report.verdict is Verdict.NOT_REQUIRED and all(change.ok for change in report.transitions):
         return settings.cleanup
     return CommentAction.POST
 

@@ -153,47 +153,50 @@ def disagreements(hint: Report, actual: Report) -> list[str]:
 # -- reviews of status changes ----------------------------------------------------------------------
 
 
-def decider_reviewers(report: Report) -> tuple[list[str], list[str]]:
-    """The users and team slugs whose review a report's status changes call for (`status.deciders`).
-
-    `@name` is the user `name`; `@org/team` is the team whose slug is `team` (GitHub asks for the slug alone,
-    within the repository's organisation). Each once, in the order configured.
-
-    Examples:
-        >>> from depgate.proposals.lifecycle import Transition
-        >>> from depgate.report.model import FailOn, Report, Revision, Verdict
-        >>> change = Transition("deps/0005-x.md", "DEP-0005", "Draft", "Accepted", True, None, None, "allowed",
-        ...                     ("@mrapplexz", "@d9d-project/maintainers"))
-        >>> report = Report(Verdict.PROPOSAL, False, True, False, FailOn.REQUIRED, Revision("main", None),
-        ...                 Revision("HEAD", None), "docs: accept", transitions=(change,))
-        >>> decider_reviewers(report)
-        (['mrapplexz'], ['maintainers'])
-    """
-    users: dict[str, None] = {}
-    teams: dict[str, None] = {}
-    for change in report.transitions:
-        for handle in change.deciders:
-            name = handle.removeprefix("@")
-            if "/" in name:
-                teams[name.split("/", 1)[1]] = None
-            else:
-                users[name] = None
-    return list(users), list(teams)
-
-
-def request_decider_reviews(client: GitHubClient, number: int, report: Report) -> str:
+def request_decider_reviews(client: GitHubClient, number: int, report: Report,
+                            info: PullRequestInfo | None = None) -> str:
     """Request the deciders' review when the pull request changes a proposal's status; say what happened.
+
+    With `info` (the pull request as the API shows it), nobody whose review is already requested is asked again (a
+    second publish run makes no request and sends no notification), and the author is never asked: GitHub refuses
+    an author's review (422), so that is recorded as a problem saying another decider must approve.
 
     Returns:
         One line for the summary (empty when the report has no status change or no deciders are configured).
     """
-    users, teams = decider_reviewers(report)
-    if not users and not teams:
+    from depgate.github.client import ApiProblem
+
+    # handle as configured -> (is a team, the name GitHub takes: a login or a team's slug)
+    wanted = {h: ("/" in h, h.removeprefix("@").rsplit("/", 1)[-1])
+              for change in report.transitions for h in change.deciders}
+    if not wanted:
         return ""
-    named = ", ".join(dict.fromkeys(h for change in report.transitions for h in change.deciders))
+    notes = []
+    if info is not None:
+        author = info.author.casefold()
+        if author and any(not team and name.casefold() == author for team, name in wanted.values()):
+            wanted = {h: v for h, v in wanted.items() if v[0] or v[1].casefold() != author}
+            others = "another decider" if wanted else "a decider other than the author (see `status.deciders`)"
+            client.problems.append(ApiProblem(
+                f"request a review of pull request #{number} from @{info.author}",
+                f"@{info.author} opened the pull request, and GitHub does not let an author review or approve their "
+                f"own pull request; {others} must approve the status change"))
+            notes.append(f"not from @{info.author}, who opened it")
+        asked = {(False, u.casefold()) for u in info.requested_users} | {(True, t.casefold())
+                                                                           for t in info.requested_teams}
+        already = [h for h, (team, name) in wanted.items() if (team, name.casefold()) in asked]
+        if already:
+            notes.append(f"already requested from {', '.join(already)}")
+            wanted = {h: v for h, v in wanted.items() if h not in already}
+    note = f" ({'; '.join(notes)})" if notes else ""
+    if not wanted:
+        return f"no new request{note}"
+    users = [name for team, name in wanted.values() if not team]
+    teams = [name for team, name in wanted.values() if team]
+    who = ", ".join(wanted)
     if not client.request_reviewers(number, users, teams):  # the client records why
-        return f"could not be requested from {named} (see the problems below)"
-    return f"requested from {named}, for the status change(s)"
+        return f"could not be requested from {who} (see the problems below){note}"
+    return f"requested from {who}, for the status change(s){note}"
 
 
 # -- the mode --------------------------------------------------------------------------------------
@@ -244,7 +247,7 @@ def run_publish(ctx: Context) -> int:
                              + "; ".join(differ) + "); the recomputed verdict is published", title=TITLE)
     outcome = outcomes.decide(report, ctx.inputs.settings)
     done = carry_out(ctx, client, outcome, report, number, info.labels, run_url)
-    reviews = request_decider_reviews(client, number, report)
+    reviews = request_decider_reviews(client, number, report, info)
     ctx.problems.extend(client.problems)
     lines = [f"### depgate publish: pull request #{number}", "",
              f"- verdict (recomputed at {md_code((report.head.sha or '')[:12])}): {md_code(report.verdict.value)}",
