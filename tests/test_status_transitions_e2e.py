@@ -155,12 +155,15 @@ def test_a_shallow_base_history_is_named_with_its_fix_not_taken_for_a_missing_im
     assert "no change on the base branch implements" not in reason
 
 
-def test_the_override_marker_does_not_waive_a_refused_status_change(run_cli, d9d, tmp_path):
+@pytest.mark.parametrize("override", ["marker", "label"])
+def test_an_override_does_not_waive_a_refused_status_change(run_cli, d9d, tmp_path, override):
     d9d.commit("feat: add scaled rope", {ROPE: dep_text(5, "Scaled Rope", "Accepted"), **ROPE_CODE})
     body = tmp_path / "body.md"
     body.write_text("DEP: none — only bookkeeping\n", encoding="utf-8")
-    code, data = check(run_cli, d9d, "--body-file", str(body))
+    args = ("--body-file", str(body)) if override == "marker" else ("--labels", "dep-not-needed")
+    code, data = check(run_cli, d9d, *args)
     assert (code, data["failed"], status_codes(data)) == (1, True, ["V121"])
+    assert data["override"]["source"] == ("body" if override == "marker" else "label")  # seen, and not enough
 
 
 # -- what the Markdown shows ----------------------------------------------------------------------------------------

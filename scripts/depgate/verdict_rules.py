@@ -171,7 +171,9 @@ TRANSITION_NOT_ALLOWED = Rule(
     "A pull request may change a proposal's `Status` only as `status.lifecycle` lists.",
     "The status is the record of a decision: a Draft that jumps to Implemented skips its acceptance, and an "
     "Implemented proposal moved back to Draft rewrites history. Listing the allowed changes makes the process "
-    "something the check can hold, not only a convention.",
+    "something the check can hold, not only a convention. The override marker (`DEP: none — <reason>`) and the "
+    "override labels do not waive it: they say a change needs no DEP, not that a proposal's record may move "
+    "outside the lifecycle; only `fail-on: never` keeps the check green.",
     "Make the change the lifecycle allows (for d9d: Draft -> Accepted in a pull request of its own, then "
     "Accepted -> Implemented with the implementation), or, when the project's process really allows it, add the "
     "change to `status.lifecycle` in the base branch's configuration.",
@@ -184,7 +186,8 @@ TRANSITION_CONDITION_UNMET = Rule(
     "The condition carries the process: an acceptance is decided in a pull request about the proposal alone "
     "(`proposals-only`), a proposal is Implemented only with or after its implementation (`implementation`), "
     "and a Superseded one names its successor (`successor`); otherwise the record says something that did not "
-    "happen.",
+    "happen. Like V120 it is not waived by the override marker or labels, which answer whether a DEP is needed, "
+    "not whether the record is true.",
     "Move the status change into a pull request of its own (`proposals-only`), make it with the implementation or "
     "after it merged (`implementation`), or add `Superseded-By: NNNN` naming an existing proposal (`successor`).",
     _VERDICT,
