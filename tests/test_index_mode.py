@@ -129,6 +129,24 @@ def test_a_second_run_with_nothing_new_commits_nothing_and_leaves_the_pull_reque
     assert f"pull request #{number}: unchanged, branch already current" in again.summary
 
 
+def test_the_default_branch_moving_on_without_touching_the_files_changes_nothing(tmp_path, fake):
+    # Idempotent across unrelated merges: no commit and no body edit each time the default branch moves. The test
+    # after this one is the real change beside it: a new repair does move the branch.
+    repo = d9d(tmp_path)
+    first = index_run(tmp_path, fake, repo, "first")
+    number = int(first.outputs["pull-request"])
+    built_on = fake.commits[fake.refs["depgate/index"]]["parents"]
+    body, writes = body_of(fake, number), len(fake.writes())
+    fresh_checkout(repo)
+    repo.commit("docs: readme (#40)", {"README.md": "Hello.\n"}, date="2026-01-08")
+    again = index_run(tmp_path, fake, repo, "again")
+    assert again.code == 0, again
+    assert again.outputs["pull-request"] == str(number)
+    assert len(fake.writes()) == writes
+    assert fake.commits[fake.refs["depgate/index"]]["parents"] == built_on
+    assert body_of(fake, number) == body
+
+
 def test_a_new_repair_on_the_default_branch_moves_the_branch_and_edits_the_body(tmp_path, fake):
     repo = d9d(tmp_path)
     first = index_run(tmp_path, fake, repo, "first")

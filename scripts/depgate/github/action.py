@@ -71,6 +71,9 @@ NUMBERS: dict[str, tuple[float, float, float, bool]] = {
 }
 
 
+#: A full commit id, as the API gives it.
+_FULL_SHA = re.compile(r"[0-9a-f]{40}")
+
 def _input_name(name: str) -> str:
     return name.lower().replace("_", "-")
 
@@ -586,7 +589,8 @@ def _plan_index(ctx: Context, git: Git, root: Path, config: Config, branch: str)
 def _filtered(report: StatusReport, keep: Callable[[ProposalState], ProposalState | None]) -> StatusReport:
     """The report with only what `keep` keeps of each proposal (every proposal stays, so totals stay true)."""
     states = [keep(state) or dataclasses.replace(state, repairs=(), findings=()) for state in report.proposals]
-    return dataclasses.replace(report, proposals=tuple(states), problems=())
+    # No tip: the body would change each time the default branch moves, though nothing in it changed.
+    return dataclasses.replace(report, proposals=tuple(states), problems=(), tip="")
 
 
 def _has_action(report: StatusReport) -> bool:
@@ -638,8 +642,10 @@ def _index_body(plan: _IndexPlan, config: Config, *, branch: str, base_sha: str,
     applied, person = _applied_report(plan), _person_report(plan)
 
     def render(limit: int) -> str:
-        parts = [f"`depgate index` keeps this pull request in step with {md_code(branch)} "
-                 f"(at {md_code(base_sha[:12])}): merge it as is; the branch belongs to depgate, edits to it are "
+        # NOTE: no commit id of the base branch here: the body would change, and the pull request be edited, each
+        # time the base branch moves, though nothing in it changed.
+        parts = [f"`depgate index` keeps this pull request in step with {md_code(branch)}"
+                 ": merge it as is; the branch belongs to depgate, edits to it are "
                  "overwritten, and the pull request is closed when the default branch holds everything.", ""]
         if plan.regenerated:
             parts += ["### Regenerated", "", *(f"- {md_code(rel)}" for rel in plan.regenerated), ""]
@@ -737,7 +743,8 @@ def run_index(ctx: Context) -> int:
                                           base_sha=base_sha, title=_index_title(plan, config), body=body,
                                           message=_index_message(plan, config),
                                           dropped_note=lambda sha: _dropped_note(inputs.index_branch, base_branch,
-                                                                                 base_sha, sha))
+                                                                                 base_sha, sha),
+                                          accept_parent=_unchanged_since(git, base_sha, list(plan.files)))
             if result:
                 outputs["pull-request"] = str(result["pull"] or "")
                 lines.append(f"- pull request #{result['pull']}: {result['pull_action']}"
@@ -814,6 +821,22 @@ def _require_saved_proposals(git: Git, config: Config) -> None:
                          "the index job commits only that commit's documents and its own changes",
                          path=unsaved[0], hint="run it on a clean checkout (no earlier step may change "
                                                f"{folder or '.'}/), or commit those changes to the branch first")
+
+
+def _unchanged_since(git: Git, base_sha: str, paths: list[str]) -> Callable[[str], bool]:
+    """Accept an index branch built on an older commit of the base branch that none of `paths` changed since."""
+
+    def accept(parent: str) -> bool:
+        if not _FULL_SHA.fullmatch(parent):  # from the API: never let it reach git as an option
+            return False
+        try:
+            if git.merge_base(parent, base_sha) != parent:
+                return False
+            return not git.text("diff", "--name-only", parent, base_sha, "--", *paths).strip()
+        except DepgateError:
+            return False
+
+    return accept
 
 
 def _dropped_note(branch: str, base: str, base_sha: str, dropped: str) -> str:

@@ -463,10 +463,13 @@ class GitHubClient:
 
     def propose_files(self, *, files: Mapping[str, str], branch: str, base: str, base_sha: str, title: str,
                       body: str, message: str, labels: Iterable[str] = (),
-                      dropped_note: Callable[[str], str] | None = None) -> dict[str, Any] | None:
+                      dropped_note: Callable[[str], str] | None = None,
+                      accept_parent: Callable[[str], bool] | None = None) -> dict[str, Any] | None:
         """Put `files` (path -> text) on a fixed branch in one commit on `base_sha`; keep one pull request from it.
 
-        Idempotence: the branch is current when its tip's only parent is `base_sha` and each file's
+        Idempotence: the branch is current when its tip's only parent is `base_sha` (or a commit
+        `accept_parent` accepts: an older tip of the base branch that left these files alone, so a base branch
+        that merely moved on does not make a new commit each run) and each file's
         blob on the branch is byte for byte the one wanted (compared by git object id, read through the
         contents API). Then nothing is written. Otherwise one commit is made through the Git Data API (a
         tree on the base commit's tree with the files, a commit whose parent is `base_sha`) and the
@@ -486,6 +489,7 @@ class GitHubClient:
             message: The commit message.
             labels: Labels for a pull request this call opens.
             dropped_note: Makes the comment's text from the id of a dropped foreign tip (None: no comment).
+            accept_parent: Tells whether a branch built on another commit than `base_sha` may stay as it is.
 
         Returns:
             `{"commit": sha or None, "pull": number, "pull_action": created|updated|unchanged}`, plus `"dropped"`
@@ -495,7 +499,7 @@ class GitHubClient:
             raise ValueError("propose_files needs at least one file")
         result: dict[str, Any] = {"commit": None, "pull": None, "pull_action": None}
         trailer = message.rstrip().rpartition("\n")[2]
-        current, foreign = self._branch_holds(branch, base_sha, files, trailer)
+        current, foreign = self._branch_holds(branch, base_sha, files, trailer, accept_parent)
         if current is None:
             return None
         if not current:
@@ -535,8 +539,8 @@ class GitHubClient:
             self._call(f"comment on pull request #{result['pull']}", lambda: issue.create_comment(note), write=True)
         return result
 
-    def _branch_holds(self, branch: str, base_sha: str, files: Mapping[str, str],
-                      trailer: str) -> tuple[bool | None, str | None]:
+    def _branch_holds(self, branch: str, base_sha: str, files: Mapping[str, str], trailer: str,
+                      accept_parent: Callable[[str], bool] | None = None) -> tuple[bool | None, str | None]:
         """Whether `branch` is one commit on `base_sha` holding exactly `files` (None when that cannot be read),
         and its tip's id when that tip is not depgate's (its message does not end with `trailer`)."""
         repo = self._repo
@@ -548,8 +552,11 @@ class GitHubClient:
         if tip is None:
             return None, None
         foreign = None if tip.message.rstrip().endswith(trailer) else tip.sha
-        if [p.sha for p in tip.parents] != [base_sha] or foreign:
+        parents = [p.sha for p in tip.parents]
+        if foreign or len(parents) != 1:
             return False, foreign
+        if parents[0] != base_sha and not (accept_parent is not None and accept_parent(parents[0])):
+            return False, None
         for path, text in sorted(files.items()):
             blob = self._call(f"read {path} on {branch}", lambda path=path: _blob_sha(repo, path, branch),
                               missing_ok=True)
