@@ -77,3 +77,33 @@ def test_workflow_data_has_no_line_breaks(text):
 def test_workflow_property_has_no_separators(text):
     escaped = workflow_property(text)
     assert not set(escaped) & {"\n", "\r", ",", ":"}
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@pytest.mark.parametrize("escape", [md_inline, md_code, workflow_data])
+def test_bidirectional_controls_are_dropped_and_the_letters_kept(escape):
+    # A title that reads "Accepted" but holds an override ("Trojan Source") shows what it holds.
+    shown = escape(f"Accep\u202eted{BIDI} é")
+    assert not set(BIDI) & set(shown)
+    assert "Accepted" in shown
+    assert "é" in shown  # letters of any script stay
+
+
+def test_a_stream_that_cannot_encode_a_character_gets_an_escape_not_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "deps").mkdir()
+    (tmp_path / "deps" / "0001-x.md").write_text(
+        "---\nDEP: 0001\nTitle: Zürich \u4e2d\u6587\nAuthor: @a\nStatus: Draft\nType: Feature\nCreated: 2026-01-01\n"
+        "---\n\n# DEP-0001: x\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    proc = subprocess.run([sys.executable, "-m", "depgate", "index", "--repo", str(tmp_path)], env=env,
+                          capture_output=True, text=True, encoding="ascii", errors="replace", check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "Z\\xfcrich \\u4e2d\\u6587" in proc.stdout

@@ -26,6 +26,12 @@ class Console:
     def default(cls) -> Console:
         """Streams of the process, coloured when stdout is a terminal and NO_COLOR is unset."""
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        # A terminal or pipe whose encoding cannot show a character (`PYTHONIOENCODING=latin-1`, a title holding
+        # U+202E) must get an escape, not a traceback; files depgate writes are UTF-8 whatever the streams are.
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
         return cls(color=color)
 
     def print(self, text: str = "") -> None:

@@ -15,7 +15,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:=$\"'^])")
 # GitHub turns `@name` into a mention (and `a@b.c` into a mail link) after Markdown rendering, so a
 # backslash does not stop it; an invisible zero-width space after the `@` does.
 _MENTION_BREAK = "@\u200b"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+# Controls, line and paragraph separators, and the bidirectional embeddings, overrides and isolates, which make a
+# title or path read differently from what it holds ("Trojan Source"); depgate shows text as it is.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _WS = re.compile(r"\s+")
 # Lone surrogates: what a file name that is not UTF-8 decodes to (`depgate.git`); no UTF-8 stream can hold them.
 _SURROGATE = re.compile("[\ud800-\udfff]")
