@@ -217,7 +217,7 @@ def test_only_document_fields_make_it_stale(repo):
     drifted["proposals"][0]["symbols"] = ["pkg.Other"]
     assert not index_stale(json.dumps(drifted), expected)  # only history and code fields differ
     for key, value in (("title", "Renamed"), ("status", "Accepted"), ("authors", ["@other"]),
-                       ("implementation", ["#1"]), ("number", True)):
+                       ("implementation", ["#1"]), ("number", True), ("number", 1.0), ("unknown_key", 1)):
         changed = json.loads(text)
         changed["proposals"][0][key] = value
         assert index_stale(json.dumps(changed), expected), key

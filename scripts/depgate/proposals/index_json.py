@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from depgate.proposals.evidence import IMPLEMENTATION_KEY
 from depgate.proposals.folder import is_candidate
 from depgate.proposals.history import status_since
-from depgate.proposals.model import parse_authors, parse_number
+from depgate.proposals.model import parse_number
 from depgate.proposals.repair import implementation_refs
 
 if TYPE_CHECKING:
@@ -61,12 +61,15 @@ def _successor(value: str | None, prefix: str) -> int | None:
     return parse_number(value)
 
 
-def _authors(value: str | None) -> list[str] | None:
-    """The authors as `Name @handle` strings; None when the header is missing or cannot be read."""
-    if not value:
+def _authors(doc: FolderDocument) -> list[str] | None:
+    """The authors as `Name @handle` strings; None when the header is missing or cannot be read.
+
+    The typed proposal already holds them, parsed once by the reader (parsing again cost a quarter of the
+    file's build on 10,000 documents).
+    """
+    if not doc.document.value("Author"):
         return None
-    authors = parse_authors(value)
-    return [str(a) for a in authors] if authors else None
+    return [str(a) for a in doc.proposal.authors] or None
 
 
 def _status_since(history: History | None, path: str, status: str | None) -> str | None:
@@ -109,7 +112,7 @@ def _proposal(doc: FolderDocument, config: ProposalsConfig, history: History | N
         "title": details["title"],
         "status": details["status"],
         "type": details["type"],
-        "authors": _authors(document.value("Author")),
+        "authors": _authors(doc),
         "created": details["created"],
         "path": doc.path,
         "superseded_by": _successor(document.value(SUPERSEDED_BY), config.prefix),
@@ -189,19 +192,6 @@ def dumps_index(data: dict[str, Any]) -> str:
     return _SURROGATE.sub("\ufffd", text) + "\n"
 
 
-def _document_fields(data: dict[str, Any]) -> str:
-    """The fields read from the documents, as canonical text (so `true` and `1` differ)."""
-    kept = {k: v for k, v in data.items() if k not in DERIVED_TOP_KEYS}
-    generator = kept.get("generator")
-    if isinstance(generator, dict):
-        kept["generator"] = {k: v for k, v in generator.items() if k != "version"}
-    proposals = kept.get("proposals")
-    if isinstance(proposals, list):
-        kept["proposals"] = [{k: v for k, v in p.items() if k not in DERIVED_PROPOSAL_KEYS}
-                             if isinstance(p, dict) else p for p in proposals]
-    return _SURROGATE.sub("\ufffd", json.dumps(kept, sort_keys=True, ensure_ascii=False))
-
-
 def index_stale(current_text: str | None, expected: dict[str, Any]) -> bool:
     """Tell whether a committed `index.json` no longer says what the documents say.
 
@@ -228,6 +218,49 @@ def index_stale(current_text: str | None, expected: dict[str, Any]) -> bool:
     if type(version) is not int or version != expected.get("schema_version"):
         return True
     try:
-        return _document_fields(current) != _document_fields(expected)
-    except (ValueError, RecursionError):  # NaN or a structure too deep to write back
+        return not _same_documents(current, expected)
+    except RecursionError:  # a structure too deep to compare
         return True
+
+
+def _same_documents(current: dict[str, Any], expected: dict[str, Any]) -> bool:
+    """Whether two index data agree on every field read from the documents (see `index_stale`).
+
+    Compared in place, field by field, without copying 10,000 entries: this runs on every `--check`.
+    """
+    if current.keys() - DERIVED_TOP_KEYS != expected.keys() - DERIVED_TOP_KEYS:
+        return False
+    for key, value in expected.items():
+        if key in DERIVED_TOP_KEYS or key == "proposals":
+            continue
+        if key == "generator" and isinstance(value, dict) and isinstance(current[key], dict):
+            if not _same({k: v for k, v in current[key].items() if k != "version"},
+                         {k: v for k, v in value.items() if k != "version"}):
+                return False
+        elif not _same(current[key], value):
+            return False
+    ours, theirs = current.get("proposals"), expected.get("proposals")
+    if not isinstance(ours, list) or not isinstance(theirs, list) or len(ours) != len(theirs):
+        return _same(ours, theirs)
+    for mine, wanted in zip(ours, theirs, strict=True):
+        if not isinstance(mine, dict) or mine.keys() - DERIVED_PROPOSAL_KEYS != wanted.keys() - DERIVED_PROPOSAL_KEYS:
+            return False
+        for key, value in wanted.items():
+            if key not in DERIVED_PROPOSAL_KEYS and not _same(mine[key], value):
+                return False
+    return True
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON values: of the same type too, so `true` is not `1` (Python's `==` says it is)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and a != a:  # NaN (json.loads reads `NaN`) equals nothing, so the file is stale
+        return False
+    if isinstance(a, str) and a != b:  # a name that is not UTF-8 is written with U+FFFD (`dumps_index`)
+        return _SURROGATE.sub("\ufffd", a) == _SURROGATE.sub("\ufffd", b)
+    return a == b
