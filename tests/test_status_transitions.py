@@ -121,7 +121,7 @@ def test_an_entry_without_condition_allows_the_change():
     assert (change.allowed, change.condition, change.met, change.ok) == (True, None, None, True)
 
 
-@pytest.mark.parametrize(("old", "new"), [("Draft", "Implemented"), ("Implemented", "Draft"), ("Draft", "Maybe")])
+@pytest.mark.parametrize(("old", "new"), [("Draft", "Active"), ("Implemented", "Draft"), ("Draft", "Maybe")])
 def test_a_change_not_listed_is_not_allowed(old, new):
     [change], asked = judge(old, new, (ROPE, "d9d/rope.py"))
     assert (change.allowed, change.condition, change.met, change.ok) == (False, None, None, False)
@@ -265,15 +265,15 @@ def test_implemented_docs_only_when_the_proposal_came_with_its_code(run_cli, d9d
     assert (code, data["transitions"][0]["met"]) == (0, True)
 
 
-def test_draft_to_implemented_fails_v120_even_with_an_override(run_cli, d9d, tmp_path):
-    d9d.commit("docs: done", {ROPE: dep_text(5, "Scaled Rope", "Implemented")})
+def test_a_change_not_listed_fails_v120_even_with_an_override(run_cli, d9d, tmp_path):
+    d9d.commit("docs: done", {ROPE: dep_text(5, "Scaled Rope", "Active")})
     body = tmp_path / "body.md"
     body.write_text("DEP: none — just bookkeeping\n")
     code, data = check(run_cli, d9d, "--body-file", str(body))
     assert (code, data["verdict"], data["failed"]) == (1, "proposal", True)
     [v120] = [r for r in data["reasons"] if r["code"] == "V120"]
     assert (v120["path"], v120["line"]) == (ROPE, 5)
-    assert "Draft -> Implemented is not listed" in v120["message"]
+    assert "Draft -> Active is not listed" in v120["message"]
     assert check(run_cli, d9d, "--fail-on", "never")[0] == 0
 
 
@@ -291,11 +291,11 @@ def test_superseded_without_successor_fails_v121_and_with_one_passes(run_cli, d9
 def test_a_renamed_proposal_keeps_its_transition(run_cli, d9d):
     renamed = "deps/0005-dep-rope-scaling.md"
     d9d.git("mv", ROPE, renamed)
-    d9d.commit("docs: rename and implement", {renamed: dep_text(5, "Scaled Rope", "Implemented")})
+    d9d.commit("docs: rename and activate", {renamed: dep_text(5, "Scaled Rope", "Active")})
     code, data = check(run_cli, d9d)
     assert code == 1
     assert [(t["path"], t["from"], t["to"]) for t in data["transitions"]] == [
-        (renamed, "Draft", "Implemented")]
+        (renamed, "Draft", "Active")]
     assert codes(data) == ["V120"]
 
 
@@ -339,14 +339,14 @@ def test_no_status_change_leaves_the_report_without_transitions(run_cli, d9d):
 # -- the saved report ----------------------------------------------------------------------------------------------
 
 def _saved(run_cli, d9d) -> dict:
-    d9d.commit("docs: done", {ROPE: dep_text(5, "Scaled Rope", "Implemented")})
+    d9d.commit("docs: done", {ROPE: dep_text(5, "Scaled Rope", "Active")})
     return check(run_cli, d9d)[1]
 
 
 def test_a_saved_report_reads_back_with_its_transitions(run_cli, d9d):
     data = _saved(run_cli, d9d)
     loaded = parse_report(json.dumps(data).encode()).report
-    assert [(t.path, t.old, t.new, t.allowed) for t in loaded.transitions] == [(ROPE, "Draft", "Implemented", False)]
+    assert [(t.path, t.old, t.new, t.allowed) for t in loaded.transitions] == [(ROPE, "Draft", "Active", False)]
     assert json.loads(json.dumps(loaded.as_dict()))["transitions"] == data["transitions"]
 
 
@@ -426,14 +426,33 @@ def test_text_report_marks_each_state():
 
 def test_a_refused_status_change_gets_a_next_step_and_an_allowed_one_none(run_cli, d9d):
     d9d.git("mv", ROPE, "deps/0005-dep-rope-scaling.md")
-    d9d.commit("docs: implement", {"deps/0005-dep-rope-scaling.md": dep_text(5, "Scaled Rope", "Implemented")})
+    d9d.commit("docs: activate", {"deps/0005-dep-rope-scaling.md": dep_text(5, "Scaled Rope", "Active")})
     code, data = check(run_cli, d9d)
     assert code == 1
     assert "fix-status" in data["next_steps"]
     text = run_cli("check", "--repo", str(d9d.path), "--base", "HEAD~1", "--head", "HEAD", "--format", "text").out
-    assert "Fix the status change of DEP-0005 (`Draft -> Implemented`)" in text
+    assert "Fix the status change of DEP-0005 (`Draft -> Active`)" in text
     d9d.commit("docs: back to draft", {"deps/0005-dep-rope-scaling.md": dep_text(5, "Scaled Rope", "Draft")})
     d9d.commit("docs: accept", {"deps/0005-dep-rope-scaling.md": dep_text(5, "Scaled Rope", "Accepted")})
     code, data = check(run_cli, d9d)
     assert code == 0
     assert "fix-status" not in data["next_steps"]
+
+
+def test_the_record_catching_up_on_a_skipped_acceptance_passes_and_code_with_it_does_not(run_cli, d9d):
+    # d9d's real case (DEP-0003): a Draft whose implementation merged citing it. A proposals-only pull request
+    # moving it to Implemented (what `depgate status --write` and the index job open) passes...
+    d9d.git("checkout", "-q", "main")
+    d9d.commit("feat: scaled rope (DEP-0005) (#40)", {"d9d/rope.py": "X = 1\n"})
+    d9d.git("checkout", "-q", "-b", "record")
+    d9d.commit("docs: DEP-0005 is implemented", {ROPE: dep_text(5, "Scaled Rope", "Implemented")})
+    code, data = check(run_cli, d9d)
+    assert (code, codes(data)) == (0, [])
+    assert data["transitions"][0]["condition"] == "after-implementation"
+    # ...while the same move with code in the pull request is the acceptance skipped with its code: refused.
+    d9d.commit("feat: more rope", {"d9d/rope.py": "X = 2\n"})
+    code, data = check(run_cli, d9d)
+    assert code == 1
+    assert codes(data) == ["V121"]
+    assert "Record DEP-0005 as Implemented on its own" in run_cli(
+        "check", "--repo", str(d9d.path), "--base", "main", "--format", "text").out

@@ -185,13 +185,15 @@ def test_a_hostile_status_stays_inert_in_the_summary_and_the_comment(run_cli, d9
         r"| DEP\-0005 (`deps/0005-dep-scaled-rope.md:5`) | Draft → Accepted \<img src\=x\> \<U\+202E\>gnp\.exe "
         r"| ❌ not allowed (`V120`) | Draft \-\> Accepted \<img src\=x\> \<U\+202E\>gnp\.exe is not listed in "
         r"\`status\.lifecycle\`; from Draft it allows Draft \-\> Accepted\: proposals\-only, Draft \-\> Rejected, "
-        r"Draft \-\> Withdrawn, \* \-\> Superseded\: successor |" "\n\n")
+        r"Draft \-\> Withdrawn, Draft \-\> Implemented\: after\-implementation, \* \-\> Superseded\: successor |"
+        "\n\n")
     step = markdown[markdown.index("#### What to do next"):].splitlines()[2]
     assert step == (
         r"- **Fix the status change of DEP\-0005** \(`Draft -> Accepted <img src=x> <U+202E>gnp.exe`\)\: Draft "
         r"\-\> Accepted \<img src\=x\> \<U\+202E\>gnp\.exe is not listed in \`status\.lifecycle\`; from Draft it "
-        r"allows Draft \-\> Accepted\: proposals\-only, Draft \-\> Rejected, Draft \-\> Withdrawn, \* \-\> "
-        r"Superseded\: successor\. Change the status only as `status.lifecycle` allows, or keep it as it was\: "
+        r"allows Draft \-\> Accepted\: proposals\-only, Draft \-\> Rejected, Draft \-\> Withdrawn, Draft \-\> "
+        r"Implemented\: after\-implementation, \* \-\> Superseded\: successor\. Change the status only as "
+        r"`status.lifecycle` allows, or keep it as it was\: "
         r"`Status: Draft`\.")
 
     git = open_repository(str(d9d.path))

@@ -403,7 +403,7 @@ class DoneConfig:
 
 
 #: The conditions a lifecycle transition may carry (`Draft -> Accepted: proposals-only`).
-TRANSITION_CONDITIONS = ("proposals-only", "implementation", "successor")
+TRANSITION_CONDITIONS = ("proposals-only", "implementation", "successor", "after-implementation")
 _TRANSITION = re.compile(r"^\s*(?P<old>[^\s:>-][^:>]*?|\*)\s*->\s*(?P<new>[^\s:*][^:]*?)\s*(?::\s*(?P<cond>\S+)\s*)?$")
 
 
@@ -449,11 +449,14 @@ class StatusConfig:
     superseded: str = _opt("Superseded", "The status of a proposal replaced by another (named in `Superseded-By`).")
     lifecycle: list[str] = _opt(
         ["Draft -> Accepted: proposals-only", "Draft -> Rejected", "Draft -> Withdrawn",
-         "Accepted -> Implemented: implementation", "* -> Superseded: successor"],
+         "Accepted -> Implemented: implementation", "Draft -> Implemented: after-implementation",
+         "* -> Superseded: successor"],
         "The status changes a pull request may make, one `Old -> New` or `Old -> New: condition` each (`*`: any "
         "old status). Conditions: `proposals-only` (the pull request changes only proposal documents), "
         "`implementation` (it changes code, or the implementation is already on the default branch), `successor` "
-        "(`Superseded-By` names an existing proposal). A change not listed is reported (V120).",
+        "(`Superseded-By` names an existing proposal), `after-implementation` (it changes only proposals and the "
+        "implementation is already on the default branch: the record catching up, as `depgate status --write` and the "
+        "scheduled index job do for a Draft whose acceptance was skipped). A change not listed is reported (V120).",
         check=_check_lifecycle,
     )
     deciders: list[str] = _opt(

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 PROPOSALS_ONLY = "proposals-only"
 IMPLEMENTATION = "implementation"
 SUCCESSOR = "successor"
+#: A pull request that changes only proposals, for a proposal whose implementation is already on the base branch:
+#: the record catching up (the scheduled index job's repairs), never a change that skips a step with its code.
+AFTER_IMPLEMENTATION = "after-implementation"
 #: The old status of an entry that matches any old status.
 ANY_STATUS = "*"
 #: The header that names a superseded proposal's successor.
@@ -43,6 +46,7 @@ _CONDITION_WORDS = {
     PROPOSALS_ONLY: "a pull request that changes only proposal documents",
     IMPLEMENTATION: "the implementation, in this pull request or already on the base branch",
     SUCCESSOR: "a `Superseded-By` header naming an existing proposal",
+    AFTER_IMPLEMENTATION: "a pull request that changes only proposal documents, after the implementation merged",
 }
 
 
@@ -215,23 +219,16 @@ class _Judge:
             if not self.outside:
                 return True, "the pull request changes only proposal documents"
             return False, f"the pull request also changes {_quote(self.outside)}"
+        if condition == AFTER_IMPLEMENTATION:
+            if self.outside:
+                return False, (f"the pull request also changes {_quote(self.outside)}: the record may only catch up "
+                               "with an implementation already merged, in a pull request of its own")
+            met, why = self._on_base(old)
+            return met, why if not met else "the implementation is already on the base branch"
         if condition == IMPLEMENTATION:
             if self.code:
                 return True, f"the pull request changes code ({_quote(self.code)})"
-            # Read the history only now: most status changes never need it.
-            found = self.implemented_on_base(old.path, _number(old))
-            if found:
-                return True, "the implementation is already on the base branch"
-            name = _label(old, self.config) or old.path
-            if found is None:
-                return False, ("the pull request changes no code, and the base branch's history is shallow (a "
-                               "`fetch-depth: 1` checkout), so depgate cannot see whether an earlier change "
-                               f"implements {name}; fetch the whole history (`fetch-depth: 0` in actions/checkout, "
-                               "or `git fetch --unshallow`) and run the check again")
-            return False, ("the pull request changes no code, and no change on the base branch implements "
-                           f"{name} (none adds it together with code, and no code change cites {name} in its "
-                           "title or message); `depgate status` shows the evidence depgate finds for it, including "
-                           "uncited changes that add the names it proposes")
+            return self._on_base(old)
         successor = successor_of(new, self.head_docs, self.config)
         if successor is not None:
             return True, f"`{SUPERSEDED_BY}` names {_label(successor, self.config) or successor.path}"
@@ -240,6 +237,22 @@ class _Judge:
             return False, f"`{SUPERSEDED_BY}: {named[:60]}` names no other proposal present at head"
         return False, f"the document has no `{SUPERSEDED_BY}` header"
 
+    def _on_base(self, old: FolderDocument) -> tuple[bool, str]:
+        """Whether the base branch already holds the proposal's implementation (linked evidence), and why not."""
+        # Read the history only now: most status changes never need it.
+        found = self.implemented_on_base(old.path, _number(old))
+        if found:
+            return True, "the implementation is already on the base branch"
+        name = _label(old, self.config) or old.path
+        if found is None:
+            return False, ("the pull request changes no code, and the base branch's history is shallow (a "
+                           "`fetch-depth: 1` checkout), so depgate cannot see whether an earlier change "
+                           f"implements {name}; fetch the whole history (`fetch-depth: 0` in actions/checkout, "
+                           "or `git fetch --unshallow`) and run the check again")
+        return False, ("the pull request changes no code, and no change on the base branch implements "
+                       f"{name} (none adds it together with code, and no code change cites {name} in its "
+                       "title or message); `depgate status` shows the evidence depgate finds for it, including "
+                       "uncited changes that add the names it proposes")
 
 def evaluate(base_docs: Sequence[FolderDocument], head_docs: Sequence[FolderDocument], changed_paths: Collection[str],
              config: Config, *, implemented_on_base: Callable[[str, int | None], bool | None]) -> list[Transition]:
@@ -253,7 +266,7 @@ def evaluate(base_docs: Sequence[FolderDocument], head_docs: Sequence[FolderDocu
         implemented_on_base: `(base path, number) -> bool | None`: the proposal's implementation is already on
             the base branch; None when it was not found and the history read is incomplete (a shallow clone), so
             its absence is not known. Called only for an `implementation` condition in a pull request that changes
-            no code.
+            no code, or for an `after-implementation` condition in one that changes only proposals.
 
     Returns:
         One transition per proposal present at base and head whose `Status` differs, in head path order. A

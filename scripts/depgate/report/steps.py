@@ -140,6 +140,10 @@ def _status_step(change: Any) -> tuple[Part, ...]:
         return (_s(f"Mark {name} {change.new} with or after its implementation"), *moved,
                 _t("Make the status change in the pull request that brings the code, or after a code change that "
                    f"cites {name} in its title or message has merged. "), *keep)
+    if change.condition == "after-implementation":
+        return (_s(f"Record {name} as {change.new} on its own, once its implementation has merged"), *moved,
+                _t("Land the code first (citing "), _c(name), _t(" in its title or message), then change only "),
+                _c(change.path), _t(" in a pull request of its own. "), *keep)
     if change.condition == "successor":
         return (_s(f"Name the successor of {name}"), *moved, _t("Add a "), _c("Superseded-By: NNNN"),
                 _t(" header naming the proposal that replaces it, present at head."))
