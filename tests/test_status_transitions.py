@@ -73,8 +73,10 @@ def test_proposals_only_unmet_when_code_changes_too():
     assert "d9d/rope.py" in change.reason
 
 
-def test_implementation_met_by_code_in_the_pull_request_without_asking_the_history():
-    [change], asked = judge("Accepted", "Implemented", (ROPE, "d9d/rope.pyi"))
+@pytest.mark.parametrize("code", ["d9d/rope.pyi", "d9d/Rope.PY"])
+def test_implementation_met_by_code_in_the_pull_request_without_asking_the_history(code):
+    # The same definition of code as the history's evidence (`history.is_code_path`): any case of the suffix.
+    [change], asked = judge("Accepted", "Implemented", (ROPE, code))
     assert (change.condition, change.met) == ("implementation", True)
     assert asked.calls == []  # the history is read only when the pull request changes no code
 

@@ -98,8 +98,15 @@ def _shallow_boundary(git: Git) -> frozenset[str]:
 
 def is_code_change(commit: Commit, config: Config) -> bool:
     """Tell whether a commit changes a Python file (`.py`, `.pyi`) outside the proposals folder."""
-    folder = _folder(config.proposals)
-    return any(path.lower().endswith(CODE_SUFFIXES) and not _inside(path, folder) for path in commit.changed)
+    return any(is_code_path(path, config) for path in commit.changed)
+
+
+def is_code_path(path: str, config: Config) -> bool:
+    """Tell whether a path is code: a Python file (`.py`, `.pyi`, any case) outside the proposals folder.
+
+    The one definition the history's evidence and the lifecycle's `implementation` condition share.
+    """
+    return path.lower().endswith(CODE_SUFFIXES) and not _inside(path, _folder(config.proposals))
 
 
 def status_since(history: History, versions: Sequence[DocVersion], status: str | None) -> str | None:

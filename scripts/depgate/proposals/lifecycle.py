@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from depgate.config import parse_transition
+from depgate.proposals.history import is_code_path
 from depgate.proposals.model import parse_number
 
 if TYPE_CHECKING:
@@ -35,8 +36,6 @@ AFTER_IMPLEMENTATION = "after-implementation"
 ANY_STATUS = "*"
 #: The header that names a superseded proposal's successor.
 SUPERSEDED_BY = "Superseded-By"
-#: Code files: a change to one outside the proposals folder is an implementation.
-CODE_SUFFIXES = (".py", ".pyi")
 #: Changed paths quoted in a reason before the rest is counted.
 _SHOWN = 3
 #: The longest status value shown; a longer one is cut (a status is one or two words).
@@ -141,10 +140,6 @@ def in_proposals_folder(path: str, config: Config) -> bool:
     return _in_folder(path, proposals_folder(config))
 
 
-def is_code_path(path: str, folder: str) -> bool:
-    """Tell whether a changed path is code: a `.py`/`.pyi` file outside the proposals folder."""
-    return path.endswith(CODE_SUFFIXES) and not _in_folder(path, folder)
-
 
 def pair_documents(base_docs: Sequence[FolderDocument],
                    head_docs: Sequence[FolderDocument]) -> list[tuple[FolderDocument, FolderDocument]]:
@@ -208,7 +203,7 @@ class _Judge:
                  implemented_on_base: Callable[[str, int | None], bool | None]):
         folder = proposals_folder(config)
         self.outside = sorted(p for p in set(changed) if not _in_folder(p, folder))
-        self.code = [p for p in self.outside if is_code_path(p, folder)]
+        self.code = [p for p in self.outside if is_code_path(p, config)]
         self.head_docs = head_docs
         self.config = config
         self.implemented_on_base = implemented_on_base
