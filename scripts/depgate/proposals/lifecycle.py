@@ -10,14 +10,13 @@ when it found nothing in a history it knows is incomplete (a shallow clone), so 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from depgate.config import parse_transition
 from depgate.proposals.history import is_code_path
-from depgate.proposals.model import parse_number
+from depgate.proposals.status import claimed_number, successor_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Sequence
@@ -120,11 +119,6 @@ def shown_status(value: str) -> str:
     return text if len(text) <= _STATUS_SHOWN else text[:_STATUS_SHOWN - 1] + "…"
 
 
-def _number(doc: FolderDocument) -> int | None:
-    proposal = doc.proposal
-    return proposal.number if proposal.number is not None else proposal.filename_number
-
-
 def proposals_folder(config: Config) -> str:
     """The proposals folder as changed paths name it: `deps`, or `` for the repository root."""
     folder = config.proposals.directory.strip("/")
@@ -153,14 +147,14 @@ def pair_documents(base_docs: Sequence[FolderDocument],
     head_paths = {doc.path for doc in head_docs}
     gone: dict[int, list[FolderDocument]] = {}
     for doc in base_docs:
-        number = _number(doc)
+        number = claimed_number(doc)
         if doc.path not in head_paths and number is not None:
             gone.setdefault(number, []).append(doc)
     pairs = []
     for doc in head_docs:
         old = base_by_path.get(doc.path)
         if old is None:
-            candidates = gone.get(_number(doc), []) if _number(doc) is not None else []
+            candidates = gone.get(claimed_number(doc), []) if claimed_number(doc) is not None else []
             old = candidates[0] if len(candidates) == 1 else None
         if old is not None:
             pairs.append((old, doc))
@@ -168,24 +162,13 @@ def pair_documents(base_docs: Sequence[FolderDocument],
 
 
 def successor_of(doc: FolderDocument, head_docs: Sequence[FolderDocument], config: Config) -> FolderDocument | None:
-    """The proposal at head that `doc`'s `Superseded-By` names (`DEP-0007`, `0007`, `7` or a path), or None."""
-    value = (doc.proposal.extra.get(SUPERSEDED_BY) or "").strip()
-    if not value:
-        return None
-    others = [d for d in head_docs if d.path != doc.path]
-    folder = proposals_folder(config)
-    if "/" in value or value.lower().endswith(".md"):
-        wanted = {value.lstrip("./"), f"{folder}/{value}" if folder else value}
-        return next((d for d in others if d.path in wanted), None)
-    prefix = re.escape(config.proposals.prefix)
-    number = parse_number(re.sub(rf"^{prefix}[ \t]*[-_:#]?[ \t]*", "", value, flags=re.IGNORECASE))
-    if number is None:
-        return None
-    return next((d for d in others if _number(d) == number), None)
+    """The proposal at head that `doc`'s `Superseded-By` names, or None (`status.successor_path` reads the header)."""
+    path = successor_path(doc, head_docs, config)
+    return next((d for d in head_docs if d.path == path), None) if path is not None else None
 
 
 def _label(doc: FolderDocument, config: Config) -> str | None:
-    number = _number(doc)
+    number = claimed_number(doc)
     if number is None:
         return None
     return f"{config.proposals.prefix}-{number:0{config.proposals.number_width}d}"
@@ -235,7 +218,7 @@ class _Judge:
     def _on_base(self, old: FolderDocument) -> tuple[bool, str]:
         """Whether the base branch already holds the proposal's implementation (linked evidence), and why not."""
         # Read the history only now: most status changes never need it.
-        found = self.implemented_on_base(old.path, _number(old))
+        found = self.implemented_on_base(old.path, claimed_number(old))
         if found:
             return True, "the implementation is already on the base branch"
         name = _label(old, self.config) or old.path

@@ -244,8 +244,12 @@ def _target(item: str, prefix: str, by_path: Mapping[str, int | None]) -> tuple[
     return parse_number(item), None
 
 
-def _successor(document: FolderDocument, documents: Sequence[FolderDocument], config: Config) -> str | None:
-    """The existing successor `Superseded-By` names (its path), or None."""
+def successor_path(document: FolderDocument, documents: Sequence[FolderDocument], config: Config) -> str | None:
+    """The existing successor `Superseded-By` names (its path), or None.
+
+    Shared with the lifecycle's `successor` condition, so `status` and `check` agree on what names a successor:
+    `DEP-0007`, `0007`, `7`, a path, a file name, or a list of them.
+    """
     value = document.document.value(SUPERSEDED_BY)
     if not value:
         return None
@@ -390,7 +394,7 @@ def _stale_rule(a: _Assessment, versions: Sequence[DocVersion], history: History
 def _superseded_rule(a: _Assessment, document: FolderDocument, documents: Sequence[FolderDocument],
                      config: Config) -> None:
     """S104: a Superseded proposal must name an existing successor."""
-    if _successor(document, documents, config) is not None:
+    if successor_path(document, documents, config) is not None:
         return
     written = document.document.value(SUPERSEDED_BY)
     problem = f"names no existing proposal (`{SUPERSEDED_BY}: {written}`)" if written else f"has no `{SUPERSEDED_BY}`"
