@@ -370,6 +370,22 @@ def test_s106_quiet_when_the_header_names_them(header):
     assert "#35" in state.implementation
 
 
+def test_s106_reads_the_header_as_write_does():
+    # The change is known by commit id only (no pull request): a full id in the header names the short one, as
+    # `--write` judges it, so S106 does not keep proposing what `--write` would never add; a different id still fires.
+    impl = commit(2, "feat: add scaled rope (DEP-0005)", "d9d/model/rope.py", date="2026-02-01")
+    hist = rope_history(impl, versions=[version(2, ROPE, "Implemented")])
+    full = impl.sha
+    recorded = only(assess([dep(5, "Implemented", extra=f"Implementation: {full}\n")], hist, config(), today=TODAY))
+    assert codes(recorded) == []
+    other = only(assess([dep(5, "Implemented", extra="Implementation: abcdef1234567\n")], hist, config(),
+                        today=TODAY))
+    assert codes(other) == ["S106"]
+    padded = only(assess([dep(5, "Implemented", extra="Implementation: #035\n")], _implemented_history(), config(),
+                         today=TODAY))
+    assert codes(padded) == []  # `#035` is `#35` to `--write`, so to S106 too
+
+
 def test_split_list():
     assert split_list("#35, #40  #35,abc123def456") == ("#35", "#40", "abc123def456")
     assert split_list(None) == split_list("") == ()

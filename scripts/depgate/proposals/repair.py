@@ -175,12 +175,12 @@ def _checked_refs(implementation: Sequence[str], path: str) -> list[str]:
             raise UsageError(
                 f"implementation reference {ref!r} is neither a pull request number (`#123`) nor a commit id "
                 "(7 to 40 hex digits)", path=path, hint="cite the change as `#<pull number>` or by its commit id")
-        if not any(_same_ref(ref, seen) for seen in refs):
+        if not any(same_ref(ref, seen) for seen in refs):
             refs.append(ref)
     return refs
 
 
-def _same_ref(one: str, other: str) -> bool:
+def same_ref(one: str, other: str) -> bool:
     """Two references name the same change: equal pull numbers, or commit ids of which one prefixes the other."""
     if _PULL_REF.fullmatch(one) and _PULL_REF.fullmatch(other):
         return int(one[1:]) == int(other[1:])
@@ -319,7 +319,7 @@ def _add_refs(doc: ProposalDocument, lines: list[list[str]], closing: int, refs:
         raise UsageError(f"the `{IMPLEMENTATION_KEY}` header holds {odd[:40]!r}, which is neither a pull request "
                          "number (`#123`) nor a commit id", path=path, line=fld.line,
                          hint=f"keep only `#123` or commit ids in `{IMPLEMENTATION_KEY}`, then run again")
-    new = [ref for ref in refs if not any(_same_ref(ref, old) for old in present)]
+    new = [ref for ref in refs if not any(same_ref(ref, old) for old in present)]
     if not new:
         return present
     joined = ", ".join(new)

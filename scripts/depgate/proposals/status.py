@@ -31,6 +31,7 @@ from depgate.proposals.evidence import (
 )
 from depgate.proposals.history import is_code_change
 from depgate.proposals.model import number_in_filename, parse_number
+from depgate.proposals.repair import same_ref
 from depgate.verdict import find_references
 
 if TYPE_CHECKING:
@@ -335,11 +336,10 @@ def _open_rules(a: _Assessment, status: str, recorded: Sequence[str], evidence: 
                 complete: bool) -> None:
     """S101, S102, S103 and S202: a Draft or Accepted proposal against its implementation evidence."""
     words = config.status
-    have = set(recorded)
     linked = _refs(evidence, IMPLEMENTATION_KINDS)
     inferred = _refs(evidence, (EvidenceKind.INFERRED,))
     if linked:
-        missing = [r for r in linked if r not in have]
+        missing = [r for r in linked if not _recorded(r, recorded)]
         skipped = (f"; it was still {status}, so the acceptance step was skipped: confirm the maintainers agreed"
                    if same_status(status, words.draft) else "")
         how = {EvidenceKind.ADDED_WITH_IMPLEMENTATION: "added with it", EvidenceKind.REFERENCED: "citing it"}
@@ -355,7 +355,7 @@ def _open_rules(a: _Assessment, status: str, recorded: Sequence[str], evidence: 
         a.finding(R.IMPLEMENTATION_INFERRED,
                   f"{a.name} may be implemented by {_join(inferred)}{named}, which does not cite it: if so, it should "
                   f"be {words.implemented} and cite {_join(inferred)}")
-        missing = [r for r in inferred if r not in have]
+        missing = [r for r in inferred if not _recorded(r, recorded)]
         a.repair(R.IMPLEMENTATION_INFERRED.code, words.implemented, missing, Strength.INFERRED,
                  "confirm, then " + _set_and_record(words.implemented, missing))
     elif not complete:
@@ -411,14 +411,18 @@ def _superseded_rule(a: _Assessment, document: FolderDocument, documents: Sequen
     a.repair(R.SUPERSEDED_NO_SUCCESSOR.code, None, (), Strength.RECORD, f"set `{SUPERSEDED_BY}: {value}`")
 
 
+def _recorded(ref: str, recorded: Sequence[str]) -> bool:
+    """The header already names this change, as `--write` judges it (`#035` is `#35`, a short id its full one)."""
+    return any(same_ref(ref, seen) for seen in recorded)
+
+
 def _implemented_rules(a: _Assessment, status: str, recorded: Sequence[str], evidence: Sequence[Evidence]) -> None:
     """S105 (edited after it became Implemented) and S106 (its linked implementation not recorded)."""
     edits = _refs(evidence, (EvidenceKind.EDITED,))
     if edits:
         a.finding(R.IMPLEMENTED_EDITED, f"{a.name} was edited after it became {status} ({_join(edits)}): "
                                         f"an implemented proposal is a record; a design change needs a new proposal")
-    have = set(recorded)
-    missing = [r for r in _refs(evidence, IMPLEMENTATION_KINDS) if r not in have]
+    missing = [r for r in _refs(evidence, IMPLEMENTATION_KINDS) if not _recorded(r, recorded)]
     if missing:
         a.finding(R.IMPLEMENTATION_LINKS_MISSING,
                   f"{a.name}'s `{IMPLEMENTATION_KEY}` header should name {_join(missing)}, which implemented it "
