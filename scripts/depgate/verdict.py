@@ -265,10 +265,6 @@ def _in_folder(path: str, config: ProposalsConfig) -> bool:
     return path.startswith(config.directory.strip("/") + "/")
 
 
-def _doc_number(doc: FolderDocument) -> int | None:
-    return doc.proposal.number if doc.proposal.number is not None else doc.proposal.filename_number
-
-
 def _label(number: int | None, config: ProposalsConfig) -> str | None:
     return f"{config.prefix}-{number:0{config.number_width}d}" if number is not None else None
 
@@ -326,13 +322,13 @@ def link_deps(facts: Facts, references: Sequence[Reference]) -> list[LinkedDep]:
     by_path = {doc.path: doc for doc in facts.deps}
     by_number: dict[int, list[FolderDocument]] = defaultdict(list)
     for doc in facts.deps:
-        number = _doc_number(doc)
+        number = doc.number
         if number is not None:
             by_number[number].append(doc)
     linked: dict[Any, LinkedDep] = {}
     for path, kind in sorted(diff_links(facts.changed, config).items()):
         doc = by_path.get(path)
-        number = _doc_number(doc) if doc is not None else None
+        number = doc.number if doc is not None else None
         key: Any = number if number is not None else path
         entry = linked.setdefault(key, LinkedDep(number))
         if doc is not None and doc not in entry.docs:
@@ -447,7 +443,7 @@ def naming(facts: Facts) -> Naming:
     """What the wording of the report needs from the configuration and the proposals at head."""
     config, settings = facts.config.proposals, facts.config.verdict
     accepted = [(number, doc.path) for doc in facts.deps
-                if (number := _doc_number(doc)) is not None and _status_in(doc.proposal.status,
+                if (number := doc.number) is not None and _status_in(doc.proposal.status,
                                                                              settings.accepted_statuses)]
     taken = used_numbers(doc.proposal for doc in facts.deps)
     return Naming(
@@ -495,7 +491,7 @@ def suggest_deps(facts: Facts, changes: Sequence[Any], exclude: set[str]) -> lis
                     hits.append(match.group(1))
                     first_line = first_line or line_no
         if hits:
-            number = _doc_number(doc)
+            number = doc.number
             found.append((-len(hits), number or 0, Suggestion(
                 number=number, label=_label(number, config), title=doc.proposal.title, status=doc.proposal.status,
                 path=doc.path, symbols=tuple(hits), line=first_line)))

@@ -34,6 +34,12 @@ class FolderDocument:
         """Repository-relative path."""
         return self.document.path
 
+    @property
+    def number(self) -> int | None:
+        """The number it claims: its number header's (`DEP: 0008`), else its file name's (`0008-x.md`)."""
+        proposal = self.proposal
+        return proposal.number if proposal.number is not None else proposal.filename_number
+
 
 def is_candidate(name: str, kind: str, config: ProposalsConfig) -> bool:
     """Tell whether a folder entry should be read as a DEP document.

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from depgate.config import parse_transition
-from depgate.proposals.history import is_code_path
-from depgate.proposals.status import claimed_number, successor_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Sequence
@@ -147,14 +145,14 @@ def pair_documents(base_docs: Sequence[FolderDocument],
     head_paths = {doc.path for doc in head_docs}
     gone: dict[int, list[FolderDocument]] = {}
     for doc in base_docs:
-        number = claimed_number(doc)
+        number = doc.number
         if doc.path not in head_paths and number is not None:
             gone.setdefault(number, []).append(doc)
     pairs = []
     for doc in head_docs:
         old = base_by_path.get(doc.path)
         if old is None:
-            candidates = gone.get(claimed_number(doc), []) if claimed_number(doc) is not None else []
+            candidates = gone.get(doc.number, []) if doc.number is not None else []
             old = candidates[0] if len(candidates) == 1 else None
         if old is not None:
             pairs.append((old, doc))
@@ -163,12 +161,16 @@ def pair_documents(base_docs: Sequence[FolderDocument],
 
 def successor_of(doc: FolderDocument, head_docs: Sequence[FolderDocument], config: Config) -> FolderDocument | None:
     """The proposal at head that `doc`'s `Superseded-By` names, or None (`status.successor_path` reads the header)."""
+    # Imported here, as `is_code_path` below: `depgate check` imports this module on every run, and only a status
+    # change needs the status and history modules.
+    from depgate.proposals.status import successor_path
+
     path = successor_path(doc, head_docs, config)
     return next((d for d in head_docs if d.path == path), None) if path is not None else None
 
 
 def _label(doc: FolderDocument, config: Config) -> str | None:
-    number = claimed_number(doc)
+    number = doc.number
     if number is None:
         return None
     return f"{config.proposals.prefix}-{number:0{config.proposals.number_width}d}"
@@ -186,6 +188,8 @@ class _Judge:
                  implemented_on_base: Callable[[str, int | None], bool | None]):
         folder = proposals_folder(config)
         self.outside = sorted(p for p in set(changed) if not _in_folder(p, folder))
+        from depgate.proposals.history import is_code_path
+
         self.code = [p for p in self.outside if is_code_path(p, config)]
         self.head_docs = head_docs
         self.config = config
@@ -218,7 +222,7 @@ class _Judge:
     def _on_base(self, old: FolderDocument) -> tuple[bool, str]:
         """Whether the base branch already holds the proposal's implementation (linked evidence), and why not."""
         # Read the history only now: most status changes never need it.
-        found = self.implemented_on_base(old.path, claimed_number(old))
+        found = self.implemented_on_base(old.path, old.number)
         if found:
             return True, "the implementation is already on the base branch"
         name = _label(old, self.config) or old.path

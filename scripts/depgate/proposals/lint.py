@@ -426,10 +426,7 @@ def _structural(diagnostic: Diagnostic) -> bool:
 
 def _claimed_number(document: FolderDocument) -> int | None:
     """The number a document claims: its header's, else its file name's (readable documents only)."""
-    if document.document.text is None:
-        return None
-    proposal = document.proposal
-    return proposal.number if proposal.number is not None else proposal.filename_number
+    return document.number if document.document.text is not None else None
 
 
 def _successor_number(value: str, prefix: str) -> int | None:

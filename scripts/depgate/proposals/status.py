@@ -225,13 +225,6 @@ def split_list(value: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in _LIST_SEPARATOR.split(value) if item))
 
 
-def claimed_number(document: FolderDocument) -> int | None:
-    """The number a document claims: its header's, else its file name's."""
-    if document.proposal.number is not None:
-        return document.proposal.number
-    return number_in_filename(posixpath.basename(document.path))
-
-
 def _target(item: str, prefix: str, by_path: Mapping[str, int | None]) -> tuple[int | None, str | None]:
     """Read one reference to a proposal (`DEP-0007`, `0007`, `7`, a path): its number, or the path it names."""
     item = item.strip().strip("`")
@@ -254,14 +247,14 @@ def successor_path(document: FolderDocument, documents: Sequence[FolderDocument]
     value = document.document.value(SUPERSEDED_BY)
     if not value:
         return None
-    by_path = {d.path: claimed_number(d) for d in documents}
-    own = claimed_number(document)
+    by_path = {d.path: d.number for d in documents}
+    own = document.number
     for item in split_list(value):
         number, path = _target(item, config.proposals.prefix, by_path)
         if path is not None and path != document.path:
             return path
         if number is not None and number != own:
-            match = next((d.path for d in documents if claimed_number(d) == number and d is not document), None)
+            match = next((d.path for d in documents if d.number == number and d is not document), None)
             if match is not None:
                 return match
     return None
@@ -269,8 +262,8 @@ def successor_path(document: FolderDocument, documents: Sequence[FolderDocument]
 
 def _replacers(document: FolderDocument, documents: Sequence[FolderDocument], config: Config) -> list[FolderDocument]:
     """The other documents whose `Replaces` header names this one."""
-    by_path = {d.path: claimed_number(d) for d in documents}
-    own = claimed_number(document)
+    by_path = {d.path: d.number for d in documents}
+    own = document.number
     found = []
     for other in documents:
         if other is document:
@@ -403,10 +396,10 @@ def _superseded_rule(a: _Assessment, document: FolderDocument, documents: Sequen
         a.finding(R.SUPERSEDED_NO_SUCCESSOR, f"{a.name} is {config.status.superseded} but {problem}: name the "
                                              f"proposal that replaced it")
         return
-    names = [_label(claimed_number(d), config) or d.path for d in replacers]
+    names = [_label(d.number, config) or d.path for d in replacers]
     a.finding(R.SUPERSEDED_NO_SUCCESSOR, f"{a.name} is {config.status.superseded} but {problem}; "
                                          f"{', '.join(names)} `{REPLACES}` it: name it in `{SUPERSEDED_BY}`")
-    successor = claimed_number(replacers[0])
+    successor = replacers[0].number
     value = f"{successor:0{config.proposals.number_width}d}" if successor is not None else replacers[0].path
     a.repair(R.SUPERSEDED_NO_SUCCESSOR.code, None, (), Strength.RECORD, f"set `{SUPERSEDED_BY}: {value}`")
 
@@ -435,7 +428,7 @@ def _assess_one(document: FolderDocument, documents: Sequence[FolderDocument], h
                 citations: Mapping[str, frozenset[int]], shared_numbers: frozenset[int]) -> ProposalState:
     proposal = document.proposal
     status = proposal.status
-    number = claimed_number(document) if document.document.text is not None else None
+    number = document.number if document.document.text is not None else None
     label = _label(number, config)
     versions = history.versions.get(document.path, ())
     # NOTE: a number several documents claim cannot tell which one a citation meant: only a path citation links.
@@ -516,7 +509,7 @@ def assess(documents: Sequence[FolderDocument], history: History, config: Config
     citations = _citations(history, config)
     undone = reverted_commits(history)
     inferred = {path: [e for e in found if e.sha not in undone] for path, found in (inferred or {}).items()}
-    claims = Counter(claimed_number(d) for d in documents if d.document.text is not None)
+    claims = Counter(d.number for d in documents if d.document.text is not None)
     shared = frozenset(n for n, count in claims.items() if n is not None and count > 1)
     states = [_assess_one(d, documents, history, config, today=today, inferred=tuple(inferred.get(d.path, ())),
                           position=position, citations=citations, shared_numbers=shared) for d in documents]
@@ -537,7 +530,7 @@ def _document_problems(documents: Sequence[FolderDocument], shared: frozenset[in
                 f"its status is not judged: {why}; fix the document (`depgate lint` says how)",
                 Location(document.path, 1)))
     for number in sorted(shared):
-        paths = sorted(d.path for d in documents if d.document.text is not None and claimed_number(d) == number)
+        paths = sorted(d.path for d in documents if d.document.text is not None and d.number == number)
         found.append(R.EVIDENCE_INCOMPLETE.diagnostic(
             f"{_label(number, config)} is claimed by {len(paths)} documents ({', '.join(paths)}): a change citing the "
             "number cannot be tied to one, so only a citation of the path links; renumber all but one "
